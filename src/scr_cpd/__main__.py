@@ -1,0 +1,3 @@
+from scr_cpd.cli.app import main
+
+main()

@@ -1,0 +1,97 @@
+"""What every command shares: the home folder, plain or interactive mode, the store and banks."""
+from __future__ import annotations
+
+import os
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from scr_cpd.content.errors import BankError
+from scr_cpd.progress.store import Store, StoreError
+
+
+class UserError(Exception):
+    """Something the person can fix; printed as one sentence. exit_code 2 = usage, 1 = check failed."""
+
+    def __init__(self, message: str, exit_code: int = 1):
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def default_home() -> Path:
+    from platformdirs import user_data_path
+
+    return user_data_path("scr-cpd", appauthor=False)
+
+
+@dataclass
+class Env:
+    home: Path
+    plain: bool
+    _store: Store | None = field(default=None, repr=False)
+    _library: Any = field(default=None, repr=False)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = Store.open(self.home)
+        return self._store
+
+    @property
+    def library(self) -> Any:
+        if self._library is None:
+            from scr_cpd.content.loader import load_library
+
+            self._library = load_library(self.home, cache_dir=self.home / "cache")
+        return self._library
+
+    def console(self, stderr: bool = False) -> Any:
+        from scr_cpd.cli.ui import make_console
+
+        return make_console(self.plain, stderr=stderr)
+
+    def ui(self) -> Any:
+        from scr_cpd.cli.ui import InteractiveUI, PlainUI
+
+        return (PlainUI if self.plain else InteractiveUI)(self.console())
+
+    def bank(self, module_id: str) -> Any:
+        bank = self.library.get(module_id)
+        if bank is None:
+            known = ", ".join(sorted(self.library.banks)) or "none"
+            raise UserError(f"no module called {module_id!r}; run `cpd modules` to see them (known: {known})", exit_code=2)
+        return bank
+
+    def warn_bank_problems(self) -> None:
+        errors = self.library.errors
+        if errors:
+            err = self.console(stderr=True)
+            for problem in errors[:10]:
+                err.print(f"Bank not loaded: {problem}", markup=False)
+            if len(errors) > 10:
+                err.print(f"… and {len(errors) - 10} more; run `cpd bank validate` for all of them.", markup=False)
+
+
+def make_env(home: Path | None, plain: bool | None) -> Env:
+    if home is None:
+        home = Path(os.environ["SCR_CPD_HOME"]) if os.environ.get("SCR_CPD_HOME") else default_home()
+    if plain is None:
+        plain = not sys.stdin.isatty() or os.environ.get("TERM") == "dumb"
+    return Env(home=home.expanduser(), plain=plain)
+
+
+def get_env(ctx: typer.Context) -> Env:
+    root = ctx.find_root()
+    if not isinstance(root.obj, Env):
+        root.obj = make_env(None, None)
+    return root.obj
+
+
+def fail(message: str, exit_code: int = 1) -> "typer.Exit":
+    raise UserError(message, exit_code)
+
+
+FRIENDLY_ERRORS = (UserError, StoreError, BankError)

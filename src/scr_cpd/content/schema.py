@@ -1,0 +1,178 @@
+"""The bank format `scr-cpd/bank@1` as pydantic models: validation and the published JSON Schema.
+
+Only the validator and `cpd bank schema` import this module; the app itself runs on the light
+dataclasses in `model.py`, built from data these models have already checked.
+"""
+from __future__ import annotations
+
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+FORMAT = "scr-cpd/bank@1"
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Source(Strict):
+    """Where in the briefing (or another document) a question's answer is taught."""
+
+    title: Text | None = None
+    section: Text | None = None
+    page: int | None = Field(default=None, ge=1, le=10_000)
+
+
+class LearningPoint(Strict):
+    id: Slug
+    text: Text
+
+
+class Option(Strict):
+    text: Text
+    correct: bool = False
+    feedback: Text | None = None
+
+
+class QuestionBase(Strict):
+    id: Slug
+    prompt: Text
+    explanation: Text = Field(description="Shown after every answer; it should teach the why.")
+    learning_points: list[Slug] = []
+    source: Source | None = None
+    revision: int = Field(default=1, ge=1, description="Bump when the question's meaning changes.")
+    tags: list[Slug] = []
+    correct_feedback: Text | None = None
+    incorrect_feedback: Text | None = None
+
+
+class ChoiceQuestion(QuestionBase):
+    options: list[Option] = Field(min_length=2, max_length=10)
+    shuffle: bool = True
+
+    @field_validator("options")
+    @classmethod
+    def _unique_texts(cls, options: list[Option]) -> list[Option]:
+        seen: set[str] = set()
+        for option in options:
+            key = " ".join(option.text.lower().split())
+            if key in seen:
+                raise ValueError(f"two options have the same text: {option.text!r}")
+            seen.add(key)
+        return options
+
+
+class SingleQuestion(ChoiceQuestion):
+    type: Literal["single"]
+
+    @model_validator(mode="after")
+    def _one_correct(self) -> "SingleQuestion":
+        count = sum(o.correct for o in self.options)
+        if count != 1:
+            raise ValueError(f"a single-choice question needs exactly one correct option, found {count}")
+        return self
+
+
+class MultipleQuestion(ChoiceQuestion):
+    type: Literal["multiple"]
+
+    @model_validator(mode="after")
+    def _some_correct(self) -> "MultipleQuestion":
+        if not any(o.correct for o in self.options):
+            raise ValueError("a multiple-choice question needs at least one correct option")
+        return self
+
+
+class TrueFalseQuestion(QuestionBase):
+    type: Literal["true_false"]
+    answer: bool
+
+
+class NumericQuestion(QuestionBase):
+    type: Literal["numeric"]
+    answer: float
+    tolerance: float = Field(default=0, ge=0)
+    unit: Annotated[str, Field(max_length=20)] | None = None
+
+
+class ShortAnswerQuestion(QuestionBase):
+    type: Literal["short_answer"]
+    answers: list[Text] = Field(min_length=1)
+
+
+class Pair(Strict):
+    left: Text
+    right: Text
+
+
+class MatchingQuestion(QuestionBase):
+    type: Literal["matching"]
+    pairs: list[Pair] = Field(min_length=2, max_length=10)
+
+    @field_validator("pairs")
+    @classmethod
+    def _distinct_sides(cls, pairs: list[Pair]) -> list[Pair]:
+        for side in ("left", "right"):
+            values = [getattr(p, side).lower() for p in pairs]
+            if len(set(values)) != len(values):
+                raise ValueError(f"two pairs have the same {side} side")
+        return pairs
+
+
+Question = Annotated[
+    Union[
+        SingleQuestion,
+        MultipleQuestion,
+        TrueFalseQuestion,
+        NumericQuestion,
+        ShortAnswerQuestion,
+        MatchingQuestion,
+    ],
+    Field(discriminator="type"),
+]
+
+QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "short_answer", "matching")
+
+
+class ReflectionPrompt(Strict):
+    id: Slug
+    prompt: Text
+    learning_points: list[Slug] = []
+
+
+class Bank(Strict):
+    """One module: what it teaches, its questions and its reflection prompts."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        str_strip_whitespace=True,
+        json_schema_extra={"$id": "https://scr-cpd.invalid/schemas/bank-1.json"},
+    )
+
+    format: Literal["scr-cpd/bank@1"] = Field(description="Format and major version of this file.")
+    id: Slug
+    title: Text
+    version: Annotated[str, Field(min_length=1, max_length=40)] = "1.0"
+    summary: Text
+    estimated_minutes: int = Field(default=15, ge=1, le=600)
+    pass_mark: float = Field(default=0.7, ge=0, le=1)
+    source: Source
+    learning_points: list[LearningPoint] = []
+    questions: list[Question] = Field(min_length=1)
+    reflections: list[ReflectionPrompt] = []
+
+    @field_validator("version", mode="before")
+    @classmethod
+    def _version_as_text(cls, value: object) -> object:
+        # `version: 1.0` unquoted is a float in YAML; trainers should not have to know that.
+        return str(value) if isinstance(value, (int, float)) else value
+
+
+def json_schema() -> dict:
+    schema = Bank.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "scr-cpd question bank (scr-cpd/bank@1)"
+    return schema

@@ -1,0 +1,160 @@
+"""The quiz loop: ask each question, grade it, store it at once, give feedback.
+
+The loop talks to the person only through a `QuizUI`, so it runs the same under the interactive
+prompts, the plain numbered mode and the tests.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable, Protocol, Sequence
+
+from scr_cpd.content.model import Bank, Question
+from scr_cpd.progress.store import Session, Store
+
+IDLE_CAP_SECONDS = 300  # a question left on screen longer than this counts as 5 minutes of study
+CONFIDENCE_LEVELS = ("sure", "fairly", "guess")
+
+
+@dataclass(frozen=True)
+class Presented:
+    """A question as shown: its options in display order (indices into question.options)."""
+
+    question: Question
+    number: int
+    total: int
+    option_order: tuple[int, ...] = ()
+    right_order: tuple[int, ...] = ()  # matching: the right-hand sides in display order
+
+
+@dataclass(frozen=True)
+class Feedback:
+    presented: Presented
+    response: Any
+    correct: bool
+    confidence: str | None = None
+
+    @property
+    def question(self) -> Question:
+        return self.presented.question
+
+    @property
+    def option_feedback(self) -> list[tuple[str, str]]:
+        """(option text, feedback) for what the learner chose, in the order shown."""
+        q = self.question
+        if q.type == "single":
+            chosen = [self.response]
+        elif q.type == "multiple":
+            chosen = [i for i in self.presented.option_order if i in self.response]
+        else:
+            return []
+        return [(q.options[i].text, q.options[i].feedback) for i in chosen if q.options[i].feedback]
+
+    @property
+    def general_feedback(self) -> str | None:
+        q = self.question
+        return q.correct_feedback if self.correct else q.incorrect_feedback
+
+
+class Stop(Exception):
+    """The learner chose to stop (typed q, pressed Ctrl-C or reached the end of input)."""
+
+
+class QuizUI(Protocol):
+    def ask(self, presented: Presented) -> Any: ...  # a response; raises Stop
+    def ask_confidence(self) -> str | None: ...  # one of CONFIDENCE_LEVELS or None; raises Stop
+    def show_feedback(self, feedback: Feedback) -> None: ...
+    def say(self, text: str) -> None: ...
+
+
+@dataclass
+class QuizResult:
+    session: Session
+    answered: list[Feedback] = field(default_factory=list)
+    finished: bool = False
+    previously_correct: int = 0
+    previously_answered: int = 0
+
+    @property
+    def total(self) -> int:
+        return len(self.session.plan)
+
+    @property
+    def correct(self) -> int:
+        return self.previously_correct + sum(f.correct for f in self.answered)
+
+    @property
+    def score(self) -> float:
+        return self.correct / self.total if self.total else 0.0
+
+
+def present(question: Question, number: int, total: int, rng: random.Random) -> Presented:
+    order = list(range(len(question.options)))
+    if question.shuffle and question.type in ("single", "multiple"):
+        rng.shuffle(order)
+    rights = list(range(len(question.pairs)))
+    if question.type == "matching":
+        # Never show the right-hand side already in matching order.
+        while len(rights) > 1 and rights == sorted(rights):
+            rng.shuffle(rights)
+    return Presented(question, number, total, tuple(order), tuple(rights))
+
+
+def plan_module(bank: Bank, rng: random.Random, only: Sequence[str] | None = None) -> list[tuple[str, str]]:
+    questions = [q for q in bank.questions if only is None or q.id in only]
+    rng.shuffle(questions)
+    return [q.key for q in questions]
+
+
+def run_session(
+    store: Store,
+    session: Session,
+    lookup: Callable[[str, str], Question | None],
+    ui: QuizUI,
+    ask_confidence: bool = False,
+    rng: random.Random | None = None,
+    clock: Callable[[], float] = time.monotonic,
+    on_answer: Callable[[Question, Feedback], None] | None = None,
+) -> QuizResult:
+    """Ask every question of the session's plan not yet answered in it; commit each answer.
+
+    Returns when the plan is done (the session is marked completed) or the learner stops
+    (the session stays active, to be resumed).
+    """
+    rng = rng or random.Random()
+    done = {(a.module_id, a.question_id): a for a in store.attempts(session_id=session.id)}
+    result = QuizResult(session, previously_answered=len(done), previously_correct=sum(a.correct for a in done.values()))
+    plan = [key for key in session.plan if lookup(*key) is not None]
+    if len(plan) < len(session.plan):
+        ui.say(f"{len(session.plan) - len(plan)} question(s) in this session are no longer in the bank and are skipped.")
+        session = Session(session.id, session.kind, session.module_id, plan, session.started_at, session.status)
+        result.session = session
+    started = clock()
+    for number, key in enumerate(plan, start=1):
+        if key in done:
+            continue
+        question = lookup(*key)
+        assert question is not None
+        presented = present(question, number, len(plan), rng)
+        try:
+            response = ui.ask(presented)
+            confidence = ui.ask_confidence() if ask_confidence else None
+        except Stop:
+            return result
+        now = clock()
+        seconds = min(now - started, IDLE_CAP_SECONDS)
+        started = now
+        correct = question.is_correct(response)
+        store.record_attempt(
+            session.id, question.module_id, question.id, question.revision, question.content_hash,
+            response, correct, seconds, confidence,
+        )
+        feedback = Feedback(presented, response, correct, confidence)
+        result.answered.append(feedback)
+        if on_answer:
+            on_answer(question, feedback)
+        ui.show_feedback(feedback)
+    store.end_session(session.id, "completed")
+    result.finished = True
+    return result

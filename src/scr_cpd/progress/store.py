@@ -1,0 +1,284 @@
+"""The learner's record: a SQLite file in the home folder, every answer committed as it is given.
+
+Schema changes are append-only named migrations tracked with PRAGMA user_version.
+"""
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+DB_NAME = "progress.db"
+BUSY_TIMEOUT_MS = 10_000
+
+
+class StoreError(Exception):
+    """The progress database cannot be used; the message is one sentence for the user."""
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime | None = None) -> str:
+    return (moment or utcnow()).astimezone(timezone.utc).isoformat(timespec="seconds")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
+migration = MIGRATIONS.append
+
+
+def run_script(db: sqlite3.Connection, script: str) -> None:
+    """Run each statement inside the caller's transaction (executescript would commit it)."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migration
+def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
+    run_script(db, 
+        """
+        CREATE TABLE sessions (
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,               -- module | retake | practice
+            module_id TEXT,                   -- NULL for practice across modules
+            bank_version TEXT,
+            plan TEXT NOT NULL,               -- JSON [[module_id, question_id], ...] in asking order
+            started_at TEXT NOT NULL,
+            ended_at TEXT,
+            status TEXT NOT NULL DEFAULT 'active'  -- active | completed | abandoned
+        );
+        CREATE INDEX sessions_module ON sessions(module_id, status);
+        CREATE TABLE attempts (
+            id INTEGER PRIMARY KEY,
+            session_id INTEGER NOT NULL REFERENCES sessions(id),
+            module_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            content_hash TEXT NOT NULL,
+            response TEXT NOT NULL,           -- JSON, in the question's own option order
+            correct INTEGER NOT NULL,
+            confidence TEXT,                  -- sure | fairly | guess, or NULL when not asked
+            answered_at TEXT NOT NULL,
+            seconds REAL NOT NULL             -- time on task, idle time capped
+        );
+        CREATE INDEX attempts_question ON attempts(module_id, question_id);
+        CREATE INDEX attempts_session ON attempts(session_id);
+        CREATE TABLE profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        """
+    )
+
+
+@dataclass(frozen=True)
+class Session:
+    id: int
+    kind: str
+    module_id: str | None
+    plan: list[tuple[str, str]]
+    started_at: str
+    status: str
+
+
+@dataclass(frozen=True)
+class Attempt:
+    id: int
+    session_id: int
+    module_id: str
+    question_id: str
+    revision: int
+    content_hash: str
+    response: Any
+    correct: bool
+    confidence: str | None
+    answered_at: str
+    seconds: float
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` readable by its owner only (if it does not exist yet)."""
+    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(fd)
+
+
+def ensure_home(home: Path) -> Path:
+    try:
+        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        probe = home / ".write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise StoreError(f"cannot write to the home folder {home} ({exc.strerror}); choose another with --home or SCR_CPD_HOME") from None
+    return home
+
+
+class Store:
+    """All reads and writes of progress. Each write is its own committed transaction."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        try:
+            if not path.exists():
+                ensure_home(path.parent)
+                _private_file(path)
+            self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
+            self.db.row_factory = sqlite3.Row
+            self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = NORMAL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise StoreError(_explain(path, exc)) from None
+
+    @classmethod
+    def open(cls, home: Path) -> "Store":
+        return cls(home / DB_NAME)
+
+    def close(self) -> None:
+        self.db.close()
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > len(MIGRATIONS):
+            raise StoreError(f"{self.path} was written by a newer version of scr-cpd; upgrade scr-cpd to use it")
+        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+            with self.transaction():
+                step(self.db)
+                self.db.execute(f"PRAGMA user_version = {number}")
+
+    def transaction(self) -> "_Transaction":
+        return _Transaction(self.db)
+
+    # --- sessions ---------------------------------------------------------------------
+
+    def start_session(self, kind: str, module_id: str | None, plan: list[tuple[str, str]], bank_version: str | None = None) -> Session:
+        started = iso()
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO sessions (kind, module_id, bank_version, plan, started_at) VALUES (?, ?, ?, ?, ?)",
+                (kind, module_id, bank_version, json.dumps(plan), started),
+            )
+        return Session(cursor.lastrowid, kind, module_id, [tuple(p) for p in plan], started, "active")
+
+    def active_session(self, kind: str, module_id: str | None) -> Session | None:
+        row = self.db.execute(
+            "SELECT * FROM sessions WHERE kind = ? AND module_id IS ? AND status = 'active' ORDER BY id DESC LIMIT 1",
+            (kind, module_id),
+        ).fetchone()
+        return _session(row) if row else None
+
+    def active_sessions(self) -> list[Session]:
+        rows = self.db.execute("SELECT * FROM sessions WHERE status = 'active' ORDER BY id DESC").fetchall()
+        return [_session(r) for r in rows]
+
+    def end_session(self, session_id: int, status: str) -> None:
+        with self.transaction():
+            self.db.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, iso(), session_id))
+
+    def sessions(self, module_id: str | None = None, status: str | None = None) -> list[Session]:
+        query, args = "SELECT * FROM sessions WHERE 1=1", []
+        if module_id is not None:
+            query += " AND module_id = ?"
+            args.append(module_id)
+        if status is not None:
+            query += " AND status = ?"
+            args.append(status)
+        return [_session(r) for r in self.db.execute(query + " ORDER BY id", args)]
+
+    # --- attempts ---------------------------------------------------------------------
+
+    def record_attempt(
+        self,
+        session_id: int,
+        module_id: str,
+        question_id: str,
+        revision: int,
+        content_hash: str,
+        response: Any,
+        correct: bool,
+        seconds: float,
+        confidence: str | None = None,
+        answered_at: str | None = None,
+    ) -> int:
+        with self.transaction():
+            cursor = self.db.execute(
+                "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response,"
+                " correct, confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (session_id, module_id, question_id, revision, content_hash, json.dumps(response),
+                 int(correct), confidence, answered_at or iso(), round(seconds, 2)),
+            )
+        return int(cursor.lastrowid)
+
+    def attempts(self, session_id: int | None = None, module_id: str | None = None) -> list[Attempt]:
+        query, args = "SELECT * FROM attempts WHERE 1=1", []
+        if session_id is not None:
+            query += " AND session_id = ?"
+            args.append(session_id)
+        if module_id is not None:
+            query += " AND module_id = ?"
+            args.append(module_id)
+        return [_attempt(r) for r in self.db.execute(query + " ORDER BY id", args)]
+
+    def iter_attempts(self) -> Iterator[Attempt]:
+        for row in self.db.execute("SELECT * FROM attempts ORDER BY id"):
+            yield _attempt(row)
+
+    # --- profile ----------------------------------------------------------------------
+
+    def profile(self) -> dict[str, str]:
+        return {r["key"]: r["value"] for r in self.db.execute("SELECT key, value FROM profile")}
+
+    def set_profile(self, **values: str | None) -> None:
+        with self.transaction():
+            for key, value in values.items():
+                if value is not None:
+                    self.db.execute("INSERT OR REPLACE INTO profile (key, value) VALUES (?, ?)", (key, value))
+
+
+class _Transaction:
+    """BEGIN IMMEDIATE … COMMIT: takes the write lock up front so two processes queue, not fail."""
+
+    def __init__(self, db: sqlite3.Connection):
+        self.db = db
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.db.execute("BEGIN IMMEDIATE")
+        return self.db
+
+    def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
+        if exc_type is None:
+            self.db.execute("COMMIT")
+        else:
+            self.db.execute("ROLLBACK")
+
+
+def _session(row: sqlite3.Row) -> Session:
+    return Session(row["id"], row["kind"], row["module_id"], [tuple(p) for p in json.loads(row["plan"])], row["started_at"], row["status"])
+
+
+def _attempt(row: sqlite3.Row) -> Attempt:
+    return Attempt(
+        row["id"], row["session_id"], row["module_id"], row["question_id"], row["revision"],
+        row["content_hash"], json.loads(row["response"]), bool(row["correct"]), row["confidence"],
+        row["answered_at"], row["seconds"],
+    )
+
+
+def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
+    text = str(exc)
+    if "not a database" in text or "malformed" in text:
+        return f"{path} is not a readable scr-cpd progress database (it may be damaged); it has been left untouched — move it aside, or use --home to start elsewhere"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write to {path}; check its permissions, or use --home to choose another folder"
+    if "locked" in text:
+        return f"{path} is locked by another program; try again in a moment"
+    return f"cannot use {path}: {text}"
