@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from scr_cpd.content.errors import BankError
-from scr_cpd.progress.store import Store, StoreError
+from scr_cpd.progress.store import Store, StoreError, ensure_home
 
 
 class UserError(Exception):
@@ -37,6 +37,7 @@ class Env:
     @property
     def store(self) -> Store:
         if self._store is None:
+            ensure_home(self.home)
             self._store = Store.open(self.home)
         return self._store
 
@@ -45,6 +46,7 @@ class Env:
         if self._library is None:
             from scr_cpd.content.loader import load_library
 
+            ensure_home(self.home)
             self._library = load_library(self.home, cache_dir=self.home / "cache")
         return self._library
 

@@ -78,6 +78,45 @@ def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m002_reflections_and_settings(db: sqlite3.Connection) -> None:
+    run_script(db, """
+        CREATE TABLE reflections (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,         -- stable id used in logs and sign-off comments
+            module_id TEXT,                   -- NULL for a free reflection
+            prompt_id TEXT,                   -- the bank's reflection prompt id, if one was chosen
+            prompt TEXT NOT NULL,
+            what TEXT NOT NULL DEFAULT '',
+            so_what TEXT NOT NULL DEFAULT '',
+            now_what TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',             -- JSON: Competency and Values Framework tags
+            learning_points TEXT NOT NULL DEFAULT '[]',  -- JSON: learning point ids
+            seconds REAL NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
+    """)
+
+
+@migration
+def m003_cards(db: sqlite3.Connection) -> None:
+    # One spaced-repetition card per question; `card` is the fsrs Card as JSON.
+    run_script(db, """
+        CREATE TABLE cards (
+            module_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            revision INTEGER NOT NULL,
+            card TEXT NOT NULL,
+            due TEXT NOT NULL,
+            last_review TEXT,
+            PRIMARY KEY (module_id, question_id)
+        );
+        CREATE INDEX cards_due ON cards(due)
+    """)
+
+
 @dataclass(frozen=True)
 class Session:
     id: int
@@ -231,6 +270,16 @@ class Store:
     def iter_attempts(self) -> Iterator[Attempt]:
         for row in self.db.execute("SELECT * FROM attempts ORDER BY id"):
             yield _attempt(row)
+
+    # --- settings ---------------------------------------------------------------------
+
+    def setting(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row["value"] if row else default
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction():
+            self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
 
     # --- profile ----------------------------------------------------------------------
 
