@@ -1,0 +1,274 @@
+"""Importing question files from other tools (Moodle GIFT, Aiken) into a `scr-cpd/bank@1` dict.
+
+The parsers never raise on bad input: everything they cannot import, or can only import by
+changing it, comes back as a `Problem` with its line. Errors mean part of the file was lost;
+warnings mean something was changed or left out because the bank format cannot express it.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from scr_cpd.content.errors import Problem
+
+BANK_FORMAT = "scr-cpd/bank@1"
+MAX_BYTES = 10 * 1024 * 1024
+FORMATS = ("gift", "aiken")
+MIN_OPTIONS, MAX_OPTIONS = 2, 10
+MIN_PAIRS, MAX_PAIRS = 2, 10
+_SLUG_MAX = 60
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_AIKEN_ANSWER_LINE = re.compile(r"^[ \t]*ANSWER:", re.MULTILINE)
+
+
+@dataclass
+class ImportResult:
+    """A bank dict ready to dump as YAML, and everything worth telling the trainer about it."""
+
+    bank: dict
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+# --- reading a file -------------------------------------------------------------------------
+
+
+def import_bank(path: Path, fmt: str | None = None) -> ImportResult:
+    """Read a GIFT or Aiken file and convert it; never raises for a bad or unreadable file."""
+    path = Path(path)
+    name = path.name
+    data, problem = _read_bytes(path)
+    if problem:
+        return ImportResult(empty_bank(name), [problem])
+    text, problem = decode_text(data, name)
+    if problem:
+        return ImportResult(empty_bank(name), [problem])
+    chosen, problem = detect_format(path, text, fmt)
+    if problem:
+        return ImportResult(empty_bank(name), [problem])
+    return _parser_for(chosen)(text, name)
+
+
+def _read_bytes(path: Path) -> tuple[bytes, Problem | None]:
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            return b"", Problem(path.name, None, "file", f"file is {size} bytes; the import "
+                                f"limit is {MAX_BYTES // (1024 * 1024)} MB")
+        return path.read_bytes(), None
+    except OSError as exc:
+        return b"", Problem(path.name, None, "file", f"cannot read the file: {exc.strerror or exc}")
+
+
+def decode_text(data: bytes, filename: str) -> tuple[str, Problem | None]:
+    """UTF-8 text with any BOM removed and line endings normalised, or a Problem saying where
+    the first byte that is not UTF-8 sits."""
+    if data.startswith(_UTF16_BOMS):
+        return "", Problem(filename, 1, "file", "file is UTF-16; save it as UTF-8 and import again")
+    if data.startswith(_UTF8_BOM):
+        data = data[len(_UTF8_BOM):]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 1].hex()
+        return "", Problem(filename, line, "file", f"not UTF-8: byte 0x{bad} at byte offset "
+                           f"{exc.start} (line {line}); save the file as UTF-8")
+    return normalize_newlines(text), None
+
+
+def normalize_newlines(text: str) -> str:
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def detect_format(path: Path, text: str, fmt: str | None) -> tuple[str, Problem | None]:
+    if fmt:
+        if fmt.lower() in FORMATS:
+            return fmt.lower(), None
+        return "", Problem(path.name, None, "format",
+                           f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
+    suffix = path.suffix.lower()
+    if suffix == ".gift":
+        return "gift", None
+    if suffix == ".aiken":
+        return "aiken", None
+    if suffix == ".txt":
+        return ("aiken" if _AIKEN_ANSWER_LINE.search(text) else "gift"), None
+    return "", Problem(path.name, None, "format", f"cannot tell the format of a {suffix or 'no'}"
+                       f"-extension file; give the format ({', '.join(FORMATS)})")
+
+
+def _parser_for(fmt: str):
+    # Imported here: the parsers import this module for ImportResult and BankBuilder.
+    if fmt == "aiken":
+        from scr_cpd.content.aiken import parse_aiken
+        return parse_aiken
+    from scr_cpd.content.gift import parse_gift
+    return parse_gift
+
+
+# --- building a bank --------------------------------------------------------------------------
+
+
+def slugify(text: str, max_len: int = _SLUG_MAX) -> str:
+    """Lower-case ASCII kebab-case; accents folded (cumulée -> cumulee); "" if nothing is left."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_len:
+        slug = slug[:max_len].rsplit("-", 1)[0] if "-" in slug[:max_len] else slug[:max_len]
+    return slug.strip("-")
+
+
+def empty_bank(filename: str, module_id: str = "", title: str = "") -> dict:
+    stem = Path(filename).stem
+    return {
+        "format": BANK_FORMAT,
+        "id": module_id or slugify(stem) or "imported",
+        "title": title or _title_from_stem(stem),
+        "version": "1.0",
+        "summary": f"Imported from {filename}",
+        "estimated_minutes": 5,
+        "source": {"title": f"Imported from {filename}", "page": 1},
+        "learning_points": [],
+        "questions": [],
+        "reflections": [],
+    }
+
+
+def _title_from_stem(stem: str) -> str:
+    words = re.sub(r"[_\-.]+", " ", stem).strip()
+    return words[:1].upper() + words[1:] if words else "Imported questions"
+
+
+def estimated_minutes(question_count: int) -> int:
+    return min(600, max(5, round(1.5 * question_count)))
+
+
+def placeholder_explanation(filename: str, line: int) -> str:
+    return f"Imported from {filename} line {line}; no general feedback was given."
+
+
+def option_key(text: str) -> str:
+    """How the bank validator compares option texts: case- and space-insensitive."""
+    return " ".join(text.lower().split())
+
+
+class BankBuilder:
+    """Collects questions, reflections and problems for one imported file."""
+
+    def __init__(self, filename: str):
+        self.filename = Path(filename).name
+        self.problems: list[Problem] = []
+        self.questions: list[dict] = []
+        self.reflections: list[dict] = []
+        self._used_ids: set[str] = set()
+
+    def error(self, line: int | None, where: str, message: str) -> None:
+        self.problems.append(Problem(self.filename, line, where, message, "error"))
+
+    def warn(self, line: int | None, where: str, message: str) -> None:
+        self.problems.append(Problem(self.filename, line, where, message, "warning"))
+
+    def new_id(self, prefix: str, title: str | None) -> str:
+        base = slugify(title or "")
+        if base and not base.startswith(f"{prefix}-"):
+            base = f"{prefix}-{base}"
+        if not base:
+            count = len(self.questions if prefix == "q" else self.reflections) + 1
+            base = f"{prefix}-{count}"
+        candidate, n = base, 2
+        while candidate in self._used_ids:
+            candidate, n = f"{base}-{n}", n + 1
+        self._used_ids.add(candidate)
+        return candidate
+
+    def explanation_or_placeholder(self, text: str, line: int) -> str:
+        if text:
+            return text
+        self.warn(line, "explanation", "no general feedback (####) to use as the explanation; "
+                  "a placeholder was written - replace it with one that teaches the why")
+        return placeholder_explanation(self.filename, line)
+
+    def add_question(self, question: dict, line: int) -> bool:
+        """Add the question if the bank format can hold it; otherwise say why it was left out."""
+        if not question.get("prompt"):
+            self.warn(line, "question", "question has no text left after conversion; skipped")
+            return False
+        if question["type"] in ("single", "multiple") and not self._settle_options(question, line):
+            return False
+        if question["type"] == "matching" and not self._settle_pairs(question, line):
+            return False
+        self.questions.append(question)
+        return True
+
+    def add_reflection(self, prompt: str, title: str | None, line: int) -> None:
+        if not prompt:
+            self.warn(line, "reflection", "essay has no text left after conversion; skipped")
+            return
+        self.reflections.append(
+            {"id": self.new_id("r", title), "prompt": prompt, "learning_points": []})
+
+    def _settle_options(self, question: dict, line: int) -> bool:
+        options = []
+        seen: dict[str, dict] = {}
+        for option in question["options"]:
+            key = option_key(option["text"])
+            if not key:
+                self.warn(line, "options", "a choice has no text left after conversion "
+                          "(image only?); it was dropped")
+            elif key in seen:
+                self.warn(line, "options", f"duplicate choice {option['text']!r} dropped")
+                if option.get("correct"):
+                    seen[key]["correct"] = True
+            else:
+                seen[key] = option
+                options.append(option)
+        question["options"] = options
+        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
+            self.warn(line, "options", f"{len(options)} usable choices; a bank question needs "
+                      f"{MIN_OPTIONS}-{MAX_OPTIONS}; question skipped")
+            return False
+        correct = sum(1 for o in options if o.get("correct"))
+        if question["type"] == "single" and correct != 1 or correct == 0:
+            self.warn(line, "options", f"{correct} correct choices left after dropping "
+                      "duplicates; question skipped")
+            return False
+        return True
+
+    def _settle_pairs(self, question: dict, line: int) -> bool:
+        pairs, lefts, rights = [], set(), set()
+        for pair in question["pairs"]:
+            left, right = pair["left"].lower(), pair["right"].lower()
+            if left in lefts or right in rights:
+                self.warn(line, "pairs", f"pair {pair['left']!r} -> {pair['right']!r} repeats a "
+                          "side of another pair; bank pairs must be one-to-one; pair dropped")
+                continue
+            lefts.add(left)
+            rights.add(right)
+            pairs.append(pair)
+        question["pairs"] = pairs
+        if not MIN_PAIRS <= len(pairs) <= MAX_PAIRS:
+            self.warn(line, "pairs", f"{len(pairs)} usable pairs; a matching question needs "
+                      f"{MIN_PAIRS}-{MAX_PAIRS}; question skipped")
+            return False
+        return True
+
+    def result(self, module_id: str = "", title: str = "") -> ImportResult:
+        bank = empty_bank(self.filename, module_id, title)
+        bank["questions"] = self.questions
+        bank["reflections"] = self.reflections
+        bank["estimated_minutes"] = estimated_minutes(len(self.questions))
+        if not self.questions:
+            self.warn(None, "file", "no question could be imported, so the bank is not usable "
+                      "as it stands (a bank needs at least one question)")
+        return ImportResult(bank, self.problems)
