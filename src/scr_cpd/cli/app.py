@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Optional
@@ -10,7 +11,7 @@ import typer
 from typer.core import TyperGroup
 
 from scr_cpd import __version__
-from scr_cpd.cli.env import FRIENDLY_ERRORS, UserError, get_env, make_env
+from scr_cpd.cli.env import friendly_errors, make_env
 
 
 class FriendlyGroup(TyperGroup):
@@ -19,19 +20,28 @@ class FriendlyGroup(TyperGroup):
     def invoke(self, ctx: Any) -> Any:
         try:
             return super().invoke(ctx)
-        except FRIENDLY_ERRORS as exc:
-            from scr_cpd.content.errors import BankError
-
-            err = typer.echo
-            if isinstance(exc, BankError):
-                for problem in exc.problems:
-                    err(str(problem), err=True)
-            else:
-                err(f"Error: {exc}", err=True)
-            raise typer.Exit(getattr(exc, "exit_code", 1)) from None
         except KeyboardInterrupt:
             typer.echo("\nStopped. Everything you answered so far is saved.", err=True)
             raise typer.Exit(130) from None
+        except sqlite3.DatabaseError as exc:
+            # Damage found after opening (a malformed page), or a lock held too long.
+            from scr_cpd.progress.store import DB_NAME, explain_database_error
+
+            home = getattr(ctx.find_root().obj, "home", None)
+            path = home / DB_NAME if home is not None else Path(DB_NAME)
+            typer.echo(f"Error: {explain_database_error(path, exc)}", err=True)
+            raise typer.Exit(1) from None
+        except Exception as exc:
+            if not isinstance(exc, friendly_errors()):
+                raise
+            from scr_cpd.content.errors import BankError
+
+            if isinstance(exc, BankError):
+                for problem in exc.problems:
+                    typer.echo(str(problem), err=True)
+            else:
+                typer.echo(f"Error: {exc}", err=True)
+            raise typer.Exit(getattr(exc, "exit_code", 1)) from None
 
 
 app = typer.Typer(
@@ -70,10 +80,14 @@ def root(
 
 
 def _register() -> None:
-    from scr_cpd.cli import bank, learn
+    from scr_cpd.cli import bank, export, learn, profile, reflect, review
 
     learn.register(app)
+    reflect.register(app)
+    profile.register(app)
+    export.register(app)
     app.add_typer(bank.app, name="bank")
+    app.add_typer(review.app, name="review")
 
 
 _register()

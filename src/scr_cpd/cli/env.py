@@ -63,18 +63,19 @@ class Env:
     def bank(self, module_id: str) -> Any:
         bank = self.library.get(module_id)
         if bank is None:
-            known = ", ".join(sorted(self.library.banks)) or "none"
-            raise UserError(f"no module called {module_id!r}; run `cpd modules` to see them (known: {known})", exit_code=2)
+            import difflib
+
+            close = difflib.get_close_matches(module_id, list(self.library.banks), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            raise UserError(f"no module called {module_id!r}{hint}; run `cpd modules` to see them", exit_code=2)
         return bank
 
     def warn_bank_problems(self) -> None:
         errors = self.library.errors
-        if errors:
-            err = self.console(stderr=True)
-            for problem in errors[:10]:
-                err.print(f"Bank not loaded: {problem}", markup=False)
-            if len(errors) > 10:
-                err.print(f"… and {len(errors) - 10} more; run `cpd bank validate` for all of them.", markup=False)
+        for problem in errors[:10]:
+            typer.echo(f"Bank not loaded: {problem}", err=True)
+        if len(errors) > 10:
+            typer.echo(f"… and {len(errors) - 10} more; run `cpd bank validate` for all of them.", err=True)
 
 
 def make_env(home: Path | None, plain: bool | None) -> Env:
@@ -96,4 +97,11 @@ def fail(message: str, exit_code: int = 1) -> "typer.Exit":
     raise UserError(message, exit_code)
 
 
-FRIENDLY_ERRORS = (UserError, StoreError, BankError)
+def friendly_errors() -> tuple[type[Exception], ...]:
+    """The errors a person can cause, each shown as one sentence (see `app.FriendlyGroup`).
+
+    Imported when an error happens, not at start-up, to keep `cpd --help` quick."""
+    from scr_cpd.progress.files import OutputError
+    from scr_cpd.progress.reflections import ReflectionError
+
+    return (UserError, StoreError, BankError, OutputError, ReflectionError)

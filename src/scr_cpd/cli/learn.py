@@ -14,27 +14,31 @@ def register(app: typer.Typer) -> None:
     app.command("start")(start)
     app.command("progress")(progress)
 
+    from scr_cpd.cli.practice import practice
+    from scr_cpd.cli.settings import settings
+
+    app.command("practice")(practice)
+    app.command("settings")(settings)
+
 
 def modules(ctx: typer.Context) -> None:
     """List the modules: questions, minutes, your status and best score."""
-    from rich.table import Table
-
+    from scr_cpd.cli.ui import print_table
     from scr_cpd.progress.summary import module_progress
 
     env = get_env(ctx)
     banks = env.library.ordered()
     env.warn_bank_problems()
+    if not banks:
+        typer.echo("No modules are installed.")
+        return
     done = module_progress(env.store, banks)
-    table = Table(box=None if env.plain else _box(), header_style=None if env.plain else "bold")
-    for column in ("Module", "Title", "Questions", "Minutes", "Status", "Best"):
-        table.add_column(column, justify="right" if column in ("Questions", "Minutes", "Best") else "left")
+    rows = []
     for bank in banks:
         p = done[bank.id]
         best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        table.add_row(bank.id, bank.title, str(len(bank.questions)), str(bank.estimated_minutes), p.status, best)
-    env.console().print(table)
-    if not banks:
-        env.console().print("No modules are installed.")
+        rows.append((bank.id, bank.title, len(bank.questions), bank.estimated_minutes, p.status, best))
+    print_table(env.plain, ("Module", "Title", "Questions", "Minutes", "Status", "Best"), rows, right=("Questions", "Minutes", "Best"))
 
 
 def _box() -> Any:
@@ -56,12 +60,15 @@ def start(
 
 
 def run_module(env: Env, bank: Any, restart: bool = False, rng: random.Random | None = None) -> None:
+    from scr_cpd.cli.practice import blind_spot_prompts, print_blind_spots, session_blind_spots
     from scr_cpd.progress.quiz import plan_module
+    from scr_cpd.progress.schedule import ensure_cards
 
     rng = rng or random.Random()
     ui = env.ui()
     console = env.console()
     store = env.store
+    ensure_cards(store)
     session = store.active_session("module", bank.id)
     if session and restart:
         store.end_session(session.id, "abandoned")
@@ -78,23 +85,31 @@ def run_module(env: Env, bank: Any, restart: bool = False, rng: random.Random | 
         console.print(f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; `cpd start {bank.id}` continues where you left off.")
         return
     missed = _show_summary(env, bank, result)
+    blind_spots = session_blind_spots(env, result.session.id)
+    print_blind_spots(env, blind_spots)
     if missed and ui.confirm(f"Retake the {len(missed)} question(s) you missed?", default=True):
         retake = store.start_session("retake", bank.id, [(bank.id, q) for q in missed], bank.version)
         again = _run(env, retake, ui, rng)
         if again.finished:
             console.print(f"Retake: {again.correct} of {again.total} correct.")
+        else:  # a retake is not resumed; its answers are kept all the same
+            store.end_session(retake.id, "abandoned")
+            console.print(f"Retake stopped. {len(again.answered)} answer(s) saved.")
+    _offer_reflection(env, bank, blind_spot_prompts(blind_spots))
+
+
+def _offer_reflection(env: Env, bank: Any, suggestions: list[str]) -> None:
+    try:
+        from scr_cpd.cli.reflect import offer_reflection
+    except (ImportError, AttributeError):
+        return
+    offer_reflection(env, bank, suggestions)
 
 
 def _run(env: Env, session: Any, ui: Any, rng: random.Random) -> Any:
-    from scr_cpd.progress.quiz import run_session
+    from scr_cpd.cli.practice import run_quiz
 
-    library = env.library
-
-    def lookup(module_id: str, question_id: str) -> Any:
-        bank = library.get(module_id)
-        return bank.question(question_id) if bank else None
-
-    return run_session(env.store, session, lookup, ui, rng=rng)
+    return run_quiz(env, session, ui, rng)
 
 
 def _show_summary(env: Env, bank: Any, result: Any) -> list[str]:
@@ -123,24 +138,27 @@ def progress(ctx: typer.Context) -> None:
 
 
 def print_progress(env: Env) -> None:
-    from rich.table import Table
-
+    from scr_cpd.cli.overview import print_overview
+    from scr_cpd.cli.ui import print_table
+    from scr_cpd.progress.schedule import mastery
     from scr_cpd.progress.summary import format_duration, module_progress
 
     banks = env.library.ordered()
     done = module_progress(env.store, banks)
-    table = Table(box=None if env.plain else _box())
-    for column in ("Module", "Status", "Best", "Attempts", "Time"):
-        table.add_column(column, justify="left" if column in ("Module", "Status") else "right")
+    known = mastery(env.store, banks)
+    rows = []
     for bank in banks:
         p = done[bank.id]
         best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        table.add_row(bank.id, p.status, best, str(p.attempts), format_duration(p.seconds))
+        m = known[bank.id]
+        rows.append((bank.id, p.status, best, f"{m.share:.0%}", m.due, p.attempts, format_duration(p.seconds)))
+    columns = ("Module", "Status", "Best", "Mastery", "Due", "Attempts", "Time")
+    print_table(env.plain, columns, rows, right=columns[2:])
     console = env.console()
-    console.print(table)
     seconds = sum(p.seconds for p in done.values())
     passed = sum(p.status == "passed" for p in done.values())
     console.print(f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)")
+    print_overview(env, banks, known)
 
 
 def home_menu(env: Env) -> None:
@@ -159,6 +177,9 @@ def home_menu(env: Env) -> None:
             if session.kind == "module" and bank:
                 choices.append((f"Continue {bank.title}", ("continue", bank)))
                 break
+        due = _due_count(env, banks)
+        if due:
+            choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", ("practise", None)))
         choices += [("Choose a module", ("choose", None)), ("See my progress", ("progress", None)), ("Quit", ("quit", None))]
         try:
             action, bank = ui.choose("What would you like to do?", choices)
@@ -177,5 +198,15 @@ def home_menu(env: Env) -> None:
                 run_module(env, picked)
         elif action == "progress":
             print_progress(env)
+        elif action == "practise":
+            from scr_cpd.cli.practice import run_practice
+
+            run_practice(env)
+
+
+def _due_count(env: Env, banks: list[Any]) -> int:
+    from scr_cpd.progress.schedule import due_questions
+
+    return len(due_questions(env.store, banks))
 
 

@@ -9,23 +9,53 @@ from __future__ import annotations
 import re
 import string
 import sys
-from typing import Any, Callable, TextIO
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
 
-from rich.console import Console
-from rich.markup import escape
-
-from scr_cpd.content.model import Question, format_number
+from scr_cpd.content.model import format_number
 from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 LETTERS = string.ascii_lowercase
 QUIT_WORDS = {"q", "quit", "exit", ":q"}
 CONFIDENCE_LABELS = {"sure": "Sure", "fairly": "Fairly sure", "guess": "Guessing"}
 
 
+# rich is imported only when something is printed through it, so that `cpd modules` in plain
+# mode (a pipe, a screen reader) starts without it.
+def escape(text: str) -> str:
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
 def make_console(plain: bool, stderr: bool = False) -> Console:
+    from rich.console import Console
+
     if plain:
         return Console(no_color=True, highlight=False, emoji=False, stderr=stderr, soft_wrap=True, force_terminal=False)
     return Console(highlight=False, stderr=stderr)
+
+
+def print_table(plain: bool, columns: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> None:
+    """A table: in plain mode one line per row, columns padded with spaces and never wrapped
+    (a screen reader reads a row as one line); otherwise a rich table fitted to the terminal."""
+    if plain:
+        widths = [max(len(str(cell)) for cell in column) for column in zip(columns, *rows)]
+        for line in (columns, *rows):
+            cells = [str(c).rjust(w) if name in right else str(c).ljust(w) for name, c, w in zip(columns, line, widths)]
+            print("  ".join(cells).rstrip())
+        return
+    from rich import box
+    from rich.table import Table
+
+    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
+    for name in columns:
+        table.add_column(name, justify="right" if name in right else "left")
+    for line in rows:
+        table.add_row(*(escape(str(c)) for c in line))
+    make_console(plain).print(table)
 
 
 # --- What both modes print ---------------------------------------------------------------
@@ -119,7 +149,9 @@ class PlainUI:
                 self.console.print(f"  {n}. {escape(pair.left)}")
             for n, r in enumerate(p.right_order):
                 self.console.print(f"  {LETTERS[n]}) {escape(q.pairs[r].right)}")
-            example = "".join(LETTERS[: len(q.pairs)])[::-1]
+            # The letters in order are never the answer (the right-hand side is never shown in
+            # matching order), so the example cannot give it away.
+            example = LETTERS[: len(q.pairs)]
             return self.ask_until(
                 f"For items 1-{len(q.pairs)} in order, type the letter of each match (e.g. {example}; q to stop): ",
                 lambda s: parse_matching(s, p),
@@ -233,7 +265,7 @@ def parse_matching(text: str, p: Presented) -> list[int]:
     letters = [c for c in text.lower() if c.isalpha()]
     valid = LETTERS[:count]
     if len(letters) != count or any(c not in valid for c in letters):
-        raise ValueError(f"Type {count} letters from {valid[0]} to {valid[-1]}, one for each numbered item, e.g. {valid[::-1]}.")
+        raise ValueError(f"Type {count} letters from {valid[0]} to {valid[-1]}, one for each numbered item, e.g. {valid}.")
     return [p.right_order[LETTERS.index(c)] for c in letters]
 
 

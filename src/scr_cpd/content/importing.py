@@ -172,6 +172,7 @@ class BankBuilder:
         self.questions: list[dict] = []
         self.reflections: list[dict] = []
         self._used_ids: set[str] = set()
+        self._next_suffix: dict[str, int] = {}
 
     def error(self, line: int | None, where: str, message: str) -> None:
         self.problems.append(Problem(self.filename, line, where, message, "error"))
@@ -186,21 +187,18 @@ class BankBuilder:
         if not base:
             count = len(self.questions if prefix == "q" else self.reflections) + 1
             base = f"{prefix}-{count}"
-        candidate, n = base, 2
+        n = self._next_suffix.get(base, 1)
+        candidate = base if n == 1 else f"{base}-{n}"
         while candidate in self._used_ids:
-            candidate, n = f"{base}-{n}", n + 1
+            n += 1
+            candidate = f"{base}-{n}"
+        self._next_suffix[base] = n + 1
         self._used_ids.add(candidate)
         return candidate
 
-    def explanation_or_placeholder(self, text: str, line: int) -> str:
-        if text:
-            return text
-        self.warn(line, "explanation", "no general feedback (####) to use as the explanation; "
-                  "a placeholder was written - replace it with one that teaches the why")
-        return placeholder_explanation(self.filename, line)
-
-    def add_question(self, question: dict, line: int) -> bool:
-        """Add the question if the bank format can hold it; otherwise say why it was left out."""
+    def add_question(self, question: dict, line: int, title: str | None = None) -> bool:
+        """Give the question its id (and a placeholder explanation if it has none) and add it, if
+        the bank format can hold it; otherwise say why it was left out."""
         if not question.get("prompt"):
             self.warn(line, "question", "question has no text left after conversion; skipped")
             return False
@@ -208,6 +206,11 @@ class BankBuilder:
             return False
         if question["type"] == "matching" and not self._settle_pairs(question, line):
             return False
+        if not question.get("explanation"):
+            self.warn(line, "explanation", "no general feedback to use as the explanation; a "
+                      "placeholder was written - replace it with one that teaches the why")
+            question["explanation"] = placeholder_explanation(self.filename, line)
+        question["id"] = self.new_id("q", title)
         self.questions.append(question)
         return True
 

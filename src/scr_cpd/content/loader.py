@@ -97,6 +97,9 @@ def _problem_from_pydantic(error: Any, data: dict, filename: str, lines: dict) -
         message = f"every question needs a type: one of {', '.join(QUESTION_TYPES)}"
     elif kind == "string_pattern_mismatch":
         message = "use lower-case letters, digits and single hyphens only (e.g. my-module-1)"
+    elif kind == "string_type" and isinstance(error.get("input"), bool):
+        # `text: No` or `feedback: yes`: YAML reads these words as true/false.
+        message = "should be text, but YAML reads yes/no/on/off/true/false as true or false; put the text in quotes"
     elif kind == "literal_error" and loc == ["format"]:
         message = f"must be 'scr-cpd/bank@1' (got {error.get('input')!r}); is this a bank file?"
     elif message.startswith("Value error, "):
@@ -168,15 +171,16 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
         value = data.get(key)
         return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
 
-    point_ids = [lp.get("id") for _, lp in items("learning_points")]
-    known_points = set(point_ids)
+    known_points = {_as_id(lp.get("id")) for _, lp in items("learning_points")} - {None}
     for key in ("learning_points", "questions", "reflections"):
-        first_seen: dict[Any, int] = {}
+        first_seen: dict[str, int] = {}
         for i, item in items(key):
-            item_id = item.get("id")
+            item_id = _as_id(item.get("id"))
+            if item_id is None:
+                continue
             if item_id in first_seen:
                 add((key, i, "id"), f"{key}.{item_id}", f"duplicate id {item_id!r} (first used at line {line_for(lines, (key, first_seen[item_id], 'id'))})")
-            elif item_id is not None:
+            else:
                 first_seen[item_id] = i
 
     served: Counter[str] = Counter()
@@ -186,6 +190,9 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
             label = f"{key}.{item.get('id', i + 1)}"
             refs = item.get("learning_points") or []
             for j, ref in enumerate(refs if isinstance(refs, list) else []):
+                ref = _as_id(ref)
+                if ref is None:
+                    continue
                 if ref not in known_points:
                     close = difflib.get_close_matches(str(ref), [str(p) for p in known_points], n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else " (define it under learning_points:)"
@@ -202,13 +209,23 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
                 else:
                     prompts[norm] = line_for(lines, (key, i, "prompt")) or 0
             if key == "questions" and item.get("type") in ("single", "multiple"):
-                for j, option in enumerate(item.get("options") or []):
+                options = item.get("options")
+                for j, option in enumerate(options if isinstance(options, list) else []):
                     if isinstance(option, dict) and not option.get("correct") and not option.get("feedback"):
                         add((key, i, "options", j), f"{label}.options[{j + 1}]", "no feedback for this wrong option: say why it is tempting and wrong", "warning")
     for i, lp in items("learning_points"):
-        if lp.get("id") in known_points and not served[lp.get("id")] and items("questions"):
-            add(("learning_points", i), f"learning_points.{lp.get('id')}", "no question serves this learning point", "warning")
+        point_id = _as_id(lp.get("id"))
+        if point_id in known_points and not served[point_id] and items("questions"):
+            add(("learning_points", i), f"learning_points.{point_id}", "no question serves this learning point", "warning")
     return problems
+
+
+def _as_id(value: Any) -> str | None:
+    """An id as the schema will read it (numbers become text); None for what is no id at all
+    (a list, a mapping…), which the schema reports."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return None
+    return str(value)
 
 
 # --- Finding and loading every bank -------------------------------------------------------
@@ -318,7 +335,7 @@ class BankCache:
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(".tmp")
+            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # two processes may save at once
             tmp.write_text(json.dumps(self.entries), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:

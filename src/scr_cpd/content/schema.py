@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 FORMAT = "scr-cpd/bank@1"
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
@@ -15,7 +15,8 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # coerce_numbers_to_str: `text: 131` or `answers: [131]` is what a trainer means by "131".
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
 
 
 class Source(Strict):
@@ -68,22 +69,26 @@ class ChoiceQuestion(QuestionBase):
 class SingleQuestion(ChoiceQuestion):
     type: Literal["single"]
 
-    @model_validator(mode="after")
-    def _one_correct(self) -> "SingleQuestion":
-        count = sum(o.correct for o in self.options)
+    # Field validators (not model validators) so that this is reported together with any
+    # other problem in the question, such as a missing explanation.
+    @field_validator("options")
+    @classmethod
+    def _one_correct(cls, options: list[Option]) -> list[Option]:
+        count = sum(o.correct for o in options)
         if count != 1:
             raise ValueError(f"a single-choice question needs exactly one correct option, found {count}")
-        return self
+        return options
 
 
 class MultipleQuestion(ChoiceQuestion):
     type: Literal["multiple"]
 
-    @model_validator(mode="after")
-    def _some_correct(self) -> "MultipleQuestion":
-        if not any(o.correct for o in self.options):
+    @field_validator("options")
+    @classmethod
+    def _some_correct(cls, options: list[Option]) -> list[Option]:
+        if not any(o.correct for o in options):
             raise ValueError("a multiple-choice question needs at least one correct option")
-        return self
+        return options
 
 
 class TrueFalseQuestion(QuestionBase):
@@ -149,6 +154,7 @@ class Bank(Strict):
     model_config = ConfigDict(
         extra="forbid",
         str_strip_whitespace=True,
+        coerce_numbers_to_str=True,
         json_schema_extra={"$id": "https://scr-cpd.invalid/schemas/bank-1.json"},
     )
 

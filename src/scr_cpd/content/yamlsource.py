@@ -4,71 +4,159 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.events import (
+    AliasEvent,
+    DocumentStartEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
 
 from scr_cpd.content.errors import BankError, Problem
 
 Path_ = tuple[Any, ...]
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_STR = "tag:yaml.org,2002:str"
+_CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")}
+# The first characters with which a plain scalar can mean something other than text, as
+# PyYAML's SafeLoader reads YAML 1.1 (numbers, true/yes/on, null/~, dates, <<, =). Anything
+# else is text, which spares the resolver's regular expressions for most of a bank.
+_MAYBE_TYPED = frozenset("-+.0123456789yYnNtTfFoO~<=")
+_ALIAS = "YAML aliases (*name) are not allowed in a bank; write the value out in full"
 
 
 def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
     """Return (data, lines): `lines` maps a path like ('questions', 2, 'prompt') to a 1-based line."""
     loader = _BaseLoader(text)
     try:
-        root = loader.get_single_node()
+        return _Builder(loader, filename).document()
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = exc.problem or "not valid YAML"
-        if "\t" in text and "'\\t'" in str(exc):
+        if _tab_indented(text, mark.line if mark else None):
             message = "a tab character is used for indentation; indent with spaces"
+        elif any(hint in message for hint in ("expected", "not allowed here", "not allowed in this context")):
+            message += " (check the indentation of this line and of the lines above it)"
         raise BankError([Problem(filename, line, "", f"YAML syntax error: {message}")]) from None
     except yaml.YAMLError as exc:
         raise BankError([Problem(filename, None, "", f"YAML error: {exc}")]) from None
     finally:
         loader.dispose()
-    if root is None:
-        raise BankError([Problem(filename, 1, "", "the file is empty")])
-    lines: dict[Path_, int] = {}
-    data = _Builder(loader, filename, lines).build(root, ())
-    return data, lines
+
+
+def _tab_indented(text: str, line_index: int | None) -> bool:
+    """Whether the line of a syntax error (or the one before it) is indented with a tab.
+
+    libyaml says only "found character that cannot start any token", which does not help.
+    """
+    if line_index is None:
+        return False
+    lines = text.split("\n")
+    nearby = lines[max(0, line_index - 1): line_index + 1]
+    return any("\t" in line[: len(line) - len(line.lstrip(" \t"))] for line in nearby)
+
+
+MAX_DEPTH = 32  # a bank needs about six levels; far deeper nesting is a mistake or an attack
 
 
 class _Builder:
-    def __init__(self, loader: Any, filename: str, lines: dict[Path_, int]):
+    """Builds plain data straight from the parser's events, noting the line of every value.
+
+    Working from events rather than the composed node graph keeps a 10,000-question bank
+    quick to read; an alias is refused where it appears, so a "billion laughs" file is never
+    expanded.
+    """
+
+    def __init__(self, loader: Any, filename: str):
         self.loader = loader
+        self.next_event = loader.get_event
         self.filename = filename
-        self.lines = lines
-        self.seen: set[int] = set()
+        self.lines: dict[Path_, int] = {}
+        self.tags: dict[str, str] = {}  # plain scalar -> resolved tag: keys and values repeat
 
-    def fail(self, node: yaml.Node, message: str) -> BankError:
-        return BankError([Problem(self.filename, node.start_mark.line + 1, "", message)])
+    def fail(self, event: Any, message: str) -> BankError:
+        return BankError([Problem(self.filename, event.start_mark.line + 1, "", message)])
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        # An alias makes the composer hand back the same node twice: refuse it rather than
-        # expand it, which is what keeps "billion laughs" files harmless.
-        if id(node) in self.seen:
-            raise self.fail(node, "YAML anchors and aliases (&name / *name) are not allowed in a bank")
-        self.seen.add(id(node))
-        self.lines[path] = node.start_mark.line + 1
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise self.fail(key_node, "YAML merge keys (<<) are not allowed in a bank")
-                key = self.build(key_node, path + ("<key>",))
-                if isinstance(key, (dict, list)):
-                    raise self.fail(key_node, "a key must be plain text")
-                if key in result:
-                    raise self.fail(key_node, f"the key {key!r} appears twice here")
-                result[key] = self.build(value_node, path + (key,))
-            return result
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, path + (i,)) for i, item in enumerate(node.value)]
+    def document(self) -> tuple[Any, dict[Path_, int]]:
+        self.next_event()  # stream start
+        event = self.next_event()
+        if isinstance(event, StreamEndEvent):
+            raise BankError([Problem(self.filename, 1, "", "the file is empty")])
+        data = self.value(self.next_event(), ())
+        self.next_event()  # document end
+        event = self.next_event()
+        if isinstance(event, DocumentStartEvent):
+            raise self.fail(event, "a bank holds one YAML document; remove the second '---' and what follows it")
+        return data, self.lines
+
+    def value(self, event: Any, path: Path_) -> Any:
+        self.lines.setdefault(path, event.start_mark.line + 1)
+        kind = type(event)
+        if kind is ScalarEvent:
+            return self.scalar(event)
+        if len(path) >= MAX_DEPTH:
+            raise self.fail(event, f"values are nested more than {MAX_DEPTH} levels deep")
+        if kind is MappingStartEvent:
+            return self.mapping(event, path)
+        if kind is SequenceStartEvent:
+            self.check_tag(event, "tag:yaml.org,2002:seq")
+            items: list[Any] = []
+            event = self.next_event()
+            while type(event) is not SequenceEndEvent:
+                items.append(self.value(event, path + (len(items),)))
+                event = self.next_event()
+            return items
+        if kind is AliasEvent:
+            raise self.fail(event, _ALIAS)
+        raise self.fail(event, "this is not valid in a bank")
+
+    def mapping(self, start: Any, path: Path_) -> dict[Any, Any]:
+        self.check_tag(start, "tag:yaml.org,2002:map")
+        result: dict[Any, Any] = {}
+        event = self.next_event()
+        while type(event) is not MappingEndEvent:
+            if type(event) is not ScalarEvent:
+                raise self.fail(event, _ALIAS if type(event) is AliasEvent else "a key must be plain text")
+            if event.value == "<<" and event.implicit[0]:
+                raise self.fail(event, "YAML merge keys (<<) are not allowed in a bank")
+            key = self.scalar(event)
+            if key in result:
+                raise self.fail(event, f"the key {key!r} appears twice here")
+            # A value's line is its key's line: `options:` rather than its first option.
+            self.lines[path + (key,)] = event.start_mark.line + 1
+            result[key] = self.value(self.next_event(), path + (key,))
+            event = self.next_event()
+        return result
+
+    def check_tag(self, event: Any, default: str) -> None:
+        if event.tag not in (None, "!", default):
+            raise self.fail(event, f"YAML tags such as {event.tag} are not allowed in a bank")
+
+    def scalar(self, event: Any) -> Any:
+        tag, value = event.tag, event.value
+        if tag is None or tag == "!":
+            if not event.implicit[0] or (value and value[0] not in _MAYBE_TYPED):
+                return value  # quoted, block or plain text
+            tag = self.tags.get(value)
+            if tag is None:
+                tag = self.tags[value] = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+            if tag == _STR:
+                return value
+        elif tag not in _CORE_TAGS:
+            raise self.fail(event, f"YAML tags such as {tag} are not allowed in a bank")
+        construct = self.loader.yaml_constructors.get(tag)
+        if construct is None:  # e.g. a bare "=": YAML 1.1 gives it a meaning but no value
+            raise self.fail(event, f"cannot read {value!r} as a value here; put it in quotes")
+        node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
-            return self.loader.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            raise self.fail(node, f"cannot read this value: {getattr(exc, 'problem', exc)}") from None
+            return construct(self.loader, node)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+            kind = tag.rsplit(":", 1)[-1]
+            raise self.fail(event, f"cannot read {value!r} as {kind}: {getattr(exc, 'problem', None) or exc}") from None
 
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:

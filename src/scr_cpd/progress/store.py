@@ -45,7 +45,7 @@ def run_script(db: sqlite3.Connection, script: str) -> None:
 
 @migration
 def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
-    run_script(db, 
+    run_script(db,
         """
         CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
@@ -151,7 +151,7 @@ def _private_file(path: Path) -> None:
 def ensure_home(home: Path) -> Path:
     try:
         home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = home / ".write-test"
+        probe = home / f".write-test-{os.getpid()}"  # per process: two may start at once
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
@@ -171,12 +171,13 @@ class Store:
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            self._check_is_ours()  # before WAL mode, which would rewrite another file's header
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
-            raise StoreError(_explain(path, exc)) from None
+            raise StoreError(explain_database_error(path, exc)) from None
 
     @classmethod
     def open(cls, home: Path) -> "Store":
@@ -185,14 +186,36 @@ class Store:
     def close(self) -> None:
         self.db.close()
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def _version(self) -> int:
+        return self._known_version(int(self.db.execute("PRAGMA user_version").fetchone()[0]))
+
+    def _known_version(self, version: int) -> int:
         if version > len(MIGRATIONS):
             raise StoreError(f"{self.path} was written by a newer version of scr-cpd; upgrade scr-cpd to use it")
-        for number, step in enumerate(MIGRATIONS[version:], start=version + 1):
+        return version
+
+    def _check_is_ours(self) -> None:
+        """Refuse, without writing, a file that is not SQLite or holds another program's tables."""
+        # One statement, so that both are read from the same snapshot even while another
+        # process is creating the tables.
+        version, tables = self.db.execute(
+            "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)"
+        ).fetchone()
+        if self._known_version(version) == 0 and tables:
+            raise StoreError(f"{self.path} is an SQLite database of another program, not scr-cpd progress; it has been left untouched — use --home to choose another folder")
+
+    def _migrate(self) -> None:
+        if self._version() == len(MIGRATIONS):
+            return
+        # The version is read again under the write lock: two processes opening a new
+        # database at once must not both run the same migration.
+        while True:
             with self.transaction():
-                step(self.db)
-                self.db.execute(f"PRAGMA user_version = {number}")
+                version = self._version()
+                if version == len(MIGRATIONS):
+                    return
+                MIGRATIONS[version](self.db)
+                self.db.execute(f"PRAGMA user_version = {version + 1}")
 
     def transaction(self) -> "_Transaction":
         return _Transaction(self.db)
@@ -322,7 +345,8 @@ def _attempt(row: sqlite3.Row) -> Attempt:
     )
 
 
-def _explain(path: Path, exc: sqlite3.DatabaseError) -> str:
+def explain_database_error(path: Path, exc: sqlite3.DatabaseError) -> str:
+    """One sentence for the user about an SQLite error on the progress database at `path`."""
     text = str(exc)
     if "not a database" in text or "malformed" in text:
         return f"{path} is not a readable scr-cpd progress database (it may be damaged); it has been left untouched — move it aside, or use --home to start elsewhere"

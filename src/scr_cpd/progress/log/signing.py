@@ -1,35 +1,91 @@
 """Sign a CPD log with the officer's Ed25519 key, and tell an untouched log from an edited one.
 
 The officer's signature covers `integrity.digests`: a SHA-256 of every part of the log (one per
-reflection), so verification can say *which* part no longer matches. A supervisor's review block
-signs a digest of the officer's whole signed log plus the review itself.
+reflection, plus one of the reflections' order), so verification can say *which* part no longer
+matches. A supervisor's review block signs a digest of the officer's whole signed log plus the
+review itself.
+
+Digests are taken over canonical JSON (sorted keys, no spaces, UTF-8), so a log keeps verifying
+whatever indentation or key order a tool writes it back with, but any change of content shows.
+
+Verification has a fast path: `sign_log` hands back every part with its keys already sorted, so
+for an exported log pydantic-core's `to_json` (a few times quicker than the json module) yields
+exactly the canonical bytes. When its digest matches, the part is unchanged (both encoders write
+JSON that reads back as the value encoded); when it does not, the canonical digest decides.
 """
 from __future__ import annotations
 
 import base64
 import hashlib
 import json
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
-from scr_cpd.progress.files import write_private
+from scr_cpd.progress.store import StoreError
 
 KEY_FILE = "signing-key.pem"
 UNSIGNED_PARTS = ("integrity", "review")
+# The digest of the reflections' order. A top-level part of this name cannot be signed, so a
+# log carrying one is reported as edited (see changed_parts).
+ORDER_KEY = "reflections:order"
+MAX_LISTED_CHANGES = 6
+FINGERPRINT_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+class KeyFileError(StoreError):
+    """The signing key file exists but cannot be used; the message is one sentence for the user."""
 
 
 def canonical(value: Any) -> bytes:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
+    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8", "surrogatepass")
 
 
 def sha256(value: Any) -> str:
     return hashlib.sha256(canonical(value)).hexdigest()
 
 
+def deep_sorted(value: Any) -> Any:
+    """A copy with every object's keys in sorted order (the canonical order)."""
+    if isinstance(value, dict):
+        return {k: deep_sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [deep_sorted(v) for v in value]
+    return value
+
+
+def _quick_json(value: Any) -> bytes | None:
+    try:
+        from pydantic_core import to_json
+
+        return to_json(value)
+    except Exception:  # any value it cannot write takes the canonical path
+        return None
+
+
+def digest_matches(value: Any, expected: Any) -> bool:
+    """sha256(value) == expected, trying the fast encoder first (see the module docstring)."""
+    quick = _quick_json(value)
+    if quick is not None and hashlib.sha256(quick).hexdigest() == expected:
+        return True
+    return sha256(value) == expected
+
+
 def fingerprint(public_raw: bytes) -> str:
     digest = hashlib.sha256(public_raw).hexdigest()[:32]
     return ":".join(digest[i:i + 4] for i in range(0, 32, 4))
+
+
+def normalise_fingerprint(text: str) -> str | None:
+    """`AB12 cd34:...` or `ab12cd34...` → `ab12:cd34:...`; None if it is not a key fingerprint."""
+    bare = re.sub(r"[\s:]", "", text).lower()
+    if not FINGERPRINT_RE.match(bare):
+        return None
+    return ":".join(bare[i:i + 4] for i in range(0, 32, 4))
 
 
 def b64(data: bytes) -> str:
@@ -42,17 +98,57 @@ def key_path(home: Path) -> Path:
 
 def load_or_create_key(home: Path) -> Any:
     """The person's own signing key, created (owner-only) the first time it is needed."""
+    path = key_path(home)
+    if not path.exists():
+        _create_key(path)
+    return _load_key(path)
+
+
+def _load_key(path: Path) -> Any:
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-    path = key_path(home)
-    if path.exists():
-        return serialization.load_pem_private_key(path.read_bytes(), password=None)
-    key = Ed25519PrivateKey.generate()
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
-    write_private(path, pem)
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except OSError as exc:
+        raise KeyFileError(f"cannot read your signing key {path} ({exc.strerror})") from None
+    except (ValueError, TypeError):
+        raise KeyFileError(
+            f"your signing key {path} is damaged; restore it from a backup, or move it away to "
+            "get a new key (logs you signed before will then show a different fingerprint)"
+        ) from None
+    if not isinstance(key, Ed25519PrivateKey):
+        raise KeyFileError(f"{path} is not an Ed25519 signing key made by scr-cpd")
     return key
+
+
+def _create_key(path: Path) -> None:
+    """Write a new key without ever replacing one: two processes creating it at once agree on one."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    pem = Ed25519PrivateKey.generate().private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise KeyFileError(f"cannot create your signing key in {path.parent} ({exc.strerror})") from None
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(pem)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # fails if another process made the key first: keep theirs
+        except FileExistsError:
+            pass
+    except OSError as exc:
+        raise KeyFileError(f"cannot create your signing key {path} ({exc.strerror})") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
 
 
 def public_raw(key: Any) -> bytes:
@@ -61,29 +157,51 @@ def public_raw(key: Any) -> bytes:
     return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
 
 
+def key_fingerprint(key: Any) -> str:
+    return fingerprint(public_raw(key))
+
+
+def own_fingerprint(home: Path) -> str | None:
+    """The fingerprint of the key in this home folder, if there is one (never creates it)."""
+    path = key_path(home)
+    if not path.exists():
+        return None
+    return key_fingerprint(_load_key(path))
+
+
+def reflection_digests(items: list[Any]) -> dict[str, str]:
+    """One digest per reflection, keyed by its id; a repeated id gets `#2`, `#3`… so none is lost."""
+    return {key: sha256(item) for key, item in _reflection_keys(items)}
+
+
 def part_digests(doc: dict[str, Any]) -> dict[str, Any]:
     digests: dict[str, Any] = {}
     for name, value in doc.items():
         if name in UNSIGNED_PARTS:
             continue
         if name == "reflections" and isinstance(value, list):
-            digests[name] = {str(r.get("id")): sha256(r) for r in value if isinstance(r, dict)}
+            per_reflection = reflection_digests(value)
+            digests[name] = per_reflection
+            digests[ORDER_KEY] = sha256(list(per_reflection))  # dict order = reflection order
         else:
             digests[name] = sha256(value)
     return digests
 
 
 def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
-    body = {k: v for k, v in doc.items() if k not in UNSIGNED_PARTS}
+    """The log with its integrity block; the parts keep their order, their contents are key-sorted."""
+    body = {k: deep_sorted(v) for k, v in doc.items() if k not in UNSIGNED_PARTS}
+    if ORDER_KEY in body:
+        raise ValueError(f"a log cannot have a part called {ORDER_KEY!r}")
     digests = part_digests(body)
     raw = public_raw(key)
-    body["integrity"] = {
+    body["integrity"] = deep_sorted({
         "algorithm": "ed25519",
         "public_key": b64(raw),
         "fingerprint": fingerprint(raw),
         "digests": digests,
         "signature": b64(key.sign(canonical(digests))),
-    }
+    })
     return body
 
 
@@ -93,6 +211,7 @@ def officer_part(doc: dict[str, Any]) -> dict[str, Any]:
 
 def sign_review(doc: dict[str, Any], key: Any, supervisor: dict[str, str], date: str, outcome: str,
                 comment: str = "", comments: list[dict[str, str]] | None = None) -> dict[str, Any]:
+    """The officer's log with a supervisor's review block added (replacing any earlier one)."""
     raw = public_raw(key)
     review = {
         "supervisor": supervisor,
@@ -106,7 +225,7 @@ def sign_review(doc: dict[str, Any], key: Any, supervisor: dict[str, str], date:
         "fingerprint": fingerprint(raw),
     }
     review["signature"] = b64(key.sign(canonical(review)))
-    return {**officer_part(doc), "review": review}
+    return {**officer_part(doc), "review": deep_sorted(review)}
 
 
 @dataclass
@@ -121,10 +240,20 @@ class Verdict:
     review_status: str | None = None
     review_detail: str = ""
     changed: list[str] = field(default_factory=list)
+    review_fingerprint: str | None = None
+    reviewer: str | None = None
 
     @property
     def ok(self) -> bool:
         return self.status == "valid" and self.review_status in (None, "valid")
+
+    def line(self) -> str:
+        """One line: `valid (signed by key …, PC 1234 Jones); review: valid (…)`."""
+        text = f"{self.status} ({self.detail})" if self.detail else self.status
+        if self.review_status:
+            review = f"{self.review_status} ({self.review_detail})" if self.review_detail else self.review_status
+            text += f"; review: {review}"
+        return text
 
 
 def _verify_signature(public_key_b64: str, signature_b64: str, message: bytes) -> bool:
@@ -139,67 +268,148 @@ def _verify_signature(public_key_b64: str, signature_b64: str, message: bytes) -
         return False
 
 
+def _public_fingerprint(block: dict[str, Any]) -> str:
+    """Fingerprint of the block's public key; raises KeyError/TypeError/ValueError if unreadable."""
+    key = block["public_key"]
+    if not isinstance(key, str):
+        raise TypeError("public key is not text")
+    return fingerprint(base64.b64decode(key, validate=True))
+
+
+def _part_name(name: str) -> str:
+    return "the order of reflections" if name == ORDER_KEY else name
+
+
 def changed_parts(doc: dict[str, Any], signed: dict[str, Any]) -> list[str]:
-    now = part_digests({k: v for k, v in doc.items() if k not in UNSIGNED_PARTS})
+    """What no longer matches the signed digests: part names, `reflection ID`, `… added/removed`."""
+    body = {k: v for k, v in doc.items() if k not in UNSIGNED_PARTS}
     changed = []
-    for name in sorted(set(now) | set(signed)):
-        before, after = signed.get(name), now.get(name)
-        if isinstance(before, dict) and isinstance(after, dict):
-            for rid in sorted(set(before) | set(after)):
-                if rid not in after:
-                    changed.append(f"reflection {rid} removed")
-                elif rid not in before:
-                    changed.append(f"reflection {rid} added")
-                elif before[rid] != after[rid]:
-                    changed.append(f"reflection {rid}")
-        elif before != after:
-            changed.append(name if name in now and name in signed else f"{name} {'added' if name in now else 'removed'}")
+    if ORDER_KEY in body:
+        changed.append(f"unexpected part {ORDER_KEY!r}")
+    reflections = body.get("reflections")
+    now_keys = set(body)
+    if isinstance(reflections, list):
+        now_keys.add(ORDER_KEY)
+    for name in sorted(now_keys | set(signed)):
+        before = signed.get(name)
+        if name not in now_keys or name not in signed:
+            changed.append(f"{_part_name(name)} {'added' if name in now_keys else 'removed'}")
+        elif name == ORDER_KEY:
+            if sha256([key for key, _ in _reflection_keys(reflections)]) != before:
+                changed.append(_part_name(name))
+        elif name == "reflections" and isinstance(reflections, list) and isinstance(before, dict):
+            changed += _changed_reflections(reflections, before)
+        elif not digest_matches(body[name], before):
+            changed.append(name)
     return changed
 
 
+def _reflection_keys(items: list[Any]) -> Iterator[tuple[str, Any]]:
+    """(digest key, reflection) in order, keyed as reflection_digests keys them."""
+    seen: set[str] = set()
+    for index, item in enumerate(items):
+        rid = str(item.get("id")) if isinstance(item, dict) else f"#{index + 1}"
+        key, n = rid, 2
+        while key in seen:
+            key, n = f"{rid}#{n}", n + 1
+        seen.add(key)
+        yield key, item
+
+
+def _changed_reflections(items: list[Any], signed: dict[str, Any]) -> list[str]:
+    changed = []
+    now = dict(_reflection_keys(items))
+    for rid in sorted(set(now) | set(signed)):
+        if rid not in now:
+            changed.append(f"reflection {rid} removed")
+        elif rid not in signed:
+            changed.append(f"reflection {rid} added")
+        elif not digest_matches(now[rid], signed[rid]):
+            changed.append(f"reflection {rid}")
+    return changed
+
+
+def _describe_changes(changed: list[str]) -> str:
+    shown = changed[:MAX_LISTED_CHANGES]
+    more = len(changed) - len(shown)
+    return ", ".join(shown) + (f" and {more} more" if more else "")
+
+
+def _looks_swapped(changed: list[str], signed: dict[str, Any]) -> bool:
+    """The signature block came from another log: when it was made and whose it is both differ."""
+    return "generated_at" in changed and "profile" in changed and len(changed) * 2 >= len(signed)
+
+
 def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Verdict:
+    """Check the officer's signature and, when present, the supervisor's review signature.
+
+    `trusted` maps key fingerprints to names (the supervisor's trusted list)."""
     trusted = trusted or {}
-    integrity = doc.get("integrity")
-    if not isinstance(integrity, dict):
-        return Verdict("unsigned", "the log carries no signature")
-    try:
-        digests = integrity["digests"]
-        fp = fingerprint(base64.b64decode(integrity["public_key"], validate=True))
-        good = _verify_signature(integrity["public_key"], integrity["signature"], canonical(digests))
-    except (KeyError, TypeError, ValueError):
-        return Verdict("edited", "the signature block is incomplete or altered")
-    if not good:
-        return Verdict("edited", "the signature block does not match its key", fingerprint=fp)
-    changed = changed_parts(doc, digests)
-    if changed:
-        return Verdict("edited", "changed after signing: " + ", ".join(changed), fingerprint=fp, changed=changed)
-    verdict = Verdict("valid", f"signed by key {fp}", fingerprint=fp, signer=trusted.get(fp))
-    if fp not in trusted:
-        verdict.status = "unknown signer"
-        verdict.detail = f"valid signature by key {fp}, which is not in your trusted list (cpd review trust {fp} --name ...)"
+    verdict = _verify_officer(doc, trusted)
     _verify_review(doc, verdict, trusted)
     return verdict
 
 
+def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
+    integrity = doc.get("integrity")
+    if integrity is None:
+        return Verdict("unsigned", "the log carries no signature")
+    if not isinstance(integrity, dict):
+        return Verdict("edited", "the signature block is not readable")
+    try:
+        digests = integrity["digests"]
+        fp = _public_fingerprint(integrity)
+        good = _verify_signature(integrity["public_key"], integrity["signature"], canonical(digests))
+    except (KeyError, TypeError, ValueError):
+        return Verdict("edited", "the signature block is incomplete or altered")
+    if not good or not isinstance(digests, dict):
+        return Verdict("edited", "the signature block does not match its key", fingerprint=fp)
+    if integrity.get("fingerprint") != fp or integrity.get("algorithm") != "ed25519":
+        return Verdict("edited", "the signature block's fingerprint or algorithm was changed", fingerprint=fp)
+    changed = changed_parts(doc, digests)
+    if changed:
+        if _looks_swapped(changed, digests):
+            detail = f"the signature belongs to a different log: {_describe_changes(changed)} do not match"
+        else:
+            detail = f"changed after signing: {_describe_changes(changed)}"
+        return Verdict("edited", detail, fingerprint=fp, changed=changed)
+    name = trusted.get(fp)
+    if name is None:
+        return Verdict("unknown signer", f"valid signature by key {fp}, which is not in your trusted list",
+                       fingerprint=fp)
+    return Verdict("valid", f"signed by key {fp}, {name}", fingerprint=fp, signer=name)
+
+
+def _sorted_top(doc: dict[str, Any]) -> dict[str, Any]:
+    """Top-level keys sorted; the parts inside are already sorted in a log sign_log made."""
+    return {k: doc[k] for k in sorted(doc)}
+
+
 def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: dict[str, str]) -> None:
-    review = doc.get("review")
-    if review is None:
+    if "review" not in doc or doc["review"] is None:
         return
+    review = doc["review"]
+
+    def mark(status: str, detail: str) -> None:
+        verdict.review_status, verdict.review_detail = status, detail
+
     if not isinstance(review, dict):
-        verdict.review_status, verdict.review_detail = "edited", "the review block is not readable"
-        return
+        return mark("edited", "the review block is not readable")
     body = {k: v for k, v in review.items() if k != "signature"}
     try:
-        fp = fingerprint(base64.b64decode(review["public_key"], validate=True))
+        fp = _public_fingerprint(review)
         good = _verify_signature(review["public_key"], review["signature"], canonical(body))
     except (KeyError, TypeError, ValueError):
-        verdict.review_status, verdict.review_detail = "edited", "the review's signature block is incomplete"
-        return
+        return mark("edited", "the review's signature block is incomplete")
+    verdict.review_fingerprint = fp
     if not good:
-        verdict.review_status, verdict.review_detail = "edited", "the review was changed after it was signed"
-    elif review.get("covers") != sha256(officer_part(doc)):
-        verdict.review_status, verdict.review_detail = "edited", "the officer's part changed after the review was signed"
-    elif fp not in trusted:
-        verdict.review_status, verdict.review_detail = "unknown signer", f"review signed by key {fp}, not in your trusted list"
-    else:
-        verdict.review_status, verdict.review_detail = "valid", f"review signed by {trusted[fp]} ({fp})"
+        return mark("edited", "the review was changed after it was signed")
+    if review.get("fingerprint") != fp:
+        return mark("edited", "the review's fingerprint was changed")
+    if not digest_matches(_sorted_top(officer_part(doc)), review.get("covers")):
+        return mark("edited", "the officer's part changed after the review was signed")
+    outcome = review.get("outcome")
+    if fp not in trusted:
+        return mark("unknown signer", f"{outcome}, signed by key {fp}, which is not in your trusted list")
+    verdict.reviewer = trusted[fp]
+    return mark("valid", f"{outcome}, signed by key {fp}, {trusted[fp]}")

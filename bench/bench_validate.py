@@ -1,0 +1,129 @@
+"""Speed of the trainer's and the officer's bank loading paths.
+
+    PYTHONPATH=src python bench/bench_validate.py
+
+Prints: `cpd bank validate` on a generated bank of 10,000 questions (target < 1 s), the same in a
+fresh process as a trainer runs it, and loading every bundled bank as `cpd start` does (target
+< 100 ms), cold (no cache) and warm (per-file cache in the home folder).
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+QUESTIONS = 10_000
+TYPES = ("single", "multiple", "true_false", "numeric", "short_answer", "matching")
+
+
+def question_yaml(i: int) -> str:
+    kind = TYPES[i % len(TYPES)]
+    head = (
+        f"  - id: q-{i}\n"
+        f"    type: {kind}\n"
+        f"    prompt: >-\n"
+        f"      Question {i}: you attend a home where a child of {i % 17} is living with neglect.\n"
+        f"      What does the briefing ask you to do first?\n"
+        f"    explanation: Shown after every answer to question {i}; it teaches the why.\n"
+        f"    learning_points: [lp-{i % 20}]\n"
+        f"    source: {{page: {i % 40 + 1}}}\n"
+    )
+    if kind in ("single", "multiple"):
+        body = "    options:\n"
+        for j in range(4):
+            correct = j == 0 or (kind == "multiple" and j == 1)
+            body += f"      - text: Option {j} of question {i}\n"
+            if correct:
+                body += "        correct: true\n"
+            body += f"        feedback: Why option {j} is {'right' if correct else 'tempting but wrong'}.\n"
+        return head + body
+    if kind == "true_false":
+        return head + f"    answer: {'true' if i % 2 else 'false'}\n"
+    if kind == "numeric":
+        return head + f"    answer: {i}\n    tolerance: 1\n    unit: '%'\n"
+    if kind == "short_answer":
+        return head + f"    answers: [answer {i}, the answer {i}]\n"
+    return head + "    pairs:\n" + "".join(
+        f"      - left: Left {j} of {i}\n        right: Right {j} of {i}\n" for j in range(3)
+    )
+
+
+def big_bank() -> str:
+    points = "".join(f"  - id: lp-{n}\n    text: Learning point {n} of the generated bank.\n" for n in range(20))
+    head = (
+        "format: scr-cpd/bank@1\nid: bench\ntitle: Generated bank\nversion: '1.0'\n"
+        "summary: A generated bank for timing validation.\nsource:\n  title: Bench\n  page: 1\n"
+        f"learning_points:\n{points}questions:\n"
+    )
+    return head + "".join(question_yaml(i) for i in range(QUESTIONS))
+
+
+def best_of(runs: int, fn) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def profile_validate(path: Path) -> dict[str, float]:
+    """Where the time goes, stage by stage (each stage timed on its own)."""
+    from scr_cpd.content import loader
+    from scr_cpd.content.schema import Bank as BankModel
+    from scr_cpd.content.yamlsource import read_yaml
+
+    stages: dict[str, float] = {}
+    text = loader.read_bank_text(path)
+    start = time.perf_counter()
+    data, lines = read_yaml(text, str(path))
+    stages["read YAML + line map"] = time.perf_counter() - start
+    start = time.perf_counter()
+    BankModel.model_validate(data).model_dump(mode="json", exclude_none=True)
+    stages["pydantic validate + dump"] = time.perf_counter() - start
+    start = time.perf_counter()
+    loader._cross_checks(data, str(path), lines)
+    stages["cross checks"] = time.perf_counter() - start
+    return stages
+
+
+def main() -> None:
+    src = Path(__file__).resolve().parent.parent / "src"
+    sys.path.insert(0, str(src))
+    from scr_cpd.content.loader import load_library, parse_bank_file
+    from scr_cpd.content.validate import validate_paths
+
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp_path = Path(tmp)
+        bank = tmp_path / "bench.yaml"
+        bank.write_text(big_bank(), encoding="utf-8")
+        size_mb = bank.stat().st_size / 1e6
+
+        data, problems = parse_bank_file(bank)  # also warms imports (pydantic, yaml)
+        assert data and not problems, problems[:3]
+        in_process = best_of(3, lambda: validate_paths([bank]))
+        print(f"validate {QUESTIONS:,} questions ({size_mb:.1f} MB), in process: {in_process * 1000:.0f} ms  (target < 1000 ms)")
+        for stage, seconds in profile_validate(bank).items():
+            print(f"    {stage:<28} {seconds * 1000:6.0f} ms")
+
+        env = dict(os.environ, PYTHONPATH=str(src), SCR_CPD_HOME=str(tmp_path / "home"))
+        command = [sys.executable, "-m", "scr_cpd", "bank", "validate", str(bank)]
+        cli = best_of(3, lambda: subprocess.run(command, env=env, check=True, capture_output=True))
+        print(f"`cpd bank validate` on it, whole process:     {cli * 1000:.0f} ms")
+
+        home = tmp_path / "home"
+        cache = home / "cache"
+        cold = best_of(5, lambda: load_library(home, cache_dir=None))
+        load_library(home, cache_dir=cache)  # fills the cache
+        warm = best_of(5, lambda: load_library(home, cache_dir=cache))
+        library = load_library(home, cache_dir=cache)
+        count = sum(len(b.questions) for b in library.banks.values())
+        print(f"load {len(library.banks)} bundled banks ({count} questions), cold (no cache): {cold * 1000:.0f} ms  (target < 100 ms)")
+        print(f"load {len(library.banks)} bundled banks, warm (per-file cache):    {warm * 1000:.0f} ms  (target < 100 ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,314 @@
+"""Reflections: `cpd reflect [MODULE]` and `cpd reflections list|show|edit|delete`."""
+from __future__ import annotations
+
+import os
+import shlex
+import subprocess
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, List, Optional
+
+import typer
+from rich.markup import escape
+
+from scr_cpd.cli.env import Env, UserError, get_env
+
+app = typer.Typer(help="List, read, edit or delete your reflections.", no_args_is_help=True)
+FIELD_OPTION = {"what": "what", "so-what": "so_what", "now-what": "now_what"}
+
+
+def register(root: typer.Typer) -> None:
+    root.command("reflect")(reflect)
+    root.add_typer(app, name="reflections")
+
+
+def reflect(
+    ctx: typer.Context,
+    module: Optional[str] = typer.Argument(None, help="Module id; leave out to choose, or to write a free reflection."),
+    editor: bool = typer.Option(False, "--editor", help="Write each answer in $EDITOR instead of the terminal."),
+    tag: List[str] = typer.Option([], "--tag", help="Competency and Values Framework tag (repeatable); see `cpd reflections tags`."),
+) -> None:
+    """Write a reflection: What? So what? Now what? Each answer is saved as soon as you finish it."""
+    from scr_cpd.progress.quiz import Stop
+
+    env = get_env(ctx)
+    bank = env.bank(module) if module else None
+    try:
+        if bank is None:
+            bank = _choose_module(env)
+        prompt = _choose_prompt(env, bank)
+        if prompt is None:
+            return
+        write_reflection(env, bank, prompt, editor=editor, tags=tag)
+    except Stop:
+        env.console().print("Stopped. Whatever you finished writing is saved (`cpd reflections list`).")
+
+
+def offer_reflection(env: Env, bank: Any, suggestions: list[str] | None = None) -> None:
+    """At the end of a module: offer a reflection, blind spots first."""
+    from scr_cpd.progress.quiz import Stop
+
+    ui = env.ui()
+    try:
+        if not ui.confirm("Write a reflection for your CPD log now?", default=True):
+            env.console().print(f"You can reflect later with `cpd reflect {bank.id}`.")
+            return
+        prompt = _choose_prompt(env, bank, suggestions or [])
+        if prompt is not None:
+            write_reflection(env, bank, prompt)
+    except Stop:
+        env.console().print("Stopped. Whatever you finished writing is saved (`cpd reflections list`).")
+
+
+def _choose_module(env: Env) -> Any:
+    ui = env.ui()
+    choices = [(b.title, b) for b in env.library.ordered()] + [("A free reflection (no module)", None)]
+    return ui.choose("Which module is this reflection about?", choices)
+
+
+def _choose_prompt(env: Env, bank: Any, suggestions: list[str] | tuple = ()) -> tuple[str, str | None, list[str]] | None:
+    """(prompt text, prompt id, learning point ids), or None to cancel."""
+    ui = env.ui()
+    choices: list[tuple[str, Any]] = [(f"Blind spot: {s}", (s, None, [])) for s in suggestions]
+    if bank is not None:
+        choices += [(r.prompt, (r.prompt, r.id, list(r.learning_points))) for r in bank.reflections]
+    choices.append(("Write my own prompt", "own"))
+    picked = ui.choose("Choose a prompt:", choices)
+    if picked == "own":
+        text = ui.text("What is this reflection about? (one line)", multiline=False)
+        if not text:
+            return None
+        return (text, None, [])
+    return picked
+
+
+def write_reflection(env: Env, bank: Any, prompt: tuple[str, str | None, list[str]], editor: bool = False,
+                     tags: list[str] | None = None) -> str:
+    from scr_cpd.progress import reflections as rf
+
+    store = env.store
+    console = env.console()
+    text, prompt_id, points = prompt
+    try:
+        uid = rf.create(store, text, bank.id if bank else None, prompt_id, points, tags)
+    except rf.ReflectionError as exc:
+        raise UserError(str(exc), 2) from None
+    console.print(f"\nReflection {uid}\n{escape(text)}")
+    console.print("Do not name or otherwise identify children, families or cases.")
+    try:
+        for field in rf.FIELDS:
+            _write_field(env, uid, field, editor)
+    finally:
+        if rf.get(store, uid).is_empty:
+            rf.delete(store, uid)
+            console.print("Nothing was written, so no reflection was kept.")
+    _check_identifiers(env, uid, editor)
+    if not tags:
+        _ask_tags(env, uid)
+    console.print(f"Saved reflection {uid}. See it with `cpd reflections show {uid}`.")
+    return uid
+
+
+def _write_field(env: Env, uid: str, field: str, editor: bool, current: str = "") -> None:
+    from scr_cpd.progress import reflections as rf
+
+    started = time.monotonic()
+    label = rf.FIELD_LABELS[field]
+    if editor:
+        text = edit_in_editor(label, current)
+    else:
+        if current:
+            env.console().print(f"Current text:\n{escape(current)}\n(An empty answer keeps it.)")
+        text = env.ui().text(label)
+        if not text and current:
+            return
+    rf.save_field(env.store, uid, field, text, time.monotonic() - started)
+
+
+def _check_identifiers(env: Env, uid: str, editor: bool) -> None:
+    """Warn when the text looks like it identifies someone; let the officer edit or keep it."""
+    from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.pii import describe, find_identifiers
+
+    ui = env.ui()
+    for _ in range(3):
+        entry = rf.get(env.store, uid)
+        flagged = [(f, find_identifiers(entry.text(f))) for f in rf.FIELDS]
+        flagged = [(f, found) for f, found in flagged if found]
+        if not flagged:
+            return
+        console = env.console()
+        for field, found in flagged:
+            console.print(f"Warning — {rf.FIELD_LABELS[field].split('?')[0]}?: {escape(describe(found))}")
+        if not ui.confirm("Edit to remove it? (No keeps it; `cpd export --redact` can mask it later)", default=True):
+            return
+        for field, _found in flagged:
+            _write_field(env, uid, field, editor, current=entry.text(field))
+
+
+def _ask_tags(env: Env, uid: str) -> None:
+    from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.quiz import Stop
+
+    ui = env.ui()
+    names = list(rf.CVF_TAGS)
+    if env.plain:
+        console = env.console()
+        console.print("Competency and Values Framework tags (optional):")
+        for n, tag in enumerate(names, start=1):
+            console.print(f"  {n}. {rf.CVF_TAGS[tag]}")
+
+        def parse(text: str) -> list[str]:
+            picks = text.replace(",", " ").split()
+            if not all(p.isdigit() and 1 <= int(p) <= len(names) for p in picks):
+                raise ValueError(f"Type numbers from 1 to {len(names)} separated by spaces, or press Enter to skip.")
+            return [names[int(p) - 1] for p in picks]
+
+        try:
+            tags = ui.ask_until("Numbers separated by spaces (Enter to skip): ", parse)
+        except Stop:
+            return
+    else:
+        import questionary
+
+        try:
+            tags = questionary.checkbox("Competency and Values Framework tags (optional):",
+                                        choices=[questionary.Choice(rf.CVF_TAGS[t], value=t) for t in names]).unsafe_ask() or []
+        except (KeyboardInterrupt, EOFError):
+            return
+    if tags:
+        rf.set_tags(env.store, uid, tags)
+
+
+def edit_in_editor(label: str, current: str = "") -> str:
+    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if not command:
+        raise UserError("--editor needs the EDITOR environment variable (for example EDITOR=nano)", 2)
+    header = f"# {label}\n# Lines starting with # are ignored. Save and close the editor when you are done.\n"
+    with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as handle:
+        handle.write(header + current)
+        path = Path(handle.name)
+    try:
+        os.chmod(path, 0o600)
+        result = subprocess.run([*shlex.split(command), str(path)])
+        if result.returncode != 0:
+            raise UserError(f"the editor ({command}) exited with status {result.returncode}; nothing was changed")
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UserError(f"cannot start the editor {command!r}; check EDITOR") from None
+    finally:
+        path.unlink(missing_ok=True)
+    return "\n".join(line for line in lines if not line.startswith("#")).strip()
+
+
+# --- cpd reflections ... ---------------------------------------------------------------------
+
+
+def _entry(env: Env, uid: str) -> Any:
+    from scr_cpd.progress import reflections as rf
+
+    try:
+        return rf.get(env.store, uid)
+    except rf.ReflectionError as exc:
+        raise UserError(str(exc), 1) from None
+
+
+@app.command("list")
+def list_reflections(ctx: typer.Context, module: Optional[str] = typer.Option(None, "--module", help="Only this module.")) -> None:
+    """Your reflections, newest last."""
+    from rich.table import Table
+
+    from scr_cpd.progress import reflections as rf
+
+    env = get_env(ctx)
+    entries = rf.all_entries(env.store, module_id=module)
+    if not entries:
+        env.console().print("No reflections yet. Write one with `cpd reflect`.")
+        return
+    table = Table(box=None)
+    for column in ("Id", "Date", "Module", "Prompt", "Tags"):
+        table.add_column(column)
+    for e in entries:
+        prompt = e.prompt if len(e.prompt) <= 60 else e.prompt[:57] + "…"
+        table.add_row(e.uid, e.created_at[:10], e.module_id or "(free)", escape(prompt), ", ".join(e.tags))
+    env.console().print(table)
+
+
+@app.command("show")
+def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="ID")) -> None:
+    """Show one reflection in full."""
+    from scr_cpd.progress import reflections as rf
+
+    env = get_env(ctx)
+    e = _entry(env, reflection_id)
+    console = env.console()
+    console.print(f"{e.uid} · {e.module_id or 'free reflection'} · created {e.created_at} · updated {e.updated_at}")
+    console.print(f"Prompt: {escape(e.prompt)}")
+    for field in rf.FIELDS:
+        console.print(f"\n{rf.FIELD_LABELS[field]}\n{escape(e.text(field)) or '(not written)'}")
+    if e.tags:
+        console.print("\nTags: " + ", ".join(rf.CVF_TAGS.get(t, t) for t in e.tags))
+
+
+@app.command("edit")
+def edit(
+    ctx: typer.Context,
+    reflection_id: str = typer.Argument(..., metavar="ID"),
+    field: Optional[str] = typer.Option(None, "--field", help="Only this answer: what, so-what or now-what."),
+    editor: bool = typer.Option(False, "--editor", help="Edit in $EDITOR."),
+    tag: List[str] = typer.Option([], "--tag", help="Replace the tags with these (repeatable)."),
+) -> None:
+    """Rewrite a reflection's answers (its created date is kept, its updated date changes)."""
+    from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.quiz import Stop
+
+    env = get_env(ctx)
+    entry = _entry(env, reflection_id)
+    if field is not None and field not in FIELD_OPTION:
+        raise UserError(f"--field must be one of {', '.join(FIELD_OPTION)}", 2)
+    if tag:
+        try:
+            rf.set_tags(env.store, entry.uid, tag)
+        except rf.ReflectionError as exc:
+            raise UserError(str(exc), 2) from None
+        if field is None:
+            env.console().print(f"Tags of {entry.uid} set to: {', '.join(tag)}")
+            return
+    fields = [FIELD_OPTION[field]] if field else list(rf.FIELDS)
+    try:
+        for name in fields:
+            _write_field(env, entry.uid, name, editor, current=entry.text(name))
+    except Stop:
+        env.console().print("Stopped. Answers you finished are saved.")
+        return
+    _check_identifiers(env, entry.uid, editor)
+    env.console().print(f"Updated {entry.uid}.")
+
+
+@app.command("delete")
+def delete(
+    ctx: typer.Context,
+    reflection_id: str = typer.Argument(..., metavar="ID"),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a reflection (asks first)."""
+    from scr_cpd.progress import reflections as rf
+
+    env = get_env(ctx)
+    entry = _entry(env, reflection_id)
+    if not yes and not env.ui().confirm(f"Delete reflection {entry.uid} ({entry.prompt[:50]})? This cannot be undone.", default=False):
+        env.console().print("Kept.")
+        raise typer.Exit(1)
+    rf.delete(env.store, entry.uid)
+    env.console().print(f"Deleted {entry.uid}.")
+
+
+@app.command("tags")
+def tags(ctx: typer.Context) -> None:
+    """The Competency and Values Framework tags you can give a reflection."""
+    from scr_cpd.progress import reflections as rf
+
+    env = get_env(ctx)
+    for tag, label in rf.CVF_TAGS.items():
+        env.console().print(f"{tag:26} {label}")

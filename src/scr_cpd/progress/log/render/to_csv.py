@@ -1,0 +1,111 @@
+"""The CPD log as CSV for a spreadsheet: one row per activity, each reflection a row of its own.
+
+UTF-8 with a byte-order mark so Excel reads accents correctly. Any cell that a spreadsheet would
+treat as a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe,
+so opening the file can never run anything the officer typed.
+
+The log lists each reflection among its activities as well; those entries are replaced here by
+the reflection's own row, which carries the same date and time plus the text, so no sitting is
+counted twice when the minutes column is summed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from scr_cpd.progress.log.render.view import PARTS, clean, one_line, parse_time, tag_names
+
+COLUMNS = ("date", "kind", "module", "title", "questions", "correct", "score", "minutes", "details")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+# Excel refuses longer cells (it splits them over rows); the JSON log keeps the full text.
+CELL_LIMIT = 32_000
+TRUNCATED = " … [truncated: the full text is in the JSON log]"
+
+
+def neutralise(value: str) -> str:
+    """A cell a spreadsheet shows as text, never evaluates."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def fit(value: str) -> str:
+    return value if len(value) <= CELL_LIMIT else value[: CELL_LIMIT - len(TRUNCATED)] + TRUNCATED
+
+
+def timestamp(value: Any) -> str:
+    """'2026-11-26 14:03' in UTC: sorts as text, and spreadsheets read it as a date and time."""
+    moment = parse_time(value)
+    return f"{moment:%Y-%m-%d %H:%M}" if moment else one_line(value)
+
+
+def number(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return ""
+    return str(int(value)) if float(value).is_integer() else f"{value:g}"
+
+
+def minutes(seconds: Any) -> str:
+    if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
+        return ""
+    return f"{seconds / 60:.1f}"
+
+
+def activity_row(activity: dict[str, Any]) -> list[str]:
+    questions, correct = activity.get("questions"), activity.get("correct")
+    score = ""
+    if isinstance(questions, int) and questions > 0 and isinstance(correct, (int, float)):
+        score = f"{round(100 * correct / questions)}%"
+    details = f"status: {one_line(activity.get('status'))}"
+    if activity.get("ended_at"):
+        details += f"; ended {timestamp(activity.get('ended_at'))}"
+    return [
+        timestamp(activity.get("started_at")),
+        one_line(activity.get("kind")),
+        one_line(activity.get("module_id")),
+        one_line(activity.get("title")),
+        number(questions),
+        number(correct),
+        score,
+        minutes(activity.get("seconds")),
+        details,
+    ]
+
+
+def reflection_details(record: dict[str, Any], names: dict[str, str]) -> str:
+    parts = [f"{label} {clean(record.get(key)).strip()}" for key, label, _ in PARTS]
+    tags = [names.get(t, one_line(t)) if isinstance(t, str) else one_line(t) for t in record.get("tags") or []]
+    if tags:
+        parts.append("Competency and Values Framework: " + ", ".join(tags))
+    parts.append(f"Reference {one_line(record.get('id'))}")
+    return "\n".join(parts)
+
+
+def reflection_row(record: dict[str, Any], names: dict[str, str]) -> list[str]:
+    return [
+        timestamp(record.get("created_at")),
+        "reflection",
+        one_line(record.get("module_id")),
+        clean(record.get("prompt")).strip(),
+        "",
+        "",
+        "",
+        minutes(record.get("seconds")),
+        reflection_details(record, names),
+    ]
+
+
+def rows(doc: dict[str, Any]) -> list[list[str]]:
+    found = [activity_row(a) for a in doc.get("activities") or [] if isinstance(a, dict) and a.get("kind") != "reflection"]
+    names = tag_names()
+    found += [reflection_row(r, names) for r in doc.get("reflections") or [] if isinstance(r, dict)]
+    found.sort(key=lambda row: row[0])
+    return found
+
+
+def render(doc: dict[str, Any]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    for row in rows(doc):
+        writer.writerow([neutralise(fit(cell)) for cell in row])
+    return out.getvalue().encode("utf-8-sig")

@@ -1,0 +1,136 @@
+"""Reflections: What? So what? Now what?, each field saved the moment it is written."""
+from __future__ import annotations
+
+import json
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from scr_cpd.progress.store import Store, iso, utcnow
+
+FIELDS = ("what", "so_what", "now_what")
+FIELD_LABELS = {
+    "what": "What? What happened, or what did I learn?",
+    "so_what": "So what? Why does it matter to my practice?",
+    "now_what": "Now what? What will I do differently?",
+}
+FIELD_CAP_SECONDS = 20 * 60
+
+# The Competency and Values Framework (College of Policing): competencies, then values.
+CVF_TAGS = {
+    "emotionally-aware": "We are emotionally aware",
+    "take-ownership": "We take ownership",
+    "collaborative": "We are collaborative",
+    "deliver-support-inspire": "We deliver, support and inspire",
+    "analyse-critically": "We analyse critically",
+    "innovative-open-minded": "We are innovative and open-minded",
+    "integrity": "Integrity",
+    "impartiality": "Impartiality",
+    "public-service": "Public service",
+    "transparency": "Transparency",
+}
+
+
+class ReflectionError(Exception):
+    """A reflection id or tag the person gave does not exist; one sentence."""
+
+
+@dataclass(frozen=True)
+class ReflectionEntry:
+    uid: str
+    module_id: str | None
+    prompt_id: str | None
+    prompt: str
+    what: str
+    so_what: str
+    now_what: str
+    tags: list[str]
+    learning_points: list[str]
+    seconds: float
+    created_at: str
+    updated_at: str
+
+    def text(self, field: str) -> str:
+        return str(getattr(self, field))
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(self.text(f).strip() for f in FIELDS)
+
+
+def new_uid() -> str:
+    return f"r-{utcnow():%Y%m%d}-{secrets.token_hex(2)}"
+
+
+def create(store: Store, prompt: str, module_id: str | None = None, prompt_id: str | None = None,
+           learning_points: list[str] | None = None, tags: list[str] | None = None) -> str:
+    uid = new_uid()
+    now = iso()
+    with store.transaction():
+        store.db.execute(
+            "INSERT INTO reflections (uid, module_id, prompt_id, prompt, tags, learning_points, created_at, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (uid, module_id, prompt_id, prompt, json.dumps(check_tags(tags or [])), json.dumps(learning_points or []), now, now),
+        )
+    return uid
+
+
+def save_field(store: Store, uid: str, field: str, text: str, seconds: float = 0.0) -> None:
+    if field not in FIELDS:
+        raise ReflectionError(f"unknown field {field!r}; use one of {', '.join(FIELDS)}")
+    with store.transaction():
+        cursor = store.db.execute(
+            f"UPDATE reflections SET {field} = ?, seconds = seconds + ?, updated_at = ? WHERE uid = ?",
+            (text, min(max(seconds, 0.0), FIELD_CAP_SECONDS), iso(), uid),
+        )
+    if cursor.rowcount == 0:
+        raise ReflectionError(f"no reflection with id {uid!r}; see `cpd reflections list`")
+
+
+def set_tags(store: Store, uid: str, tags: list[str]) -> None:
+    with store.transaction():
+        store.db.execute("UPDATE reflections SET tags = ?, updated_at = ? WHERE uid = ?", (json.dumps(check_tags(tags)), iso(), uid))
+
+
+def check_tags(tags: list[str]) -> list[str]:
+    unknown = [t for t in tags if t not in CVF_TAGS]
+    if unknown:
+        raise ReflectionError(f"unknown tag {unknown[0]!r}; use one of {', '.join(CVF_TAGS)}")
+    return list(dict.fromkeys(tags))
+
+
+def get(store: Store, uid: str) -> ReflectionEntry:
+    row = store.db.execute("SELECT * FROM reflections WHERE uid = ?", (uid,)).fetchone()
+    if row is None:
+        raise ReflectionError(f"no reflection with id {uid!r}; see `cpd reflections list`")
+    return _entry(row)
+
+
+def all_entries(store: Store, module_id: str | None = None, since: str | None = None, until: str | None = None) -> list[ReflectionEntry]:
+    query, args = "SELECT * FROM reflections WHERE 1=1", []
+    if module_id:
+        query += " AND module_id = ?"
+        args.append(module_id)
+    if since:
+        query += " AND created_at >= ?"
+        args.append(since)
+    if until:
+        query += " AND created_at < ?"
+        args.append(until)
+    return [_entry(r) for r in store.db.execute(query + " ORDER BY created_at, id", args)]
+
+
+def delete(store: Store, uid: str) -> None:
+    with store.transaction():
+        cursor = store.db.execute("DELETE FROM reflections WHERE uid = ?", (uid,))
+    if cursor.rowcount == 0:
+        raise ReflectionError(f"no reflection with id {uid!r}; see `cpd reflections list`")
+
+
+def _entry(row: Any) -> ReflectionEntry:
+    return ReflectionEntry(
+        uid=row["uid"], module_id=row["module_id"], prompt_id=row["prompt_id"], prompt=row["prompt"],
+        what=row["what"], so_what=row["so_what"], now_what=row["now_what"],
+        tags=json.loads(row["tags"]), learning_points=json.loads(row["learning_points"]),
+        seconds=row["seconds"], created_at=row["created_at"], updated_at=row["updated_at"],
+    )

@@ -1,0 +1,145 @@
+import json
+import stat
+
+import pytest
+
+from helpers import cpd
+from scr_cpd.progress import reflections as rf
+from scr_cpd.progress.log.schema import Log
+from scr_cpd.progress.log.signing import verify_log
+from scr_cpd.progress.store import Store
+
+
+def answer_all(home, module="neglect"):
+    """Answer every question of a module; plain mode re-asks on invalid input, so a stream of
+    plausible answers (a number, letters for matching, text) completes it, some right, some wrong."""
+    stream = "\n".join(["1", "abcd", "abc", "ab", "x", "0"] * 40) + "\n"
+    return cpd("start", module, "--seed", "3", input=stream, home=home)
+
+
+def test_export_json_is_signed_valid_and_private(isolated_home, tmp_path):
+    cpd("profile", "--name", "Sam Jones", "--staff-number", "1234", home=isolated_home)
+    answer_all(isolated_home)
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "A prompt", "neglect", "r-x", ["rarely-alone"], ["integrity"])
+    rf.save_field(store, uid, "what", "What I learned", 60)
+    out = tmp_path / "log.json"
+    result = cpd("export", "-o", str(out), home=isolated_home)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(out.read_text())
+    Log.model_validate(doc)
+    assert doc["profile"]["name"] == "Sam Jones"
+    assert doc["totals"]["reflections"] == 1
+    assert doc["reflections"][0]["learning_points"][0]["id"] == "rarely-alone"
+    assert doc["reflections"][0]["learning_points"][0]["text"]  # resolved from the bank
+    neglect = next(m for m in doc["modules"] if m["id"] == "neglect")
+    assert neglect["attempts"] >= 16 and neglect["status"] in ("completed", "passed")
+    assert doc["totals"]["questions_answered"] == len(doc["attempts"])
+    assert all(len(a["content_hash"]) == 16 for a in doc["attempts"])
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+    key = isolated_home / "keys" / "signing-key.pem"
+    assert stat.S_IMODE(key.stat().st_mode) == 0o600
+    verdict = verify_log(doc, {doc["integrity"]["fingerprint"]: "Sam"})
+    assert verdict.status == "valid"
+    assert doc["integrity"]["fingerprint"] in result.output
+
+
+def test_an_edit_after_export_is_detected(isolated_home, tmp_path):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "A prompt", "neglect")
+    rf.save_field(store, uid, "what", "original", 5)
+    out = tmp_path / "log.json"
+    cpd("export", "-o", str(out), home=isolated_home)
+    doc = json.loads(out.read_text())
+    doc["reflections"][0]["what"] = "improved later"
+    verdict = verify_log(doc)
+    assert verdict.status == "edited" and f"reflection {uid}" in verdict.detail
+    doc = json.loads(out.read_text())
+    doc["totals"]["cpd_hours"] = 99
+    assert verify_log(doc).changed == ["totals"]
+
+
+def test_same_key_is_reused(isolated_home, tmp_path):
+    cpd("export", "-o", str(tmp_path / "a.json"), home=isolated_home)
+    cpd("export", "-o", str(tmp_path / "b.json"), home=isolated_home)
+    a = json.loads((tmp_path / "a.json").read_text())["integrity"]["fingerprint"]
+    b = json.loads((tmp_path / "b.json").read_text())["integrity"]["fingerprint"]
+    assert a == b
+
+
+def test_since_after_until_is_a_usage_error(isolated_home, tmp_path):
+    result = cpd("export", "--since", "2026-05-01", "--until", "2026-01-01", "-o", str(tmp_path / "x.json"), home=isolated_home)
+    assert result.exit_code == 2
+    assert "--since must be on or before --until" in result.output
+    assert not (tmp_path / "x.json").exists()
+
+
+def test_bad_date_is_a_usage_error(isolated_home):
+    result = cpd("export", "--since", "yesterday", home=isolated_home)
+    assert result.exit_code == 2
+
+
+def test_missing_output_folder_is_one_sentence(isolated_home, tmp_path):
+    result = cpd("export", "-o", str(tmp_path / "nope" / "log.json"), home=isolated_home)
+    assert result.exit_code == 1
+    assert "does not exist" in result.output and "Traceback" not in result.output
+
+
+def test_period_filters_reflections(isolated_home, tmp_path):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "A prompt")
+    rf.save_field(store, uid, "what", "x")
+    store.db.execute("UPDATE reflections SET created_at = '2025-01-10T10:00:00+00:00' WHERE uid = ?", (uid,))
+    out = tmp_path / "log.json"
+    cpd("export", "--since", "2025-02-01", "-o", str(out), home=isolated_home)
+    assert json.loads(out.read_text())["reflections"] == []
+    cpd("export", "--since", "2025-01-10", "--until", "2025-01-10", "-o", str(out), home=isolated_home)
+    doc = json.loads(out.read_text())
+    assert [r["id"] for r in doc["reflections"]] == [uid]
+    assert doc["period"] == {"since": "2025-01-10", "until": "2025-01-10"}
+
+
+def test_identifiers_are_warned_and_redacted(isolated_home, tmp_path):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "A prompt")
+    rf.save_field(store, uid, "what", "Mrs Smith lives at SW1A 1AA.")
+    out = tmp_path / "log.json"
+    warned = cpd("export", "-o", str(out), home=isolated_home)
+    assert "may identify someone" in warned.output
+    assert "SW1A 1AA" in out.read_text()
+    redacted = cpd("export", "--redact", "-o", str(out), home=isolated_home)
+    assert redacted.exit_code == 0
+    doc = json.loads(out.read_text())
+    assert "SW1A 1AA" not in doc["reflections"][0]["what"]
+    assert "Smith" not in doc["reflections"][0]["what"]
+    assert {i["kind"] for i in doc["identifiers"]} >= {"postcode", "titled-name"}
+    assert all(i["redacted"] for i in doc["identifiers"])
+    assert verify_log(doc).status in ("valid", "unknown signer")
+
+
+def test_schema_is_published(isolated_home):
+    result = cpd("export", "--schema", home=isolated_home)
+    schema = json.loads(result.output)
+    assert schema["title"].startswith("scr-cpd CPD log")
+    assert "reflections" in schema["properties"]
+
+
+@pytest.mark.parametrize("fmt", ["md", "html", "csv", "pdf"])
+def test_every_format_writes(isolated_home, tmp_path, fmt):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "A prompt", "neglect")
+    rf.save_field(store, uid, "what", "<script>alert(1)</script>")
+    out = tmp_path / f"log.{fmt}"
+    result = cpd("export", "-o", str(out), home=isolated_home)
+    assert result.exit_code == 0, result.output
+    data = out.read_bytes()
+    assert data
+    if fmt == "html":
+        assert b"<script>alert(1)</script>" not in data
+    if fmt == "pdf":
+        assert data.startswith(b"%PDF")
+
+
+def test_unknown_format(isolated_home):
+    result = cpd("export", "--format", "docx", home=isolated_home)
+    assert result.exit_code == 2 and "unknown format 'docx'" in result.output

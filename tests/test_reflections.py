@@ -1,0 +1,133 @@
+import sqlite3
+
+import pytest
+
+from helpers import cpd
+from scr_cpd.progress import reflections as rf
+from scr_cpd.progress.store import Store
+
+
+def reflect(home, text_lines, module="neglect", prompt_choice="1"):
+    return cpd("reflect", module, input="\n".join([prompt_choice, *text_lines]) + "\n", home=home)
+
+
+def test_reflect_saves_three_fields_and_tags(isolated_home):
+    result = reflect(isolated_home, ["I learned to look in the cupboards.", "", "Neglect hides other harm.", "", "I will check sleeping arrangements.", "", "1 5"])
+    assert result.exit_code == 0, result.output
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert entry.module_id == "neglect"
+    assert entry.prompt_id is not None
+    assert entry.what == "I learned to look in the cupboards."
+    assert entry.so_what == "Neglect hides other harm."
+    assert entry.now_what == "I will check sleeping arrangements."
+    assert entry.tags == ["emotionally-aware", "analyse-critically"]
+    assert entry.learning_points  # taken from the bank's prompt
+    assert f"Saved reflection {entry.uid}" in result.output
+
+
+def test_multi_line_answers_are_kept(isolated_home):
+    reflect(isolated_home, ["first line", "second line", "", "so", "", "now", "", ""])
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert entry.what == "first line\nsecond line"
+
+
+def test_stopping_midway_keeps_finished_fields(isolated_home):
+    # Input ends while the officer is typing "So what?": What? is already committed.
+    result = reflect(isolated_home, ["What I saw.", ""])
+    assert result.exit_code == 0
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert entry.what == "What I saw."
+    assert entry.so_what == ""
+    assert "saved" in result.output.lower()
+
+
+def test_nothing_written_keeps_no_reflection(isolated_home):
+    result = reflect(isolated_home, [])
+    assert result.exit_code == 0
+    assert rf.all_entries(Store.open(isolated_home)) == []
+
+
+def test_identifier_warning_then_edit(isolated_home):
+    lines = ["Mrs Smith at SW1A 1AA told me.", "", "matters", "", "act", "",
+             "y", "A parent told me.", "", ""]
+    result = reflect(isolated_home, lines)
+    assert "Warning" in result.output and "postcode" in result.output
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert entry.what == "A parent told me."
+
+
+def test_identifier_warning_keep(isolated_home):
+    lines = ["Call 07700 900123 was the lead.", "", "matters", "", "act", "", "n", ""]
+    result = reflect(isolated_home, lines)
+    assert "phone" in result.output.lower()
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert "07700 900123" in entry.what
+
+
+def test_free_reflection_with_own_prompt(isolated_home):
+    # no module: choose "A free reflection" (last module choice), then "Write my own prompt"
+    modules = cpd("modules", home=isolated_home)
+    assert modules.exit_code == 0
+    count = len([line for line in modules.output.splitlines()[1:] if line.strip()])
+    result = cpd("reflect", input=f"{count + 1}\n1\nA shift I keep thinking about\nwhat\n\nso\n\nnow\n\n\n", home=isolated_home)
+    assert result.exit_code == 0, result.output
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert entry.module_id is None and entry.prompt == "A shift I keep thinking about"
+
+
+def test_list_show_edit_delete(isolated_home):
+    reflect(isolated_home, ["old what", "", "so", "", "now", "", ""])
+    store = Store.open(isolated_home)
+    [entry] = rf.all_entries(store)
+    listing = cpd("reflections", "list", home=isolated_home)
+    assert entry.uid in listing.output
+    shown = cpd("reflections", "show", entry.uid, home=isolated_home)
+    assert "old what" in shown.output and "Now what?" in shown.output
+
+    edited = cpd("reflections", "edit", entry.uid, "--field", "what", input="new what\n\n", home=isolated_home)
+    assert edited.exit_code == 0, edited.output
+    after = rf.get(Store.open(isolated_home), entry.uid)
+    assert after.what == "new what"
+    assert after.created_at == entry.created_at
+    assert after.updated_at >= entry.updated_at
+
+    kept = cpd("reflections", "delete", entry.uid, input="n\n", home=isolated_home)
+    assert kept.exit_code == 1 and rf.all_entries(Store.open(isolated_home))
+    gone = cpd("reflections", "delete", entry.uid, input="y\n", home=isolated_home)
+    assert gone.exit_code == 0 and rf.all_entries(Store.open(isolated_home)) == []
+
+
+def test_unknown_reflection_id_is_one_sentence(isolated_home):
+    result = cpd("reflections", "show", "r-nope", home=isolated_home)
+    assert result.exit_code == 1
+    assert "no reflection with id 'r-nope'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_unknown_tag_is_a_usage_error(isolated_home):
+    result = cpd("reflect", "neglect", "--tag", "bravery", input="1\n", home=isolated_home)
+    assert result.exit_code == 2
+    assert "unknown tag 'bravery'" in result.output
+
+
+def test_save_field_commits_immediately(isolated_home):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "prompt", "neglect")
+    rf.save_field(store, uid, "what", "typed", 12.5)
+    other = sqlite3.connect(isolated_home / "progress.db")  # a second connection sees it at once
+    assert other.execute("SELECT what, seconds FROM reflections WHERE uid = ?", (uid,)).fetchone() == ("typed", 12.5)
+
+
+def test_field_time_is_capped(isolated_home):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "prompt")
+    rf.save_field(store, uid, "what", "x", 10_000)
+    assert rf.get(store, uid).seconds == rf.FIELD_CAP_SECONDS
+
+
+@pytest.mark.parametrize("field", ["nope", "what; DROP TABLE reflections"])
+def test_save_field_rejects_unknown_fields(isolated_home, field):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "prompt")
+    with pytest.raises(rf.ReflectionError):
+        rf.save_field(store, uid, field, "x")

@@ -1,0 +1,291 @@
+"""The supervisor's library: loading any file safely, the trusted list, team summaries and reports."""
+import csv
+import io
+import json
+import os
+import time
+from datetime import date
+from pathlib import Path
+
+import pytest
+from test_signing import make_log, new_key, signed_log, trusted_for
+
+from scr_cpd.progress import review as rv
+from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log, sign_review
+
+
+def write(path, doc):
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+# --- loading one file ---------------------------------------------------------------------------
+
+
+def test_a_good_log_loads_and_verifies(tmp_path):
+    path = write(tmp_path / "jones.json", signed_log())
+    doc, verdict = rv.load_log(path, trusted_for(new_key(1)))
+    assert doc["profile"]["name"] == "PC 1234 Jones"
+    assert verdict.status == "valid"
+
+
+@pytest.mark.parametrize("content, status, detail", [
+    (b'{"format": "scr-cpd/log@1", "profile": {"name": "PC', "damaged", "the file ends too early"),
+    (b"", "damaged", "the file is empty"),
+    (b"   \n", "damaged", "the file is empty"),
+    (b"\xff\xfe{}", "damaged", "not UTF-8 text"),
+    (b"{'format': 'scr-cpd/log@1'}", "damaged", "not valid JSON (key must be a string at line 1 column 2)"),
+    (b'{"a": NaN}', "damaged", "not valid JSON"),
+    (b"[" * 5000 + b"]" * 5000, "damaged", "nested too deeply"),
+    (b"Dear Sergeant, please find my log attached.", "damaged", "not valid JSON"),
+    (b"[1, 2, 3]", "not a CPD log", "the file holds JSON, but not a CPD log"),
+    (b'{"name": "holiday rota"}', "not a CPD log", "the file holds JSON, but not a CPD log"),
+    (b'{"format": "scr-cpd/bank@1", "id": "neglect"}', "not a CPD log", "it is a question bank"),
+    (b'{"format": "scr-cpd/log@2", "whatever": true}', "unsupported version",
+     "scr-cpd/log@2 is newer than this scr-cpd reads (scr-cpd/log@1); upgrade scr-cpd to read it"),
+])
+def test_bad_files_get_a_one_line_verdict(tmp_path, content, status, detail):
+    path = tmp_path / "log.json"
+    path.write_bytes(content)
+    doc, verdict = rv.load_log(path)
+    assert doc is None
+    assert verdict.status == status and detail in verdict.detail
+    assert "\n" not in verdict.line()
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path):
+    path = tmp_path / "log.json"
+    path.write_bytes(b"\xef\xbb\xbf" + json.dumps(signed_log()).encode())
+    assert rv.load_log(path)[1].status == "unknown signer"
+
+
+def test_a_50_mb_file_is_refused_from_its_size_without_reading_it(tmp_path, monkeypatch):
+    path = tmp_path / "huge.json"
+    with path.open("wb") as handle:
+        handle.write(b'{"format": "scr-cpd/log@1", "padding": "')
+        handle.truncate(50 * 1024 * 1024)
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the file was opened")
+
+    monkeypatch.setattr(Path, "open", no_reading)
+    start = time.perf_counter()
+    doc, verdict = rv.load_log(path)
+    assert time.perf_counter() - start < 0.5
+    assert doc is None
+    assert verdict.line() == "damaged (too large (50.0 MB; a CPD log is at most 20 MB))"
+
+
+def test_missing_file_and_folder_are_unreadable(tmp_path):
+    assert rv.load_log(tmp_path / "nope.json")[1].line() == "unreadable (no such file or directory)"
+    assert rv.load_log(tmp_path)[1].line() == "unreadable (not a file)"
+
+
+def test_a_schema_problem_names_the_field_and_reflection(tmp_path):
+    doc = make_log()
+    doc["reflections"][1]["tags"] = "emotionally-aware"
+    doc, verdict = rv.load_log(write(tmp_path / "log.json", sign_log(doc, new_key())))
+    assert doc is None
+    assert verdict.status == "damaged"
+    assert verdict.detail == "reflections[r-2].tags: Input should be a valid list"
+
+
+def test_a_hand_edit_that_also_breaks_the_format_is_reported_as_an_edit(tmp_path):
+    doc = signed_log()
+    del doc["reflections"][0]["so_what"]
+    doc, verdict = rv.load_log(write(tmp_path / "log.json", doc))
+    assert doc is None
+    assert verdict.status == "edited"
+    assert verdict.detail.startswith("changed after signing: reflection r-1 (and the log is no longer well formed: "
+                                     "reflections[r-1].so_what: Field required")
+
+
+def test_a_hand_edited_reflection_is_named(tmp_path):
+    doc = signed_log()
+    doc["reflections"][2]["what"] += " (added later)"
+    _, verdict = rv.load_log(write(tmp_path / "log.json", doc))
+    assert verdict.line() == "edited (changed after signing: reflection r-3)"
+
+
+def test_a_swapped_signature_block(tmp_path):
+    jones, smith = signed_log(seed=1), signed_log(seed=2, name="PC 5678 Smith", staff="5678")
+    jones["integrity"] = smith["integrity"]
+    _, verdict = rv.load_log(write(tmp_path / "log.json", jones), trusted_for(new_key(1), new_key(2)))
+    assert verdict.status == "edited" and "signature belongs to a different log" in verdict.detail
+
+
+def test_quick_check_accepts_what_the_schema_accepts_and_catches_what_summary_reads(tmp_path):
+    assert rv.summary_problem(signed_log()) is None
+    doc = signed_log()
+    doc["modules"][0]["status"] = "finished"
+    assert rv.summary_problem(doc) == "modules[1].status: Input should be a module status"
+    doc = signed_log()
+    doc["totals"]["cpd_hours"] = "7"
+    assert rv.summary_problem(doc) == "totals.cpd_hours: Input should be a valid number"
+    doc = signed_log()
+    doc["reflections"][1]["updated_at"] = None
+    assert rv.summary_problem(doc) == "reflections[r-2].updated_at: Input should be a valid string"
+    doc = signed_log()
+    doc["attempts"] = {}
+    assert rv.summary_problem(doc) == "attempts: Input should be a valid list"
+    _, verdict = rv.load_log(write(tmp_path / "log.json", doc), quick=True)
+    assert verdict.status in ("edited", "damaged")
+
+
+# --- which files --------------------------------------------------------------------------------
+
+
+def test_folders_expand_to_json_files_and_skip_the_rest(tmp_path):
+    team = tmp_path / "team"
+    (team / "north").mkdir(parents=True)
+    (team / ".git").mkdir()
+    for name in ("b.json", "a.JSON", "north/c.json", ".git/x.json"):
+        (team / name).write_text("{}")
+    (team / "notes.txt").write_text("hello")
+    (team / "north" / "log.pdf").write_bytes(b"%PDF")
+    single = team / "b.json"
+    out = rv.expand_paths([team, single, tmp_path / "missing.json"])
+    assert [p.relative_to(tmp_path).as_posix() for p in out.files] == [
+        "team/a.JSON", "team/b.json", "team/north/c.json", "missing.json"]
+    assert sorted(p.name for p in out.skipped) == ["log.pdf", "notes.txt"]
+
+
+# --- the trusted list ---------------------------------------------------------------------------
+
+
+def test_trust_rename_and_remove(tmp_path):
+    fp = key_fingerprint(new_key(1))
+    assert rv.trust_key(tmp_path, fp.replace(":", "").upper(), "  PC 1234   Jones ", "2026-11-26") == (fp, None)
+    assert rv.read_trusted(tmp_path) == {fp: {"name": "PC 1234 Jones", "added_at": "2026-11-26"}}
+    assert oct(os.stat(rv.trust_path(tmp_path)).st_mode & 0o777) == "0o600"
+    assert rv.trust_key(tmp_path, fp, "PC 1234 A Jones", "2026-11-27") == (fp, "PC 1234 Jones")
+    assert rv.trusted_names(tmp_path) == {fp: "PC 1234 A Jones"}
+    assert rv.untrust_key(tmp_path, fp) == (fp, "PC 1234 A Jones")
+    assert rv.untrust_key(tmp_path, fp) == (fp, None)
+    assert rv.read_trusted(tmp_path) == {}
+
+
+def test_own_key_is_trusted_without_being_listed(tmp_path):
+    fp = key_fingerprint(load_or_create_key(tmp_path))
+    assert rv.trusted_names(tmp_path) == {fp: rv.OWN_KEY_NAME}
+    assert rv.read_trusted(tmp_path) == {}
+
+
+@pytest.mark.parametrize("fingerprint, name, message", [
+    ("12345", "PC 1", "is not a key fingerprint"),
+    ("ab12:cd34:ef56:7890:abcd:ef01:2345:6789", "   ", "give the key's owner a name"),
+])
+def test_bad_trust_requests(tmp_path, fingerprint, name, message):
+    with pytest.raises(rv.ReviewError, match=message):
+        rv.trust_key(tmp_path, fingerprint, name, "2026-11-26")
+
+
+@pytest.mark.parametrize("content", ["{not json", "[1, 2]", '{"ab12": "a name"}'])
+def test_a_damaged_trusted_list_is_one_sentence(tmp_path, content):
+    rv.trust_path(tmp_path).write_text(content)
+    with pytest.raises(rv.ReviewError, match="your trusted-key list .* (is damaged|is not in the expected form)"):
+        rv.trusted_names(tmp_path)
+
+
+# --- summaries ----------------------------------------------------------------------------------
+
+
+def test_summary_row_of_a_log(tmp_path):
+    doc = signed_log()
+    row = rv.summarise(tmp_path / "jones.json", doc, rv.load_log(write(tmp_path / "jones.json", doc))[1])
+    assert (row.name, row.staff_number, row.since, row.until) == ("PC 1234 Jones", "1234", "2026-01-01", "2026-11-21")
+    assert (row.hours, row.modules_completed, row.modules_total) == (0.69, 1, 2)
+    assert row.average_score == 0.8125 and row.reflections == 3
+    assert row.last_activity == "2026-02-11T10:00:00+00:00"
+    assert row.status == "unknown signer" and row.review_outcome is None
+
+
+def test_iter_summaries_reports_every_file_and_loses_none(tmp_path):
+    good = write(tmp_path / "a.json", signed_log(seed=1))
+    edited = signed_log(seed=2, name="PC 2 Edited")
+    edited["totals"]["cpd_hours"] = 99.0
+    write(tmp_path / "b.json", edited)
+    (tmp_path / "c.json").write_text('{"format": "scr-cpd/log@9"}')
+    (tmp_path / "d.json").write_text('{"format": "scr-cpd/log@1", "gener')
+    (tmp_path / "e.json").write_text('{"shopping": ["milk"]}')
+    files = rv.expand_paths([tmp_path]).files
+    rows = list(rv.iter_summaries(files, trusted_for(new_key(1))))
+    assert [(r.path.name, r.status) for r in rows] == [
+        ("a.json", "valid"), ("b.json", "edited"), ("c.json", "unsupported version"), ("d.json", "damaged"),
+        ("e.json", "not a CPD log")]
+    assert rows[1].hours == 99.0 and "totals" in rows[1].detail
+    assert good == rows[0].path
+
+
+def row(name, hours=1.0, score=0.5, last="2026-11-01", modules=1, status="valid", path=None):
+    return rv.SummaryRow(path=Path(path or f"{name}.json"), status=status, detail="", name=name, hours=hours,
+                         average_score=score, last_activity=last, modules_completed=modules)
+
+
+def test_sorting_puts_who_needs_attention_first_and_failures_last():
+    rows = [row("b", hours=5, score=None, last="2026-10-01", modules=3), row("A", hours=2, score=0.9, modules=1),
+            rv.failed_row(Path("z.json"), rv.Verdict("damaged", "x")), row("c", hours=9, score=0.4, last=None)]
+    names = lambda by, rev=False: [r.name or r.path.name for r in rv.sort_rows(rows, by, rev)]  # noqa: E731
+    assert names("name") == ["A", "b", "c", "z.json"]
+    assert names("hours") == ["A", "b", "c", "z.json"]
+    assert names("hours", True) == ["c", "b", "A", "z.json"]
+    assert names("score") == ["b", "c", "A", "z.json"]
+    assert names("last") == ["c", "b", "A", "z.json"]
+    assert names("modules") == ["A", "c", "b", "z.json"]
+
+
+def test_filters():
+    failure = rv.failed_row(Path("z.json"), rv.Verdict("damaged", "x"))
+    rows = [row("a"), row("b", status="edited"), row("c", last="2026-01-05"), failure]
+    assert [r.path.name for r in rv.filter_rows(rows, only_invalid=True)] == ["b.json", "z.json"]
+    assert [r.path.name for r in rv.filter_rows(rows, statuses={"edited", "damaged"})] == ["b.json", "z.json"]
+    assert [r.path.name for r in rv.filter_rows(rows, since=date(2026, 6, 1))] == ["a.json", "b.json", "z.json"]
+    assert rv.normalise_status("Unknown-Signer") == "unknown signer"
+    with pytest.raises(rv.ReviewError, match="not a verification status"):
+        rv.normalise_status("fine")
+
+
+# --- reports ------------------------------------------------------------------------------------
+
+HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
+
+
+def test_csv_neutralises_formula_triggers_in_every_cell(tmp_path):
+    rows = [row(name, path=f"{name}.json") for name in HOSTILE]
+    rows.append(rv.failed_row(Path("=cmd.json"), rv.Verdict("damaged", "=1+1")))
+    parsed = list(csv.reader(io.StringIO(rv.render_csv(rows))))
+    assert parsed[0] == list(rv.CSV_COLUMNS)
+    names = [line[1] for line in parsed[1:-1]]
+    assert names == ["'" + name for name in HOSTILE]
+    assert parsed[-1][0] == "'=cmd.json" and parsed[-1][14] == "'=1+1"
+    for line in parsed[1:]:
+        assert not any(cell.startswith(rv.FORMULA_TRIGGERS) for cell in line)
+    assert parsed[1][7:13] == ["1.00", "1", "0", "50", "0", "2026-11-01"]
+
+
+def test_html_report_escapes_officer_text_and_runs_nothing():
+    evil = row('<script>alert(1)</script>"><img src=x onerror=alert(2)>')
+    evil.role = "<b>PC</b>"
+    evil.review_outcome, evil.review_status, evil.reviewer = "accepted", "edited", "<i>Sgt</i>"
+    failure = rv.failed_row(Path("<svg onload=alert(3)>.json"), rv.Verdict("damaged", "<u>x</u>"))
+    page = rv.render_html([evil, failure], "2026-11-26T10:00:00+00:00", skipped=2)
+    assert "<script" not in page and "<img" not in page and "<svg" not in page and "<b>PC" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
+    assert "default-src 'none'" in page and "<style>" in page
+    assert "http://" not in page and "https://" not in page and "src=" not in page.replace("x onerror", "")
+    assert "Files that could not be read" in page and "2 file(s) in the folders were not .json" in page
+    assert "signature: edited" in page
+
+
+def test_reviewed_path():
+    assert rv.reviewed_path(Path("team/jones.json")) == Path("team/jones.reviewed.json")
+    assert rv.reviewed_path(Path("team/jones.reviewed.json")) == Path("team/jones.reviewed.json")
+    assert rv.reviewed_path(Path("jones")) == Path("jones.reviewed.json")
+
+
+def test_review_round_trip_through_a_file(tmp_path):
+    doc = sign_review(signed_log(), new_key(9), {"name": "Sgt Patel"}, "2026-11-27", "accepted", "ok")
+    path = tmp_path / "jones.reviewed.json"
+    path.write_text(rv.dump_log(doc), encoding="utf-8")
+    loaded, verdict = rv.load_log(path, trusted_for(new_key(1), new_key(9)))
+    assert verdict.ok and loaded["review"]["outcome"] == "accepted"
