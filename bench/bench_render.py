@@ -1,11 +1,13 @@
 """Rendering a heavy CPD log: Markdown, HTML, PDF and CSV from one `scr-cpd/log@1` document.
 
-The document holds 1,000 reflections (What? So what? Now what? of a few hundred words each),
-20,000 attempts and 2,000 activities. Each format is rendered in a fresh process, so its time
-includes importing what it needs (fpdf2 for the PDF) and its peak memory is its own.
+The document holds 1,000 reflections (What? So what? Now what? of 60 to 160 words each, about
+1.9 million characters in all), 20,000 attempts and 2,000 activities. Each format is rendered in
+a fresh process, so its time includes importing what it needs (fpdf2 for the PDF) and its peak
+memory is its own.
 Target (issue 4): under 3 s and under 200 MB peak for each format.
 
-    PYTHONPATH=src python bench/bench_render.py [--reflections 1000] [--attempts 20000] [--activities 2000]
+    PYTHONPATH=src python bench/bench_render.py [--repeat 3] [--keep DIR]
+        [--reflections 1000] [--attempts 20000] [--activities 2000]
 """
 from __future__ import annotations
 
@@ -31,16 +33,18 @@ WORDS = (
 ).split()
 
 # Run in a child process: time and peak memory of one rendering, printed as JSON.
+# The clock starts after the JSON is read (that is the builder's and the CLI's part) but includes
+# importing the renderer and what it needs (fpdf2). CPU time is printed too: on a busy machine it
+# shows what the rendering itself costs.
 CHILD = """
 import json, resource, sys, time
-start = time.perf_counter()
-from scr_cpd.progress.log.render import render
 doc = json.load(open(sys.argv[1], encoding="utf-8"))
-loaded = time.perf_counter()
+start, cpu = time.perf_counter(), time.process_time()
+from scr_cpd.progress.log.render import render
 data = render(doc, sys.argv[2])
-done = time.perf_counter()
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-print(json.dumps({"seconds": done - loaded, "with_load": done - start, "bytes": len(data), "peak_mb": peak_kb / 1024}))
+seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+print(json.dumps({"seconds": seconds, "cpu": cpu, "bytes": len(data), "peak_mb": peak_mb}))
 """
 
 BASELINE = """
@@ -115,11 +119,16 @@ def run(argv: list[str], env: dict[str, str]) -> str:
     return subprocess.run(argv, env=env, check=True, capture_output=True, text=True).stdout
 
 
+def render_once(path: Path, fmt: str, env: dict[str, str]) -> dict:
+    return json.loads(run([sys.executable, "-c", CHILD, str(path), fmt], env))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reflections", type=int, default=1000)
     parser.add_argument("--attempts", type=int, default=20000)
     parser.add_argument("--activities", type=int, default=2000)
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each format; the fastest is reported (default 3)")
     parser.add_argument("--keep", type=Path, help="also write the renderings into this folder")
     args = parser.parse_args()
 
@@ -133,21 +142,25 @@ def main() -> None:
         print(f"log: {args.reflections} reflections ({chars:,} characters of answers), {args.attempts} attempts, "
               f"{args.activities} activities; JSON {path.stat().st_size / 1e6:.1f} MB")
         base = float(run([sys.executable, "-c", BASELINE, str(path)], env))
-        print(f"baseline (python + the loaded JSON): peak {base:.0f} MB")
-        worst = True
+        print(f"python with the log loaded: peak {base:.0f} MB; load average {os.getloadavg()[0]:.1f} on "
+              f"{os.cpu_count()} CPUs; best of {args.repeat} runs, each in a fresh process")
+        all_ok = True
         for fmt in FORMATS:
-            figures = json.loads(run([sys.executable, "-c", CHILD, str(path), fmt], env))
-            ok = figures["with_load"] < TARGET_SECONDS and figures["peak_mb"] < TARGET_MB
-            worst = worst and ok
-            print(f"  {fmt:<4} render {figures['seconds']:5.2f} s (with imports {figures['with_load']:5.2f} s)   "
-                  f"peak {figures['peak_mb']:5.0f} MB   output {figures['bytes'] / 1e6:6.2f} MB   {'OK' if ok else 'OVER TARGET'}")
+            runs = [render_once(path, fmt, env) for _ in range(args.repeat)]
+            best = min(runs, key=lambda figures: figures["seconds"])
+            peak = max(figures["peak_mb"] for figures in runs)
+            ok = best["seconds"] < TARGET_SECONDS and peak < TARGET_MB
+            all_ok = all_ok and ok
+            print(f"  {fmt:<4} {best['seconds']:5.2f} s (cpu {best['cpu']:5.2f} s)   peak {peak:4.0f} MB   "
+                  f"output {best['bytes'] / 1e6:5.2f} MB   {'OK' if ok else 'OVER TARGET'}")
             if args.keep:
                 args.keep.mkdir(parents=True, exist_ok=True)
-                keep = [sys.executable, "-c", "import json,sys;from scr_cpd.progress.log.render import render;"
-                        "open(sys.argv[3],'wb').write(render(json.load(open(sys.argv[1],encoding='utf-8')),sys.argv[2]))",
-                        str(path), fmt, str(args.keep / f"heavy.{fmt}")]
-                run(keep, env)
-    print(f"targets: under {TARGET_SECONDS:.0f} s and {TARGET_MB:.0f} MB per format: {'all OK' if worst else 'NOT MET'}")
+                keep = ("import json, sys; from scr_cpd.progress.log.render import render; "
+                        "doc = json.load(open(sys.argv[1], encoding='utf-8')); "
+                        "open(sys.argv[3], 'wb').write(render(doc, sys.argv[2]))")
+                run([sys.executable, "-c", keep, str(path), fmt, str(args.keep / f"heavy.{fmt}")], env)
+    verdict = "all OK" if all_ok else "NOT MET"
+    print(f"targets: under {TARGET_SECONDS:.0f} s and {TARGET_MB:.0f} MB for each format: {verdict}")
 
 
 if __name__ == "__main__":

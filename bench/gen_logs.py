@@ -6,6 +6,7 @@ with the Competency and Values Framework. Each log is signed with its own office
 
     PYTHONPATH=src python bench/gen_logs.py OUT_DIR -n 1000 [--reflections 50] [--seed 1]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -23,13 +24,63 @@ from scr_cpd import __version__
 from scr_cpd.content.loader import load_library
 from scr_cpd.progress.log.signing import sign_log
 
-FIRST = ["Alex", "Sam", "Priya", "Tomasz", "Aisha", "Gareth", "Niamh", "Kwame", "Chloé", "Rhys", "Fatima", "Owen",
-         "Zofia", "Jamal", "Eilidh", "Connor", "Mei", "Dafydd", "Grace", "Ravi"]
-LAST = ["Jones", "Patel", "Nowak", "O'Brien", "Khan", "Evans", "Mensah", "Davies", "MacLeod", "Hughes", "Ahmed",
-        "Williams", "Kowalski", "Brennan", "Thompson", "Chen", "Roberts", "Singh", "Morgan", "Lewis"]
+FIRST = [
+    "Alex",
+    "Sam",
+    "Priya",
+    "Tomasz",
+    "Aisha",
+    "Gareth",
+    "Niamh",
+    "Kwame",
+    "Chloé",
+    "Rhys",
+    "Fatima",
+    "Owen",
+    "Zofia",
+    "Jamal",
+    "Eilidh",
+    "Connor",
+    "Mei",
+    "Dafydd",
+    "Grace",
+    "Ravi",
+]
+LAST = [
+    "Jones",
+    "Patel",
+    "Nowak",
+    "O'Brien",
+    "Khan",
+    "Evans",
+    "Mensah",
+    "Davies",
+    "MacLeod",
+    "Hughes",
+    "Ahmed",
+    "Williams",
+    "Kowalski",
+    "Brennan",
+    "Thompson",
+    "Chen",
+    "Roberts",
+    "Singh",
+    "Morgan",
+    "Lewis",
+]
 ROLES = ["PC", "PC", "PC", "DC", "PS", "DS", "PCSO"]
-TAGS = ["emotionally-aware", "take-ownership", "collaborative", "deliver-support-inspire", "analyse-critically",
-        "innovative-open-minded", "integrity", "impartiality", "public-service", "transparency"]
+TAGS = [
+    "emotionally-aware",
+    "take-ownership",
+    "collaborative",
+    "deliver-support-inspire",
+    "analyse-critically",
+    "innovative-open-minded",
+    "integrity",
+    "impartiality",
+    "public-service",
+    "transparency",
+]
 SENTENCES = [
     "At a recent domestic incident the children were in the next room and I did not speak to them directly.",
     "I recorded what the adults told me but not what the home looked like from the child's point of view.",
@@ -67,7 +118,9 @@ def stamp(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).isoformat(timespec="seconds")
 
 
-def make_officer_log(rng: random.Random, index: int, banks: list[Any], reflections: int, end: datetime) -> dict[str, Any]:
+def make_officer_log(
+    rng: random.Random, index: int, banks: list[Any], reflections: int, end: datetime
+) -> dict[str, Any]:
     start = end - timedelta(days=rng.randint(60, 365))
     name = f"{rng.choice(ROLES)} {1000 + index} {rng.choice(FIRST)} {rng.choice(LAST)}"
     attempts, activities, modules = [], [], []
@@ -87,19 +140,34 @@ def make_officer_log(rng: random.Random, index: int, banks: list[Any], reflectio
                 clock += timedelta(seconds=seconds + rng.uniform(2, 20))
                 correct = rng.random() < 0.72
                 right += correct
-                module_attempts.append({
-                    "module_id": bank.id, "question_id": q.id, "revision": q.revision, "content_hash": content_hash(q),
-                    "correct": correct, "confidence": rng.choice(["sure", "fairly", "guess", None]),
-                    "answered_at": stamp(clock), "seconds": seconds,
-                })
+                module_attempts.append(
+                    {
+                        "module_id": bank.id,
+                        "question_id": q.id,
+                        "revision": q.revision,
+                        "content_hash": content_hash(q),
+                        "correct": correct,
+                        "confidence": rng.choice(["sure", "fairly", "guess", None]),
+                        "answered_at": stamp(clock),
+                        "seconds": seconds,
+                    }
+                )
             done = len(asked) == len(bank.questions)
             if done:
                 scores.append(right / len(asked))
-            activities.append({
-                "kind": "module", "module_id": bank.id, "title": bank.title, "started_at": stamp(began),
-                "ended_at": stamp(clock), "status": "completed" if done else "abandoned", "questions": len(asked),
-                "correct": right, "seconds": round(sum(a["seconds"] for a in module_attempts[-len(asked):]), 1),
-            })
+            activities.append(
+                {
+                    "kind": "module",
+                    "module_id": bank.id,
+                    "title": bank.title,
+                    "started_at": stamp(began),
+                    "ended_at": stamp(clock),
+                    "status": "completed" if done else "abandoned",
+                    "questions": len(asked),
+                    "correct": right,
+                    "seconds": round(sum(a["seconds"] for a in module_attempts[-len(asked) :]), 1),
+                }
+            )
             clock += timedelta(days=rng.randint(1, 20))
         best = max(scores) if scores else None
         if best is None:
@@ -107,35 +175,68 @@ def make_officer_log(rng: random.Random, index: int, banks: list[Any], reflectio
         else:
             status = "passed" if best >= bank.pass_mark else "completed"
         attempts += module_attempts
-        modules.append({
-            "id": bank.id, "title": bank.title, "bank_version": bank.version, "status": status,
-            "questions": len(bank.questions), "pass_mark": bank.pass_mark, "best_score": best,
-            "completions": len(scores), "attempts": len(module_attempts),
-            "correct": sum(a["correct"] for a in module_attempts),
-            "seconds": round(sum(a["seconds"] for a in module_attempts), 1),
-            "first_activity": module_attempts[0]["answered_at"] if module_attempts else None,
-            "last_activity": module_attempts[-1]["answered_at"] if module_attempts else None,
-        })
+        modules.append(
+            {
+                "id": bank.id,
+                "title": bank.title,
+                "bank_version": bank.version,
+                "status": status,
+                "questions": len(bank.questions),
+                "pass_mark": bank.pass_mark,
+                "best_score": best,
+                "completions": len(scores),
+                "attempts": len(module_attempts),
+                "correct": sum(a["correct"] for a in module_attempts),
+                "seconds": round(sum(a["seconds"] for a in module_attempts), 1),
+                "first_activity": module_attempts[0]["answered_at"] if module_attempts else None,
+                "last_activity": module_attempts[-1]["answered_at"] if module_attempts else None,
+            }
+        )
     written = []
     for n in range(max(0, int(rng.gauss(reflections, reflections / 5)))):
         bank = rng.choice(banks)
         prompt = rng.choice(bank.reflections) if bank.reflections and rng.random() < 0.8 else None
-        created = start + timedelta(days=rng.uniform(0, (end - start).days), seconds=rng.randint(0, 86400))
+        created = start + timedelta(
+            days=rng.uniform(0, (end - start).days), seconds=rng.randint(0, 86400)
+        )
         updated = created + timedelta(days=rng.choice([0, 0, 0, 2, 9]))
         seconds = round(rng.uniform(300, 1500), 1)
         rid = f"r-{created:%Y%m%d}-{hashlib.sha256(f'{index}-{n}'.encode()).hexdigest()[:4]}"
-        points = [{"id": pid, "text": bank.learning_points[pid]} for pid in (prompt.learning_points if prompt else ())
-                  if pid in bank.learning_points]
-        written.append({
-            "id": rid, "module_id": bank.id, "module_title": bank.title, "prompt_id": prompt.id if prompt else None,
-            "prompt": prompt.prompt if prompt else "Free reflection",
-            "what": paragraph(rng), "so_what": paragraph(rng, 2, 6), "now_what": paragraph(rng, 2, 6),
-            "learning_points": points, "tags": rng.sample(TAGS, k=rng.randint(0, 3)),
-            "created_at": stamp(created), "updated_at": stamp(updated), "seconds": seconds,
-        })
-        activities.append({"kind": "reflection", "module_id": bank.id, "title": written[-1]["prompt"][:120],
-                           "started_at": stamp(created), "ended_at": stamp(updated), "status": "written",
-                           "questions": 0, "correct": 0, "seconds": seconds})
+        points = [
+            {"id": pid, "text": bank.learning_points[pid]}
+            for pid in (prompt.learning_points if prompt else ())
+            if pid in bank.learning_points
+        ]
+        written.append(
+            {
+                "id": rid,
+                "module_id": bank.id,
+                "module_title": bank.title,
+                "prompt_id": prompt.id if prompt else None,
+                "prompt": prompt.prompt if prompt else "Free reflection",
+                "what": paragraph(rng),
+                "so_what": paragraph(rng, 2, 6),
+                "now_what": paragraph(rng, 2, 6),
+                "learning_points": points,
+                "tags": rng.sample(TAGS, k=rng.randint(0, 3)),
+                "created_at": stamp(created),
+                "updated_at": stamp(updated),
+                "seconds": seconds,
+            }
+        )
+        activities.append(
+            {
+                "kind": "reflection",
+                "module_id": bank.id,
+                "title": written[-1]["prompt"][:120],
+                "started_at": stamp(created),
+                "ended_at": stamp(updated),
+                "status": "written",
+                "questions": 0,
+                "correct": 0,
+                "seconds": seconds,
+            }
+        )
     written.sort(key=lambda r: r["created_at"])
     activities.sort(key=lambda a: a["started_at"])
     attempts.sort(key=lambda a: a["answered_at"])
@@ -144,7 +245,12 @@ def make_officer_log(rng: random.Random, index: int, banks: list[Any], reflectio
         "format": "scr-cpd/log@1",
         "generated_at": stamp(end),
         "app": {"name": "scr-cpd", "version": __version__},
-        "profile": {"name": name, "role": name.split()[0], "force": "Northshire Police", "staff_number": str(1000 + index)},
+        "profile": {
+            "name": name,
+            "role": name.split()[0],
+            "force": "Northshire Police",
+            "staff_number": str(1000 + index),
+        },
         "period": {"since": start.date().isoformat(), "until": None},
         "banks": [{"id": b.id, "title": b.title, "version": b.version} for b in banks],
         "modules": modules,
@@ -152,10 +258,13 @@ def make_officer_log(rng: random.Random, index: int, banks: list[Any], reflectio
         "attempts": attempts,
         "reflections": written,
         "totals": {
-            "cpd_hours": round(seconds / 3600, 2), "seconds": seconds, "modules_available": len(banks),
+            "cpd_hours": round(seconds / 3600, 2),
+            "seconds": seconds,
+            "modules_available": len(banks),
             "modules_completed": sum(m["status"] in ("completed", "passed") for m in modules),
             "modules_passed": sum(m["status"] == "passed" for m in modules),
-            "questions_answered": len(attempts), "reflections": len(written),
+            "questions_answered": len(attempts),
+            "reflections": len(written),
         },
         "identifiers": [],
     }
@@ -186,14 +295,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("out", type=Path, help="folder to write officer-NNNNN.json into")
     parser.add_argument("-n", type=int, default=100, help="number of officers (default 100)")
-    parser.add_argument("--reflections", type=int, default=50, help="average reflections per officer (default 50)")
+    parser.add_argument(
+        "--reflections", type=int, default=50, help="average reflections per officer (default 50)"
+    )
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
     began = time.perf_counter()
     paths = generate(args.out, args.n, args.reflections, args.seed)
     size = sum(p.stat().st_size for p in paths)
-    print(f"wrote {len(paths)} logs to {args.out} ({size / 1024 / 1024:.1f} MB, "
-          f"{size / max(1, len(paths)) / 1024:.0f} KB each) in {time.perf_counter() - began:.1f} s", file=sys.stderr)
+    print(
+        f"wrote {len(paths)} logs to {args.out} ({size / 1024 / 1024:.1f} MB, "
+        f"{size / max(1, len(paths)) / 1024:.0f} KB each) in {time.perf_counter() - began:.1f} s",
+        file=sys.stderr,
+    )
 
 
 if __name__ == "__main__":

@@ -379,7 +379,7 @@ def test_cache_is_used_when_the_file_is_unchanged_and_refreshed_when_it_changes(
     cache_dir = tmp_path / "cache"
     assert load_library(None, cache_dir).get("test-mod").title == "A test module"
     [cache_file] = cache_dir.iterdir()
-    assert str(path) in json.loads(cache_file.read_text())
+    assert str(path) in json.loads(cache_file.read_text())["entries"]
 
     calls = []
     real = loader.parse_bank_file
@@ -461,3 +461,17 @@ def test_describe_response_in_words(tiny):
     assert tiny.question("q-matching").describe_response([1, 0]) == "Cat → Woof; Dog → Miaow"
     assert tiny.question("q-matching").correct_response_text() == "Cat → Miaow; Dog → Woof"
     assert tiny.question("q-single").describe_response(99) == "99"
+
+
+def test_a_cache_made_by_other_validation_code_is_not_used(tmp_path, monkeypatch):
+    extra = tmp_path / "extra"
+    write(extra, "mod.yaml", bank_text())
+    monkeypatch.setenv("SCR_CPD_BANKS", str(extra))
+    cache_dir = tmp_path / "cache"
+    load_library(None, cache_dir)
+    monkeypatch.setattr(loader, "rules_stamp", lambda: "other code")
+    calls = []
+    real = loader.parse_bank_file
+    monkeypatch.setattr(loader, "parse_bank_file", lambda p: calls.append(p) or real(p))
+    load_library(None, cache_dir)
+    assert len(calls) == len(list(loader.BUNDLED_DIR.glob("*.yaml"))) + 1

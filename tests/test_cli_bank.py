@@ -283,10 +283,26 @@ def test_import_lists_each_problem_with_its_line_and_writes_nothing_on_errors(tm
     assert_clean_failure(result)
     unclosed = [line for line in result.output.splitlines() if "never closed" in line]
     assert unclosed and unclosed[0].startswith(f"broken.gift:{GIFT.count(chr(10)) + 2}:")
-    assert "Error: nothing written: 1 error(s) above; fix those lines and import again, or use --partial to write the 6 question(s) that could be read" in result.output
+    assert "Error: nothing written: 1 error(s) above; fix them and import again, or use --partial to write the 6 question(s) that could be read" in result.output
     assert not (tmp_path / "broken.yaml").exists()
     partial = cpd("bank", "import", str(source), "--partial")
     assert partial.exit_code == 0 and (tmp_path / "broken.yaml").exists()
+
+
+def test_import_of_a_file_with_no_question_says_so_and_writes_nothing(tmp_path):
+    source = write(tmp_path, "// only a comment\n\n::Essay::Describe a visit. {}\n", "essay.gift")
+    result = cpd("bank", "import", str(source))
+    assert_clean_failure(result)
+    assert f"Error: nothing written: no question in {source} could be imported, and a bank needs at least one" in result.output
+    assert not (tmp_path / "essay.yaml").exists()
+
+
+def test_import_of_a_file_over_the_size_limit_is_one_message(tmp_path):
+    source = write(tmp_path, "::Q::Is it? {T}\n\n" + "// padding\n" * 1_100_000, "huge.gift")
+    result = cpd("bank", "import", str(source))
+    assert_clean_failure(result)
+    assert result.output.splitlines()[0].startswith("huge.gift: file: file is ")
+    assert "Error: nothing written: 1 error(s) above; fix them and import again" in result.output
 
 
 def test_import_refuses_to_overwrite_unless_forced(tmp_path):
@@ -386,3 +402,20 @@ def test_stats_flags_a_misleading_question_from_the_local_history(isolated_home,
     assert "was chosen 4 times, the right answer once" in row
     overview = cpd("bank", "stats")
     assert overview.exit_code == 0 and "1 question(s) flagged." in overview.output
+
+
+# --- the trainers' guide covers every command ------------------------------------------------
+
+
+def _bank_commands() -> list[str]:
+    from scr_cpd.cli.bank import app as bank_app
+
+    return sorted(c.name or c.callback.__name__ for c in bank_app.registered_commands)
+
+
+@pytest.mark.parametrize("command", _bank_commands())
+def test_every_bank_command_has_help_and_is_in_the_trainers_guide(command):
+    guide = (Path(__file__).parent.parent / "docs" / "trainers.md").read_text(encoding="utf-8")
+    assert f"cpd bank {command}" in guide
+    result = cpd("bank", command, "--help")
+    assert result.exit_code == 0 and len(result.output.split("\n\n")[1].strip()) > 20

@@ -228,3 +228,35 @@ def test_help_and_modules_do_not_load_fsrs(args, isolated_home):
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip().endswith("False")
+
+
+def test_blind_spots_in_practice_are_listed_with_a_way_to_reflect():
+    answer_module("alpha", ALL_WRONG_SURE)
+    with at(NEXT_DAY):
+        result = cpd("practice", input="2\n1\n" + "1\n1\n" * 2)
+    assert "Practice complete: 2 of 3 correct." in result.output
+    assert "Blind spots — you were sure, and it was wrong (1):" in result.output
+    assert "Reflect on them with `cpd reflect alpha`." in result.output
+
+
+def test_progress_draws_a_weekly_chart_outside_plain_mode(isolated_home):
+    from typer.testing import CliRunner
+
+    from scr_cpd.cli.app import app
+
+    answer_module("alpha", ALL_WRONG_SURE)
+    with at(NEXT_DAY):
+        result = CliRunner().invoke(app, ["--interactive", "progress"])
+    assert result.exit_code == 0, result.output
+    assert "Minutes per week, last 12 weeks" in result.output
+    assert " 3 Mar" in result.output
+    assert "Week of" not in result.output
+
+
+def test_bars_are_scaled_in_eighths():
+    from scr_cpd.cli.overview import bar
+
+    assert bar(0, 100) == ""
+    assert bar(100, 100, width=4) == "████"
+    assert bar(50, 100, width=3) == "█▌"
+    assert bar(1, 1000, width=4) == "▏"  # any activity shows

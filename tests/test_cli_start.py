@@ -130,6 +130,10 @@ def test_all_right_shows_feedback_citation_and_a_pass(home):
     assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in out
     assert "Retake" not in out and "Learning points to revisit" not in out
     assert [(a.question_id, a.correct) for a in attempts(home)] == [(q, True) for q in _asked_order(out)]
+    [tiny_row] = [line.split() for line in cpd(home, "modules").stdout.splitlines() if line.startswith("tiny ")]
+    assert tiny_row[-2:] == ["passed", "100%"]
+    [tiny_row] = [line.split() for line in cpd(home, "progress").stdout.splitlines() if line.startswith("tiny ")]
+    assert tiny_row[1:3] == ["passed", "100%"]
 
 
 def _asked_order(output: str) -> list[str]:

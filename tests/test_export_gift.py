@@ -8,7 +8,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scr_cpd.content.gift import bank_to_gift, parse_gift
+from scr_cpd.content.gift import bank_to_gift, gift_export_problems, parse_gift
 
 # Grades Moodle's "match grades" accepts (legacy help list), as fractions of 100.
 MOODLE_GRADES = {100, 90, 80, 75, 70, 66.66667, 60, 50, 40, 33.33333, 30, 25, 20, 16.66667,
@@ -159,7 +159,34 @@ def test_multiple_weights_are_grades_moodle_accepts(right, wrong):
 
 def test_reflections_become_essays():
     text = bank_to_gift(EVERY_TYPE)
-    assert "::r-own-practice::[markdown]Think of a visit\\: what did you notice?\\nWhat next?{}" in text
+    essay = "::r-own-practice::[markdown]Think of a visit\\: what did you notice?\\nWhat next?{}"
+    assert essay in text
+
+
+def test_what_gift_cannot_carry_is_left_out_and_reported():
+    bank = bank_of([
+        q("q-arrow", "short_answer", answers=["a -> b", "plain"], incorrect_feedback="x -> y"),
+        q("q-only-arrow", "short_answer", answers=["a -> b"]),
+        q("q-match", "matching", pairs=[{"left": "a -> b", "right": "1"},
+                                        {"left": "c", "right": "2"}, {"left": "d", "right": "3"}],
+          incorrect_feedback="See the glossary."),
+    ])
+    text = bank_to_gift(bank)
+    result = parse_gift(text, "exported.gift")
+    arrow, match = result.bank["questions"]
+    assert arrow["answers"] == ["plain"] and arrow["incorrect_feedback"] == "x -> y"
+    assert "q-only-arrow" not in text
+    assert [p["left"] for p in match["pairs"]] == ["c", "d"]
+    assert match["incorrect_feedback"] == "See the glossary."
+    reported = "\n".join(gift_export_problems(bank))
+    for expected in ("q-arrow: answer 'a -> b'", "q-only-arrow: nothing of the question",
+                     "q-arrow: GIFT has no place for incorrect_feedback",
+                     "q-match: pair 'a -> b'", "q-match: GIFT has no place for incorrect_feedback"):
+        assert expected in reported
+
+
+def test_bank_without_such_things_reports_nothing():
+    assert gift_export_problems(SIMPLE) == []
 
 
 # --- round trips -------------------------------------------------------------------------
@@ -263,7 +290,7 @@ def banks(draw) -> dict:
     return bank_of(items, reflections, module_id=draw(SLUG))
 
 
-@settings(max_examples=3000, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
+@settings(max_examples=150, deadline=2000, suppress_health_check=[HealthCheck.too_slow,
                                                                    HealthCheck.filter_too_much])
 @given(banks())
 def test_any_bank_survives_export_and_import(bank):

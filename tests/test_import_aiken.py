@@ -1,6 +1,7 @@
 """Aiken import: single-answer questions, and a line-numbered error for each broken one."""
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from hypothesis import given, settings
@@ -150,15 +151,31 @@ AIKEN_BITS = st.sampled_from(["Q?", "A) x", "B. y", "C)", "ANSWER: A", "ANSWER: 
                               "A)  .", "ANSWER: A,B"])
 
 
-@settings(max_examples=300, deadline=1000)
+def parsed_quickly(text: str, filename: str):
+    """The parser's result, checking that it came back quickly (generous: no flaky timing)."""
+    started = time.perf_counter()
+    result = parse_aiken(text, filename)
+    assert time.perf_counter() - started < 5
+    return result
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(AIKEN_BITS | st.text(max_size=6), max_size=40).map("\n".join))
 def test_parse_aiken_never_raises_on_aiken_like_text(text):
-    result = parse_aiken(text, "fuzz.txt")
+    result = parsed_quickly(text, "fuzz.txt")
     for question in result.bank["questions"]:
         assert sum(1 for o in question["options"] if o.get("correct")) == 1
 
 
-@settings(max_examples=100, deadline=1000)
+@settings(max_examples=100, deadline=None)
 @given(st.text())
 def test_parse_aiken_never_raises_on_any_text(text):
-    parse_aiken(text, "fuzz.txt")
+    parsed_quickly(text, "fuzz.txt")
+
+
+def test_parse_aiken_is_fast_on_large_input():
+    text = "Q?\n" + "A) x\n" * 100000 + ("Stem\nA) a\nB) b\nANSWER: A\n" * 20000)
+    started = time.perf_counter()
+    result = parse_aiken(text, "big.txt")
+    assert time.perf_counter() - started < 5
+    assert len(result.bank["questions"]) == 20000

@@ -398,19 +398,27 @@ GIFT_BITS = st.sampled_from(list("{}~=#:\\%->/$[]\n ") + [
     "\ue000", "\r\n", "\ufeff", "é", "\u2028"])
 
 
-@settings(max_examples=300, deadline=1000)
+def parsed_quickly(text: str, filename: str):
+    """The parser's result, checking that it came back quickly (generous: no flaky timing)."""
+    started = time.perf_counter()
+    result = parse_gift(text, filename)
+    assert time.perf_counter() - started < 5
+    return result
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(GIFT_BITS | st.text(max_size=5), max_size=60).map("".join))
 def test_parse_gift_never_raises_on_gift_like_text(text):
-    result = parse_gift(text, "fuzz.gift")
+    result = parsed_quickly(text, "fuzz.gift")
     assert isinstance(result.bank["questions"], list)
     for problem in result.problems:
         assert problem.severity in ("error", "warning")
 
 
-@settings(max_examples=100, deadline=1000)
+@settings(max_examples=100, deadline=None)
 @given(st.text())
 def test_parse_gift_never_raises_on_any_text(text):
-    parse_gift(text, "fuzz.gift")
+    parsed_quickly(text, "fuzz.gift")
 
 
 def test_parse_gift_is_fast_on_large_pathological_input():

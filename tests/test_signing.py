@@ -1,4 +1,5 @@
 """Signing a CPD log and telling an untouched log from an edited one (progress.log.signing)."""
+
 import copy
 import json
 import stat
@@ -35,39 +36,108 @@ def make_log(name="PC 1234 Jones", staff="1234", reflections=3, seed=0):
         "format": "scr-cpd/log@1",
         "generated_at": f"2026-11-2{seed % 10}T09:30:0{seed % 10}+00:00",
         "app": {"name": "scr-cpd", "version": "0.1.0"},
-        "profile": {"name": name, "role": "PC", "force": "Northshire Police", "staff_number": staff},
+        "profile": {
+            "name": name,
+            "role": "PC",
+            "force": "Northshire Police",
+            "staff_number": staff,
+        },
         "period": {"since": "2026-01-01", "until": None},
-        "banks": [{"id": "neglect", "title": "Recognising and responding to neglect", "version": "1.0"},
-                  {"id": "escalation", "title": "Professional disagreement and escalation", "version": "1.0"}],
+        "banks": [
+            {"id": "neglect", "title": "Recognising and responding to neglect", "version": "1.0"},
+            {
+                "id": "escalation",
+                "title": "Professional disagreement and escalation",
+                "version": "1.0",
+            },
+        ],
         "modules": [
-            {"id": "neglect", "title": "Recognising and responding to neglect", "bank_version": "1.0",
-             "status": "passed", "questions": 16, "pass_mark": 0.7, "best_score": 0.8125, "completions": 1,
-             "attempts": 16, "correct": 13, "seconds": 1260.5, "first_activity": stamp, "last_activity": stamp},
-            {"id": "escalation", "title": "Professional disagreement and escalation", "bank_version": "1.0",
-             "status": "in progress", "questions": 12, "pass_mark": 0.7, "best_score": None, "completions": 0,
-             "attempts": 2, "correct": 1, "seconds": 95.0, "first_activity": stamp, "last_activity": stamp},
+            {
+                "id": "neglect",
+                "title": "Recognising and responding to neglect",
+                "bank_version": "1.0",
+                "status": "passed",
+                "questions": 16,
+                "pass_mark": 0.7,
+                "best_score": 0.8125,
+                "completions": 1,
+                "attempts": 16,
+                "correct": 13,
+                "seconds": 1260.5,
+                "first_activity": stamp,
+                "last_activity": stamp,
+            },
+            {
+                "id": "escalation",
+                "title": "Professional disagreement and escalation",
+                "bank_version": "1.0",
+                "status": "in progress",
+                "questions": 12,
+                "pass_mark": 0.7,
+                "best_score": None,
+                "completions": 0,
+                "attempts": 2,
+                "correct": 1,
+                "seconds": 95.0,
+                "first_activity": stamp,
+                "last_activity": stamp,
+            },
         ],
         "activities": [
-            {"kind": "module", "module_id": "neglect", "title": "Recognising and responding to neglect",
-             "started_at": stamp, "ended_at": stamp, "status": "completed", "questions": 16, "correct": 13,
-             "seconds": 1260.5},
+            {
+                "kind": "module",
+                "module_id": "neglect",
+                "title": "Recognising and responding to neglect",
+                "started_at": stamp,
+                "ended_at": stamp,
+                "status": "completed",
+                "questions": 16,
+                "correct": 13,
+                "seconds": 1260.5,
+            },
         ],
         "attempts": [
-            {"module_id": "neglect", "question_id": f"q-{n}", "revision": 1, "content_hash": f"{n:016x}",
-             "correct": n % 3 != 0, "confidence": "sure" if n % 2 else None, "answered_at": stamp, "seconds": 40.5}
+            {
+                "module_id": "neglect",
+                "question_id": f"q-{n}",
+                "revision": 1,
+                "content_hash": f"{n:016x}",
+                "correct": n % 3 != 0,
+                "confidence": "sure" if n % 2 else None,
+                "answered_at": stamp,
+                "seconds": 40.5,
+            }
             for n in range(4)
         ],
         "reflections": [
-            {"id": f"r-{n}", "module_id": "neglect", "module_title": "Recognising and responding to neglect",
-             "prompt_id": "r-own-practice", "prompt": "Think of a home visit where poverty was present…",
-             "what": f"Reflection {n}: I did not speak to the children on their own.",
-             "so_what": "Their lived experience was missed.", "now_what": "I will ask to see each child's room.",
-             "learning_points": [{"id": "rarely-alone", "text": "Neglect rarely occurs on its own."}],
-             "tags": ["emotionally-aware"], "created_at": stamp, "updated_at": stamp, "seconds": 600.0}
+            {
+                "id": f"r-{n}",
+                "module_id": "neglect",
+                "module_title": "Recognising and responding to neglect",
+                "prompt_id": "r-own-practice",
+                "prompt": "Think of a home visit where poverty was present…",
+                "what": f"Reflection {n}: I did not speak to the children on their own.",
+                "so_what": "Their lived experience was missed.",
+                "now_what": "I will ask to see each child's room.",
+                "learning_points": [
+                    {"id": "rarely-alone", "text": "Neglect rarely occurs on its own."}
+                ],
+                "tags": ["emotionally-aware"],
+                "created_at": stamp,
+                "updated_at": stamp,
+                "seconds": 600.0,
+            }
             for n in range(1, reflections + 1)
         ],
-        "totals": {"cpd_hours": 0.69, "seconds": 2480.5, "modules_available": 12, "modules_completed": 1,
-                   "modules_passed": 1, "questions_answered": 4, "reflections": reflections},
+        "totals": {
+            "cpd_hours": 0.69,
+            "seconds": 2480.5,
+            "modules_available": 12,
+            "modules_completed": 1,
+            "modules_passed": 1,
+            "questions_answered": 4,
+            "reflections": reflections,
+        },
         "identifiers": [],
     }
     Log.model_validate(doc)
@@ -117,13 +187,21 @@ def test_no_own_fingerprint_without_a_key(tmp_path):
     assert not (tmp_path / "keys").exists()
 
 
-@pytest.mark.parametrize("text", ["AB12 CD34 ef56 7890 abcd ef01 2345 6789", "ab12cd34ef567890abcdef0123456789",
-                                  "ab12:cd34:ef56:7890:abcd:ef01:2345:6789"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "AB12 CD34 ef56 7890 abcd ef01 2345 6789",
+        "ab12cd34ef567890abcdef0123456789",
+        "ab12:cd34:ef56:7890:abcd:ef01:2345:6789",
+    ],
+)
 def test_fingerprints_are_normalised(text):
     assert normalise_fingerprint(text) == "ab12:cd34:ef56:7890:abcd:ef01:2345:6789"
 
 
-@pytest.mark.parametrize("text", ["", "ab12", "zz12cd34ef567890abcdef0123456789", "ab12cd34ef567890abcdef01234567890"])
+@pytest.mark.parametrize(
+    "text", ["", "ab12", "zz12cd34ef567890abcdef0123456789", "ab12cd34ef567890abcdef01234567890"]
+)
 def test_not_a_fingerprint(text):
     assert normalise_fingerprint(text) is None
 
@@ -164,6 +242,13 @@ def test_unsigned_log():
     assert (verdict.status, verdict.detail) == ("unsigned", "the log carries no signature")
 
 
+def test_a_hand_edit_of_profile_and_totals_is_not_called_a_swap():
+    doc = signed_log()
+    doc["profile"]["name"] = "PC 1234 Jonesy"
+    doc["totals"]["cpd_hours"] = 12.0
+    assert verify_log(doc).detail == "changed after signing: profile, totals"
+
+
 def test_an_edited_reflection_is_named():
     doc = signed_log()
     doc["reflections"][1]["now_what"] = "Something better written later."
@@ -173,18 +258,23 @@ def test_an_edited_reflection_is_named():
     assert verdict.detail == "changed after signing: reflection r-2"
 
 
-@pytest.mark.parametrize("edit, changed", [
-    (lambda d: d["totals"].update(cpd_hours=40.0), ["totals"]),
-    (lambda d: d["profile"].update(name="PC 9999 Smith"), ["profile"]),
-    (lambda d: d["modules"][1].update(status="passed", best_score=1.0), ["modules"]),
-    (lambda d: d["reflections"].pop(0), ["reflection r-1 removed", "the order of reflections"]),
-    (lambda d: d["reflections"].reverse(), ["the order of reflections"]),
-    (lambda d: d["reflections"].append(copy.deepcopy(d["reflections"][0])),
-     ["reflection r-1#2 added", "the order of reflections"]),
-    (lambda d: d.update(extra={"x": 1}), ["extra added"]),
-    (lambda d: d.pop("identifiers"), ["identifiers removed"]),
-    (lambda d: d.update({"reflections:order": []}), ["unexpected part 'reflections:order'"]),
-])
+@pytest.mark.parametrize(
+    "edit, changed",
+    [
+        (lambda d: d["totals"].update(cpd_hours=40.0), ["totals"]),
+        (lambda d: d["profile"].update(name="PC 9999 Smith"), ["profile"]),
+        (lambda d: d["modules"][1].update(status="passed", best_score=1.0), ["modules"]),
+        (lambda d: d["reflections"].pop(0), ["reflection r-1 removed", "the order of reflections"]),
+        (lambda d: d["reflections"].reverse(), ["the order of reflections"]),
+        (
+            lambda d: d["reflections"].append(copy.deepcopy(d["reflections"][0])),
+            ["reflection r-1#2 added", "the order of reflections"],
+        ),
+        (lambda d: d.update(extra={"x": 1}), ["extra added"]),
+        (lambda d: d.pop("identifiers"), ["identifiers removed"]),
+        (lambda d: d.update({"reflections:order": []}), ["unexpected part 'reflections:order'"]),
+    ],
+)
 def test_every_kind_of_edit_is_detected(edit, changed):
     doc = signed_log()
     edit(doc)
@@ -202,9 +292,13 @@ def test_an_edit_to_one_of_two_reflections_sharing_an_id_is_detected():
     assert verify_log(doc).changed == ["reflection r-1"]
 
 
-def test_a_signature_block_swapped_from_another_officers_log():
+@pytest.mark.parametrize("same_export_time", [False, True])
+def test_a_signature_block_swapped_from_another_officers_log(same_export_time):
     jones = signed_log(seed=1, name="PC 1234 Jones")
-    smith = signed_log(seed=2, name="PC 5678 Smith", staff="5678")
+    smith_log = make_log(seed=2, name="PC 5678 Smith", staff="5678", reflections=4)
+    if same_export_time:
+        smith_log["generated_at"] = jones["generated_at"]
+    smith = sign_log(smith_log, new_key(2))
     jones["integrity"] = smith["integrity"]
     verdict = verify_log(jones, trusted_for(new_key(1), new_key(2)))
     assert verdict.status == "edited"
@@ -212,14 +306,26 @@ def test_a_signature_block_swapped_from_another_officers_log():
     assert "profile" in verdict.detail
 
 
-@pytest.mark.parametrize("edit, detail", [
-    (lambda i: i.update(signature=i["signature"][:-4] + "AAA="), "the signature block does not match its key"),
-    (lambda i: i.update(public_key=signing.b64(public_raw(new_key(7)))), "the signature block does not match its key"),
-    (lambda i: i.update(fingerprint="0000:0000:0000:0000:0000:0000:0000:0000"), "fingerprint or algorithm was changed"),
-    (lambda i: i.pop("digests"), "the signature block is incomplete or altered"),
-    (lambda i: i.update(signature="not base64!"), "the signature block does not match its key"),
-    (lambda i: i.update(public_key=42), "the signature block is incomplete or altered"),
-])
+@pytest.mark.parametrize(
+    "edit, detail",
+    [
+        (
+            lambda i: i.update(signature=i["signature"][:-4] + "AAA="),
+            "the signature block does not match its key",
+        ),
+        (
+            lambda i: i.update(public_key=signing.b64(public_raw(new_key(7)))),
+            "the signature block does not match its key",
+        ),
+        (
+            lambda i: i.update(fingerprint="0000:0000:0000:0000:0000:0000:0000:0000"),
+            "fingerprint or algorithm was changed",
+        ),
+        (lambda i: i.pop("digests"), "the signature block is incomplete or altered"),
+        (lambda i: i.update(signature="not base64!"), "the signature block does not match its key"),
+        (lambda i: i.update(public_key=42), "the signature block is incomplete or altered"),
+    ],
+)
 def test_a_tampered_signature_block(edit, detail):
     doc = signed_log()
     edit(doc["integrity"])
@@ -238,9 +344,21 @@ def test_a_signature_block_that_is_not_an_object():
 
 def reviewed(officer=1, supervisor=9, comments=None):
     doc = signed_log(seed=officer)
-    person = {"name": "Sgt 4321 Patel", "role": "Sergeant", "force": "Northshire Police", "staff_number": "4321"}
-    return sign_review(doc, new_key(supervisor), person, "2026-11-27T10:00:00+00:00", "discuss",
-                       "Good start.", comments or [{"reflection": "r-2", "comment": "Say more."}])
+    person = {
+        "name": "Sgt 4321 Patel",
+        "role": "Sergeant",
+        "force": "Northshire Police",
+        "staff_number": "4321",
+    }
+    return sign_review(
+        doc,
+        new_key(supervisor),
+        person,
+        "2026-11-27T10:00:00+00:00",
+        "discuss",
+        "Good start.",
+        comments or [{"reflection": "r-2", "comment": "Say more."}],
+    )
 
 
 def test_a_review_is_valid_when_both_keys_are_trusted():
@@ -249,21 +367,37 @@ def test_a_review_is_valid_when_both_keys_are_trusted():
     verdict = verify_log(doc, trusted_for(new_key(1), new_key(9)))
     assert (verdict.status, verdict.review_status, verdict.ok) == ("valid", "valid", True)
     assert "discuss" in verdict.review_detail and verdict.reviewer == "officer 1"
-    assert verdict.line().endswith(f"; review: valid (discuss, signed by key {key_fingerprint(new_key(9))}, officer 1)")
+    assert verdict.line().endswith(
+        f"; review: valid (discuss, signed by key {key_fingerprint(new_key(9))}, officer 1)"
+    )
 
 
 def test_a_review_by_an_unknown_key():
     verdict = verify_log(reviewed(), trusted_for(new_key(1)))
-    assert verdict.status == "valid" and verdict.review_status == "unknown signer" and not verdict.ok
+    assert (
+        verdict.status == "valid" and verdict.review_status == "unknown signer" and not verdict.ok
+    )
 
 
-@pytest.mark.parametrize("edit, detail", [
-    (lambda r: r.update(outcome="accepted"), "the review was changed after it was signed"),
-    (lambda r: r["comments"][0].update(comment="Excellent."), "the review was changed after it was signed"),
-    (lambda r: r["supervisor"].update(name="Insp Grey"), "the review was changed after it was signed"),
-    (lambda r: r.pop("signature"), "incomplete"),
-    (lambda r: r.update(fingerprint="1111:1111:1111:1111:1111:1111:1111:1111"), "the review was changed"),
-])
+@pytest.mark.parametrize(
+    "edit, detail",
+    [
+        (lambda r: r.update(outcome="accepted"), "the review was changed after it was signed"),
+        (
+            lambda r: r["comments"][0].update(comment="Excellent."),
+            "the review was changed after it was signed",
+        ),
+        (
+            lambda r: r["supervisor"].update(name="Insp Grey"),
+            "the review was changed after it was signed",
+        ),
+        (lambda r: r.pop("signature"), "incomplete"),
+        (
+            lambda r: r.update(fingerprint="1111:1111:1111:1111:1111:1111:1111:1111"),
+            "the review was changed",
+        ),
+    ],
+)
 def test_an_edited_review_block(edit, detail):
     doc = reviewed()
     edit(doc["review"])
@@ -277,7 +411,10 @@ def test_editing_the_officers_part_after_review_breaks_both():
     doc["reflections"][0]["what"] = "rewritten after the sergeant read it"
     verdict = verify_log(doc, trusted_for(new_key(1), new_key(9)))
     assert verdict.status == "edited"
-    assert (verdict.review_status, verdict.review_detail) == ("edited", "the officer's part changed after the review was signed")
+    assert (verdict.review_status, verdict.review_detail) == (
+        "edited",
+        "the officer's part changed after the review was signed",
+    )
 
 
 def test_a_review_moved_onto_another_log():
@@ -301,14 +438,19 @@ def test_verdict_line_without_detail():
 # --- the fast encoder agrees with the canonical one ---------------------------------------------
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers(-2**70, 2**70) | st.floats(allow_nan=False, allow_infinity=False)
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
     | st.text(st.characters(exclude_categories=["Cs"])),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
     max_leaves=20,
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=120, deadline=None)
 @given(json_values)
 def test_digest_of_a_value_read_back_from_its_export_matches(value):
     written = json.dumps(signing.deep_sorted(value), indent=2, ensure_ascii=False)
@@ -317,7 +459,7 @@ def test_digest_of_a_value_read_back_from_its_export_matches(value):
     assert digest_matches(json.loads(written), expected)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=80, deadline=None)
 @given(json_values, json_values)
 def test_different_values_never_match(a, b):
     if json.loads(json.dumps(a)) != json.loads(json.dumps(b)):

@@ -427,3 +427,14 @@ def test_store_module_never_prints(capsys, store, tiny):
     module_progress(store, [tiny])
     assert capsys.readouterr() == ("", "")
     assert store_module.BUSY_TIMEOUT_MS >= 5000
+
+
+def test_a_question_answered_twice_in_one_session_counts_once_by_its_latest_answer(store, tiny):
+    """Two terminals on the same module share its session and may both answer a question."""
+    session = store.start_session("module", "tiny", [q.key for q in tiny.questions])
+    for question in tiny.questions:
+        store.record_attempt(session.id, "tiny", question.id, 1, question.content_hash, 0, False, 1.0)
+        store.record_attempt(session.id, "tiny", question.id, 1, question.content_hash, 0, True, 1.0)
+    store.end_session(session.id, "completed")
+    progress = module_progress(store, [tiny])["tiny"]
+    assert (progress.best_score, progress.attempts) == (1.0, 12)

@@ -5,9 +5,10 @@ import os
 import sqlite3
 import sys
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 import typer
+import typer.main
 from typer.core import TyperGroup
 
 from scr_cpd import __version__
@@ -15,7 +16,36 @@ from scr_cpd.cli.env import friendly_errors, make_env
 
 
 class FriendlyGroup(TyperGroup):
-    """Turns the errors a person can cause into one sentence and an exit code, never a traceback."""
+    """Turns the errors a person can cause into one sentence and an exit code, never a traceback;
+    builds each command from `COMMANDS` when it is first needed."""
+
+    def get_command(self, ctx: Any, name: str) -> Any:
+        if name not in self.commands:
+            adder = COMMANDS.get(name)
+            if adder is not None:
+                self._add_commands(adder)
+            else:  # unknown: load them all, so that "Did you mean …?" knows every name
+                self._add_all_commands()
+        return super().get_command(ctx, name)
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        self._add_all_commands()
+        return super().list_commands(ctx)
+
+    def _add_all_commands(self) -> None:
+        for adder in dict.fromkeys(COMMANDS.values()):
+            self._add_commands(adder)
+
+    def _add_commands(self, adder: Callable[[typer.Typer], None]) -> None:
+        added = self.__dict__.setdefault("_added", set())
+        if adder in added:
+            return
+        added.add(adder)
+        holder = typer.Typer(rich_markup_mode=None, add_completion=False)
+        holder.callback()(_no_callback)  # always a group, even for a single command
+        adder(holder)
+        for name, command in typer.main.get_command(holder).commands.items():
+            self.commands.setdefault(name, command)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -55,6 +85,10 @@ app = typer.Typer(
 )
 
 
+def _no_callback() -> None:
+    pass
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"scr-cpd {__version__}")
@@ -79,18 +113,54 @@ def root(
         home_menu(ctx.obj)
 
 
-def _register() -> None:
-    from scr_cpd.cli import bank, export, learn, profile, reflect, review
+# Every command, by the function that adds it (and its siblings) to a Typer app. A command's
+# module is imported, and typer builds its options, only when the command runs, or for the
+# whole list in `cpd --help`: `cpd modules` need not import and build twenty other commands.
+# A new command goes here (tests/test_cli_modules.py checks every one has help).
+def _learn(app: typer.Typer) -> None:
+    from scr_cpd.cli import learn
 
-    learn.register(app)
-    reflect.register(app)
+    learn.register(app)  # modules, start, progress, practice, settings
+
+
+def _reflect(app: typer.Typer) -> None:
+    from scr_cpd.cli import reflect
+
+    reflect.register(app)  # reflect, reflections
+
+
+def _profile(app: typer.Typer) -> None:
+    from scr_cpd.cli import profile
+
     profile.register(app)
+
+
+def _export(app: typer.Typer) -> None:
+    from scr_cpd.cli import export
+
     export.register(app)
+
+
+def _bank(app: typer.Typer) -> None:
+    from scr_cpd.cli import bank
+
     app.add_typer(bank.app, name="bank")
+
+
+def _review(app: typer.Typer) -> None:
+    from scr_cpd.cli import review
+
     app.add_typer(review.app, name="review")
 
 
-_register()
+COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
+    "modules": _learn, "start": _learn, "progress": _learn, "practice": _learn, "settings": _learn,
+    "reflect": _reflect, "reflections": _reflect,
+    "profile": _profile,
+    "export": _export,
+    "bank": _bank,
+    "review": _review,
+}
 
 
 def main() -> None:

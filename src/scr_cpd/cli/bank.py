@@ -125,7 +125,7 @@ def install(
     if not data:
         raise UserError(f"{file} was not installed: fix the error(s) above, then run `cpd bank validate {file}`")
     module_id = data["id"]
-    existing = _installed_bank(env, module_id)
+    existing = env.library.get(module_id)
     if existing is not None and existing.origin == "bundled":
         raise UserError(f"{module_id!r} is the id of a bundled module, which always takes precedence; give your bank another id")
     target = env.home / "banks" / f"{module_id}.yaml"
@@ -146,10 +146,6 @@ def install(
         typer.echo(f"Note: {existing.path} (from SCR_CPD_BANKS) has the same module id and will now be ignored.")
     questions = len(data["questions"])
     typer.echo(f"Installed {module_id} (version {data.get('version')}, {questions} questions) as {target}. Start it with `cpd start {module_id}`.")
-
-
-def _installed_bank(env: Any, module_id: str) -> Any:
-    return env.library.get(module_id)
 
 
 def _check_update(old_path: Path, new_path: Path, data: dict, lines: dict) -> None:
@@ -263,14 +259,17 @@ def import_(
     errors = [p for p in result.problems if p.severity == "error"]
     imported = len(result.bank.get("questions") or [])
     if errors and not (partial and imported):
-        raise UserError(f"nothing written: {len(errors)} error(s) above; fix those lines and import again" + (f", or use --partial to write the {imported} question(s) that could be read" if imported else ""))
+        hint = f", or use --partial to write the {imported} question(s) that could be read" if imported else ""
+        raise UserError(f"nothing written: {len(errors)} error(s) above; fix them and import again{hint}")
+    if not imported:
+        raise UserError(f"nothing written: no question in {file} could be imported, and a bank needs at least one")
     text = bank_to_yaml(result.bank, header=_import_header(file))
     data, lines = read_yaml(text, str(path))
     _, checks = validate_bank_data(data, str(path), lines)
     if any(p.severity == "error" for p in checks):
         for problem in checks:
             typer.echo(str(problem), err=to_stderr)
-        raise UserError(f"nothing written: the converted bank would not pass `cpd bank validate` (above)")
+        raise UserError("nothing written: the converted bank would not pass `cpd bank validate` (above)")
     if path == STDOUT:
         typer.echo(text, nl=False)
     else:

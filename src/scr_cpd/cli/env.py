@@ -5,7 +5,7 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 import typer
 
@@ -105,3 +105,61 @@ def friendly_errors() -> tuple[type[Exception], ...]:
     from scr_cpd.progress.reflections import ReflectionError
 
     return (UserError, StoreError, BankError, OutputError, ReflectionError)
+
+
+def escape(text: str) -> str:
+    """rich's markup escape, imported when first used: importing rich.markup at start-up costs
+    every command, even `cpd --help`, a noticeable share of its start."""
+    from rich.markup import escape as escape_markup
+
+    return escape_markup(text)
+
+
+def print_table(plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()) -> None:
+    """Columns padded with spaces.
+
+    Plain mode gives one line per row and draws no rule: a screen reader reads each row as one
+    line. Otherwise the header is bold (when colour is allowed) and underlined, and the widest
+    left-aligned column wraps to fit the terminal. No rich here: importing and laying out a
+    rich table would double the time `cpd modules` takes.
+    """
+    table = [[str(c) for c in columns]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    if not plain:
+        _fit(widths, [name in right for name in columns])
+    for n, line in enumerate(table):
+        wrapped = [_wrap(text, width) for text, width in zip(line, widths)]
+        for k in range(max(len(parts) for parts in wrapped)):
+            cells = [
+                (parts[k] if k < len(parts) else "").rjust(width) if name in right
+                else (parts[k] if k < len(parts) else "").ljust(width)
+                for name, parts, width in zip(columns, wrapped, widths)
+            ]
+            text = "  ".join(cells).rstrip()
+            typer.echo(f"\x1b[1m{text}\x1b[0m" if n == 0 and not plain and _colour() else text)
+        if n == 0 and not plain:
+            typer.echo("─" * (sum(widths) + 2 * (len(widths) - 1)))
+
+
+def _fit(widths: list[int], right_aligned: list[bool]) -> None:
+    """Narrow the widest left-aligned column so that a row fits the terminal."""
+    import shutil
+
+    room = shutil.get_terminal_size().columns - 1
+    excess = sum(widths) + 2 * (len(widths) - 1) - room
+    candidates = [i for i, r in enumerate(right_aligned) if not r]
+    if excess > 0 and candidates:
+        widest = max(candidates, key=lambda i: widths[i])
+        widths[widest] = max(12, widths[widest] - excess)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _colour() -> bool:
+    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"

@@ -23,7 +23,7 @@ def register(app: typer.Typer) -> None:
 
 def modules(ctx: typer.Context) -> None:
     """List the modules: questions, minutes, your status and best score."""
-    from scr_cpd.cli.ui import print_table
+    from scr_cpd.cli.env import print_table
     from scr_cpd.progress.summary import module_progress
 
     env = get_env(ctx)
@@ -138,8 +138,8 @@ def progress(ctx: typer.Context) -> None:
 
 
 def print_progress(env: Env) -> None:
+    from scr_cpd.cli.env import print_table
     from scr_cpd.cli.overview import print_overview
-    from scr_cpd.cli.ui import print_table
     from scr_cpd.progress.schedule import mastery
     from scr_cpd.progress.summary import format_duration, module_progress
 

@@ -6,9 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Sequence
 
-from rich.markup import escape
-
-from scr_cpd.cli.env import Env
+from scr_cpd.cli.env import Env, escape
 
 CHART_WEEKS = 12
 BAR_WIDTH = 30

@@ -11,9 +11,8 @@ from datetime import datetime
 from typing import Any, Callable, Optional
 
 import typer
-from rich.markup import escape
 
-from scr_cpd.cli.env import Env, get_env
+from scr_cpd.cli.env import Env, escape, get_env
 
 DEFAULT_LIMIT = 20
 WEAKEST_LIMIT = 10
@@ -23,6 +22,7 @@ def practice(
     ctx: typer.Context,
     module: Optional[str] = typer.Argument(
         None,
+        metavar="MODULE",
         help="Only this module (id from `cpd modules`); default: every module.",
         show_default=False,
     ),
@@ -85,7 +85,13 @@ def run_practice(
             f"Stopped. {len(result.answered)} answer(s) saved;"
             " `cpd practice` picks up what is still due."
         )
-    print_blind_spots(env, session_blind_spots(env, session.id))
+    blind_spots = session_blind_spots(env, session.id)
+    print_blind_spots(env, blind_spots)
+    if blind_spots:
+        modules = " or ".join(
+            f"`cpd reflect {m}`" for m in dict.fromkeys(q.module_id for q in blind_spots)
+        )
+        console.print(f"Reflect on them with {modules}.")
     _say_what_is_next(env, module_id)
 
 

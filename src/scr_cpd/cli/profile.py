@@ -4,9 +4,8 @@ from __future__ import annotations
 from typing import Optional
 
 import typer
-from rich.markup import escape
 
-from scr_cpd.cli.env import get_env
+from scr_cpd.cli.env import escape, get_env
 
 FIELDS = (("name", "Name"), ("role", "Role (e.g. PC, DS, Sergeant)"), ("force", "Force"), ("staff_number", "Staff or collar number"))
 

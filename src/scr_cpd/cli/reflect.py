@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
-from rich.markup import escape
 
-from scr_cpd.cli.env import Env, UserError, get_env
+from scr_cpd.cli.env import Env, UserError, escape, get_env
 
 app = typer.Typer(help="List, read, edit or delete your reflections.", no_args_is_help=True)
 FIELD_OPTION = {"what": "what", "so-what": "so_what", "now-what": "now_what"}

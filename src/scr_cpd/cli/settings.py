@@ -44,13 +44,16 @@ def asks_confidence(env: Env) -> bool:
 def settings(
     ctx: typer.Context,
     key: Optional[str] = typer.Argument(
-        None, help="The setting to show or change, e.g. confidence.", show_default=False
+        None,
+        metavar="KEY",
+        help="The setting to show or change, e.g. confidence.",
+        show_default=False,
     ),
     value: Optional[str] = typer.Argument(
-        None, help="Its new value, e.g. on or off.", show_default=False
+        None, metavar="VALUE", help="Its new value, e.g. on or off.", show_default=False
     ),
 ) -> None:
-    """Show or change your settings, e.g. `cpd settings confidence off`."""
+    """Show or change your settings (for example `cpd settings confidence off`)."""
     env = get_env(ctx)
     console = env.console()
     if key is None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import re
 import string
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Sequence, TextIO
+from typing import TYPE_CHECKING, Any, Callable, TextIO
 
+from scr_cpd.cli.env import escape, print_table  # noqa: F401  (in env: `cpd modules` need not import ui)
 from scr_cpd.content.model import format_number
 from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
 
@@ -22,40 +23,14 @@ QUIT_WORDS = {"q", "quit", "exit", ":q"}
 CONFIDENCE_LABELS = {"sure": "Sure", "fairly": "Fairly sure", "guess": "Guessing"}
 
 
-# rich is imported only when something is printed through it, so that `cpd modules` in plain
-# mode (a pipe, a screen reader) starts without it.
-def escape(text: str) -> str:
-    from rich.markup import escape as escape_markup
-
-    return escape_markup(text)
-
-
 def make_console(plain: bool, stderr: bool = False) -> Console:
+    # rich is imported when something is printed through it: `cpd modules` in plain mode (a
+    # pipe, a screen reader) starts without it.
     from rich.console import Console
 
     if plain:
         return Console(no_color=True, highlight=False, emoji=False, stderr=stderr, soft_wrap=True, force_terminal=False)
     return Console(highlight=False, stderr=stderr)
-
-
-def print_table(plain: bool, columns: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[str] = ()) -> None:
-    """A table: in plain mode one line per row, columns padded with spaces and never wrapped
-    (a screen reader reads a row as one line); otherwise a rich table fitted to the terminal."""
-    if plain:
-        widths = [max(len(str(cell)) for cell in column) for column in zip(columns, *rows)]
-        for line in (columns, *rows):
-            cells = [str(c).rjust(w) if name in right else str(c).ljust(w) for name, c, w in zip(columns, line, widths)]
-            print("  ".join(cells).rstrip())
-        return
-    from rich import box
-    from rich.table import Table
-
-    table = Table(box=box.SIMPLE_HEAD, header_style="bold")
-    for name in columns:
-        table.add_column(name, justify="right" if name in right else "left")
-    for line in rows:
-        table.add_row(*(escape(str(c)) for c in line))
-    make_console(plain).print(table)
 
 
 # --- What both modes print ---------------------------------------------------------------

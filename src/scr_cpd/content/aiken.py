@@ -15,6 +15,7 @@ _OPTION = re.compile(r"([A-Z])[).][ \t]?(.*)")
 _BAD_LABEL = re.compile(r"(\d{1,2}|[a-z])[).]\s")
 _ANSWER = re.compile(r"answer\s*:", re.IGNORECASE)
 _KEYWORD = re.compile(r"[A-Z][A-Z_]+:")  # e.g. NUMBERING: from the AikenAdv dialect
+_ANY_KEYWORD = re.compile(r"\S+:(\s|$)")  # the same in any script, e.g. Hebrew ANSWER lines
 
 
 @dataclass
@@ -30,7 +31,8 @@ class _AikenParser:
     def __init__(self, filename: str):
         self.out = BankBuilder(filename)
         self.open: _Open | None = None
-        self.skipping = False  # after an error: ignore the rest of that question
+        # After an error, the rest of that question (options, keywords, its ANSWER) is ignored.
+        self.skipping = False
 
     def parse(self, text: str) -> ImportResult:
         lines = normalize_newlines(text).removeprefix("\ufeff").split("\n")
@@ -48,7 +50,7 @@ class _AikenParser:
             return
         if _ANSWER.match(line):
             self._answer(number, line)
-        elif self.skipping:
+        elif self.skipping and self._still_skipping(line):
             return
         elif match := _OPTION.fullmatch(line):
             self._option(number, match.group(1), match.group(2).strip())
@@ -57,6 +59,11 @@ class _AikenParser:
                        "with capital letters, A) or A.")
         else:
             self._text_line(number, line)
+
+    def _still_skipping(self, line: str) -> bool:
+        self.skipping = bool(
+            _OPTION.fullmatch(line) or _BAD_LABEL.match(line) or _ANY_KEYWORD.match(line))
+        return self.skipping
 
     def _text_line(self, number: int, line: str) -> None:
         if self.open is None:

@@ -2,8 +2,10 @@
 
 Where a strict GIFT grammar and Moodle's importer (question/format/gift/format.php) disagree,
 this follows Moodle: questions are blocks separated by blank lines, whole-line `//` comments are
-blanked, the first unescaped `{` and the first unescaped `}` delimit the answers, and the question
+ignored, the first unescaped `{` and the first unescaped `}` delimit the answers, and the question
 type is decided in Moodle's order (essay, numerical, `~` choice, `=...->` matching, T/F, short).
+Whatever the bank format cannot hold is reported as a warning with its line, never dropped
+silently.
 """
 from __future__ import annotations
 
@@ -364,7 +366,7 @@ class _GiftParser:
         elif "=" in answers and "->" in answers:
             self._add(q, self._matching(q, where))
         elif _true_false_word(answers) is not None:
-            self._add(q, self._true_false(q))
+            self._add(q, self._true_false(q, where))
         else:
             self._add(q, self._short_answer(q, where))
 
@@ -484,12 +486,12 @@ class _GiftParser:
 
     # true/false
 
-    def _true_false(self, q: _Question) -> dict:
+    def _true_false(self, q: _Question, where: str) -> dict:
         word, *feedbacks = q.answers.split("#", 2)
         fields = {"type": "true_false", "answer": word.strip(_WS) in ("T", "TRUE")}
         # Moodle: the first feedback is shown after a wrong answer, the second after a right one.
         for key, raw in zip(("incorrect_feedback", "correct_feedback"), feedbacks):
-            text = self._render(raw, q.fmt, q.line, "true/false feedback")
+            text = self._render(raw, q.fmt, q.line, where)
             if text:
                 fields[key] = text
         return fields

@@ -6,7 +6,6 @@ and starting modules does not pay for YAML parsing or pydantic on every run.
 """
 from __future__ import annotations
 
-import difflib
 import json
 import os
 import typing
@@ -97,6 +96,8 @@ def _problem_from_pydantic(error: Any, data: dict, filename: str, lines: dict) -
         message = f"every question needs a type: one of {', '.join(QUESTION_TYPES)}"
     elif kind == "string_pattern_mismatch":
         message = "use lower-case letters, digits and single hyphens only (e.g. my-module-1)"
+    elif kind in ("bool_parsing", "bool_type"):
+        message = f"should be true or false (got {error.get('input')!r})"
     elif kind == "string_type" and isinstance(error.get("input"), bool):
         # `text: No` or `feedback: yes`: YAML reads these words as true/false.
         message = "should be text, but YAML reads yes/no/on/off/true/false as true or false; put the text in quotes"
@@ -144,6 +145,8 @@ def _suggest_field(loc: tuple, name: str) -> str:
         model = _inner_model(info.annotation, BaseModel) if info else None
     if model is None:
         return ""
+    import difflib
+
     close = difflib.get_close_matches(name, list(model.model_fields), n=1)
     return f" (did you mean {close[0]!r}?)" if close else f"; allowed here: {', '.join(model.model_fields)}"
 
@@ -194,6 +197,8 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
                 if ref is None:
                     continue
                 if ref not in known_points:
+                    import difflib
+
                     close = difflib.get_close_matches(str(ref), [str(p) for p in known_points], n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else " (define it under learning_points:)"
                     add((key, i, "learning_points", j), f"{label}.learning_points", f"unknown learning point {ref!r}{hint}")
@@ -293,18 +298,39 @@ def load_library(home: Path | None = None, cache_dir: Path | None = None) -> Lib
     return library
 
 
+# The files whose code decides what a bank file validates to: a cache made by other code
+# (an upgrade, or a developer's edit without a version bump) is not used.
+RULE_FILES = ("loader.py", "schema.py", "yamlsource.py", "errors.py")
+
+
+def rules_stamp() -> str:
+    here = Path(__file__).parent
+    stamps = []
+    for name in RULE_FILES:
+        try:
+            st = (here / name).stat()
+            stamps.append(f"{st.st_mtime_ns}:{st.st_size}")
+        except OSError:
+            stamps.append("-")
+    return f"{__version__}/" + "/".join(stamps)
+
+
 class BankCache:
-    """Validated bank data keyed by file path, size and modification time (and app version)."""
+    """Validated bank data keyed by file path, size and modification time (and by the app's
+    version and validation code, see `rules_stamp`)."""
 
     def __init__(self, folder: Path | None):
         self.path = folder / f"banks-{__version__}.json" if folder else None
+        self.rules = rules_stamp() if folder else ""
         self.entries: dict[str, Any] = {}
         self.dirty = False
         if self.path and self.path.exists():
             try:
-                self.entries = json.loads(self.path.read_text(encoding="utf-8"))
+                saved = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
-                self.entries = {}
+                saved = None
+            if isinstance(saved, dict) and saved.get("rules") == self.rules and isinstance(saved.get("entries"), dict):
+                self.entries = saved["entries"]
 
     @staticmethod
     def _stamp(path: Path) -> list[int]:
@@ -336,7 +362,7 @@ class BankCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # two processes may save at once
-            tmp.write_text(json.dumps(self.entries), encoding="utf-8")
+            tmp.write_text(json.dumps({"rules": self.rules, "entries": self.entries}), encoding="utf-8")
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs speed

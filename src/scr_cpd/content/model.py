@@ -5,7 +5,6 @@ Kept free of pydantic and YAML so that listing modules and starting a quiz stay 
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -82,6 +81,8 @@ class Question:
             "pairs": [[p.left, p.right] for p in self.pairs],
         }
         blob = json.dumps(wording, sort_keys=True, ensure_ascii=False).encode()
+        import hashlib  # here, not at the top: listing modules never needs it
+
         return hashlib.sha256(blob).hexdigest()[:16]
 
     def is_correct(self, response: Any) -> bool:

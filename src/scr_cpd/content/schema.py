@@ -42,10 +42,10 @@ class QuestionBase(Strict):
     id: Slug
     prompt: Text
     explanation: Text = Field(description="Shown after every answer; it should teach the why.")
-    learning_points: list[Slug] = []
+    learning_points: list[Slug] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default for every question
     source: Source | None = None
     revision: int = Field(default=1, ge=1, description="Bump when the question's meaning changes.")
-    tags: list[Slug] = []
+    tags: list[Slug] = Field(default_factory=list)
     correct_feedback: Text | None = None
     incorrect_feedback: Text | None = None
 
@@ -145,7 +145,7 @@ QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "short_answer",
 class ReflectionPrompt(Strict):
     id: Slug
     prompt: Text
-    learning_points: list[Slug] = []
+    learning_points: list[Slug] = Field(default_factory=list)
 
 
 class Bank(Strict):

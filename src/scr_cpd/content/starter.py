@@ -12,13 +12,13 @@ SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 _TEMPLATE = """\
 # yaml-language-server: $schema=bank.schema.json
 # A question bank for scr-cpd (format scr-cpd/bank@1): one module per file.
-#   cpd bank validate {id}.yaml    checks it and names the line of every problem
-#   cpd bank schema -o bank.schema.json    lets an editor complete fields and flag mistakes
-#   cpd bank install {id}.yaml     adds it to your modules
+#   Check it:        cpd bank validate {id}.yaml
+#   Editor support:  cpd bank schema -o bank.schema.json   (the first line points at it)
+#   Use it:          cpd bank install {id}.yaml
 # Lines starting with # are comments: delete the ones you no longer need.
 
 format: scr-cpd/bank@1           # always this: the format and its major version
-id: {id}                         # lower-case letters, digits and hyphens; unique across all banks
+{id_line}# lower-case letters, digits and hyphens; unique across all banks
 title: {title}
 version: "1.0"                   # your version of this bank; put it in quotes
 summary: >-
@@ -151,7 +151,8 @@ def starter_bank(module_id: str, title: str | None = None) -> str:
     if not SLUG.match(module_id):
         raise ValueError(f"{module_id!r} is not a valid module id")
     title = title or module_id.replace("-", " ").capitalize()
-    return _TEMPLATE.format(id=module_id, title=_yaml_text(title))
+    id_line = f"id: {module_id} ".ljust(33)
+    return _TEMPLATE.format(id=module_id, id_line=id_line, title=_yaml_text(title))
 
 
 def _yaml_text(text: str) -> str:

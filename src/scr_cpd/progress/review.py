@@ -4,6 +4,7 @@ summarise a team, and sign a review. Never prints or prompts; the CLI does that.
 Loading never raises for a bad file: every file ends up with a Verdict whose status is one of
 valid, edited, unsigned, unknown signer, not a CPD log, unsupported version, damaged, unreadable.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -20,7 +21,13 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 from scr_cpd.progress.files import write_private
-from scr_cpd.progress.log.signing import Verdict, normalise_fingerprint, own_fingerprint, verify_log
+from scr_cpd.progress.log.signing import (
+    KeyFileError,
+    Verdict,
+    normalise_fingerprint,
+    own_fingerprint,
+    verify_log,
+)
 
 LOG_FORMAT = "scr-cpd/log@1"
 LOG_FAMILY = "scr-cpd/log@"
@@ -39,8 +46,9 @@ class ReviewError(Exception):
 # --- Loading one log --------------------------------------------------------------------------
 
 
-def load_log(path: Path, trusted: dict[str, str] | None = None,
-             quick: bool = False) -> tuple[dict[str, Any] | None, Verdict]:
+def load_log(
+    path: Path, trusted: dict[str, str] | None = None, quick: bool = False
+) -> tuple[dict[str, Any] | None, Verdict]:
     """The log as a dict (None if it cannot be used) and its verdict, in one line.
 
     The dict is returned exactly as read, since signatures are over its content. It has passed
@@ -66,22 +74,35 @@ def load_log(path: Path, trusted: dict[str, str] | None = None,
 def _read_limited(path: Path, limit: int) -> tuple[bytes, Verdict | None]:
     """Read at most `limit` bytes; a bigger file is refused from its size alone."""
     try:
-        info = path.stat()
+        fd = os.open(path, os.O_RDONLY)
+    except OSError as exc:
+        return b"", Verdict("unreadable", (exc.strerror or str(exc)).lower())
+    try:
+        info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
             return b"", Verdict("unreadable", "not a file")
         if info.st_size > limit:
             return b"", Verdict("damaged", _too_large(info.st_size, limit))
-        with path.open("rb") as handle:
-            raw = handle.read(limit + 1)
+        chunks, total = [], 0
+        while total <= limit:  # normally one read; more if the file grew since fstat
+            chunk = os.read(fd, max(info.st_size, 65536) + 1)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
     except OSError as exc:
         return b"", Verdict("unreadable", (exc.strerror or str(exc)).lower())
-    if len(raw) > limit:  # it grew while we looked
-        return b"", Verdict("damaged", _too_large(len(raw), limit))
-    return raw, None
+    finally:
+        os.close(fd)
+    if total > limit:
+        return b"", Verdict("damaged", _too_large(total, limit))
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks), None
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"too large ({size / 1024 / 1024:.1f} MB; a CPD log is at most {limit // 1024 // 1024} MB)"
+    return (
+        f"too large ({size / 1024 / 1024:.1f} MB; a CPD log is at most {limit // 1024 // 1024} MB)"
+    )
 
 
 def _parse(raw: bytes) -> tuple[dict[str, Any], Verdict | None]:
@@ -89,7 +110,7 @@ def _parse(raw: bytes) -> tuple[dict[str, Any], Verdict | None]:
     from pydantic_core import from_json
 
     if raw.startswith(codecs.BOM_UTF8):
-        raw = raw[len(codecs.BOM_UTF8):]
+        raw = raw[len(codecs.BOM_UTF8) :]
     if not raw.strip():
         return {}, Verdict("damaged", "the file is empty")
     try:
@@ -97,7 +118,7 @@ def _parse(raw: bytes) -> tuple[dict[str, Any], Verdict | None]:
     except UnicodeDecodeError:
         return {}, Verdict("damaged", "not UTF-8 text")
     try:
-        doc = from_json(raw, allow_inf_nan=False)
+        doc = from_json(raw, allow_inf_nan=False, cache_strings="keys")
     except ValueError as exc:
         message = str(exc)
         if message.startswith("EOF while parsing"):
@@ -115,8 +136,10 @@ def _format_problem(doc: Any) -> Verdict | None:
     if fmt == LOG_FORMAT:
         return None
     if isinstance(fmt, str) and fmt.startswith(LOG_FAMILY):
-        return Verdict("unsupported version",
-                       f"{fmt[:40]} is newer than this scr-cpd reads ({LOG_FORMAT}); upgrade scr-cpd to read it")
+        return Verdict(
+            "unsupported version",
+            f"{fmt[:40]} is newer than this scr-cpd reads ({LOG_FORMAT}); upgrade scr-cpd to read it",
+        )
     if isinstance(fmt, str) and fmt.startswith("scr-cpd/bank@"):
         return Verdict("not a CPD log", "it is a question bank")
     return Verdict("not a CPD log", "the file holds JSON, but not a CPD log")
@@ -173,27 +196,37 @@ def summary_problem(doc: dict[str, Any]) -> str | None:
             return f"period.{key}: Input should be a valid string"
     if not number(doc["totals"].get("cpd_hours")):
         return "totals.cpd_hours: Input should be a valid number"
-    lists = {name: items(name) for name in ("modules", "reflections", "activities", "attempts")}
+    lists = {name: items(name) for name in ("modules", "reflections", "activities")}
     for found in lists.values():
         if isinstance(found, str):
             return found
     checks = (
         ("modules", "status", lambda v: v in MODULE_STATUSES, "Input should be a module status"),
-        ("modules", "best_score", lambda v: v is None or number(v), "Input should be a valid number"),
+        (
+            "modules",
+            "best_score",
+            lambda v: v is None or number(v),
+            "Input should be a valid number",
+        ),
         ("modules", "last_activity", lambda v: text(v, True), "Input should be a valid string"),
         ("reflections", "updated_at", text, "Input should be a valid string"),
         ("activities", "started_at", text, "Input should be a valid string"),
         ("activities", "ended_at", lambda v: text(v, True), "Input should be a valid string"),
-        ("attempts", "answered_at", text, "Input should be a valid string"),
     )
     for name, key, good, message in checks:
         for i, item in enumerate(lists[name]):
             if not good(item.get(key)):
-                return f"{name}[{item.get('id') if name == 'reflections' else i + 1}].{key}: {message}"
+                return (
+                    f"{name}[{item.get('id') if name == 'reflections' else i + 1}].{key}: {message}"
+                )
     review = doc.get("review")
     if review is not None:
-        if not isinstance(review, dict) or not text(review.get("outcome")) or not isinstance(review.get("supervisor"), dict) \
-                or not text(review["supervisor"].get("name", "")):
+        if (
+            not isinstance(review, dict)
+            or not text(review.get("outcome"))
+            or not isinstance(review.get("supervisor"), dict)
+            or not text(review["supervisor"].get("name", ""))
+        ):
             return "review: Input should be a supervisor's review"
     return None
 
@@ -205,7 +238,11 @@ def _field_path(loc: Iterable[Any], doc: Any) -> str:
     for step in loc:
         if isinstance(step, int):
             item = node[step] if isinstance(node, list) and step < len(node) else None
-            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else step + 1
+            label = (
+                item.get("id")
+                if isinstance(item, dict) and isinstance(item.get("id"), str)
+                else step + 1
+            )
             parts[-1:] = [f"{parts[-1]}[{label}]"] if parts else [f"[{label}]"]
             node = item
         else:
@@ -278,16 +315,23 @@ def read_trusted(home: Path) -> dict[str, dict[str, str]]:
     except FileNotFoundError:
         return {}
     except (OSError, UnicodeDecodeError, ValueError):
-        raise ReviewError(f"your trusted-key list {path} is damaged; fix it, or move it away and trust the keys again") from None
+        raise ReviewError(
+            f"your trusted-key list {path} is damaged; fix it, or move it away and trust the keys again"
+        ) from None
     if not isinstance(data, dict) or not all(isinstance(v, dict) for v in data.values()):
-        raise ReviewError(f"your trusted-key list {path} is not in the expected form; fix it, or move it away and trust the keys again")
+        raise ReviewError(
+            f"your trusted-key list {path} is not in the expected form; fix it, or move it away and trust the keys again"
+        )
     return data
 
 
 def trusted_names(home: Path) -> dict[str, str]:
     """{fingerprint: name} for verification: the trusted list plus this home's own key."""
     names = {fp: str(entry.get("name", "")) or fp for fp, entry in read_trusted(home).items()}
-    own = own_fingerprint(home)
+    try:
+        own = own_fingerprint(home)
+    except KeyFileError:  # only signing needs the key; checking others' logs does not
+        own = None
     if own and own not in names:
         names[own] = OWN_KEY_NAME
     return names
@@ -296,7 +340,9 @@ def trusted_names(home: Path) -> dict[str, str]:
 def parse_fingerprint(text: str) -> str:
     fp = normalise_fingerprint(text)
     if fp is None:
-        raise ReviewError(f"{text!r} is not a key fingerprint: it has 32 hex digits, shown as eight groups of four (abcd:ef01:…)")
+        raise ReviewError(
+            f"{text!r} is not a key fingerprint: it has 32 hex digits, shown as eight groups of four (abcd:ef01:…)"
+        )
     return fp
 
 
@@ -325,7 +371,9 @@ def untrust_key(home: Path, fingerprint: str) -> tuple[str, str | None]:
 
 def _save_trusted(home: Path, trusted: dict[str, dict[str, str]]) -> None:
     home.mkdir(parents=True, exist_ok=True, mode=0o700)
-    write_private(trust_path(home), json.dumps(trusted, indent=2, ensure_ascii=False, sort_keys=True) + "\n")
+    write_private(
+        trust_path(home), json.dumps(trusted, indent=2, ensure_ascii=False, sort_keys=True) + "\n"
+    )
 
 
 # --- What a log says, briefly -----------------------------------------------------------------
@@ -360,7 +408,9 @@ class SummaryRow:
 
     @property
     def period(self) -> str:
-        return f"{self.since or 'start'} to {self.until or '?'}"
+        return (
+            f"{self.since} to {self.until or '?'}" if self.since else f"up to {self.until or '?'}"
+        )
 
 
 def summarise(path: Path, doc: dict[str, Any], verdict: Verdict) -> SummaryRow:
@@ -392,10 +442,10 @@ def summarise(path: Path, doc: dict[str, Any], verdict: Verdict) -> SummaryRow:
 
 
 def last_activity(doc: dict[str, Any]) -> str | None:
+    """The latest module answer, reflection or sitting (a module's last answer covers its attempts)."""
     stamps = [m.get("last_activity") for m in doc["modules"]]
     stamps += [r.get("updated_at") for r in doc["reflections"]]
     stamps += [a.get("ended_at") or a.get("started_at") for a in doc["activities"]]
-    stamps += [a.get("answered_at") for a in doc["attempts"]]
     found = [s for s in stamps if s]
     return max(found) if found else None
 
@@ -408,22 +458,90 @@ def failed_row(path: Path, verdict: Verdict) -> SummaryRow:
     return SummaryRow(path=path, status=verdict.status, detail=verdict.detail)
 
 
-def iter_summaries(paths: Iterable[Path], trusted: dict[str, str]) -> Iterator[SummaryRow]:
-    """One row per file, reading one file at a time so a team of any size fits in memory.
+PARALLEL_FROM = 40  # files; below this, starting worker processes costs more than it saves
+MAX_WORKERS = 4
+
+
+def idle_cores() -> int:
+    """Cores not already busy (by the load average), at most MAX_WORKERS: on a busy machine,
+    extra worker processes only queue for the same cores and cost more than they save."""
+    cores = os.cpu_count() or 1
+    try:
+        busy = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Windows
+        busy = 0.0
+    return max(1, min(MAX_WORKERS, int(cores - busy + 0.5)))
+
+
+def summary_row(path: Path, trusted: dict[str, str]) -> SummaryRow:
+    doc, verdict = load_log(path, trusted, quick=True)
+    return failed_row(path, verdict) if doc is None else summarise(path, doc, verdict)
+
+
+def iter_summaries(
+    paths: Iterable[Path], trusted: dict[str, str], workers: int | None = None
+) -> Iterator[SummaryRow]:
+    """One row per file, in the order given. Each process reads one file at a time, so a team of
+    any size fits in memory; a large team is shared between worker processes on idle cores.
 
     The cyclic garbage collector is paused meanwhile: a log is a tree (freed as soon as it is
     summarised), and collections triggered by parsing each one cost a quarter of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    paths = list(paths)
+    if workers is None:
+        workers = idle_cores() if len(paths) >= PARALLEL_FROM else 1
+    if workers > 1:
+        rows = _parallel_rows(paths, trusted, workers)
+        if rows is not None:
+            yield from rows
+            return
+    with _collector_paused():
         for path in paths:
-            doc, verdict = load_log(path, trusted, quick=True)
-            row = failed_row(path, verdict) if doc is None else summarise(path, doc, verdict)
-            del doc
-            yield row
-    finally:
-        if was_enabled:
+            yield summary_row(path, trusted)
+
+
+class _collector_paused:
+    def __enter__(self) -> None:
+        self.was_enabled = gc.isenabled()
+        gc.disable()
+
+    def __exit__(self, *exc: Any) -> None:
+        if self.was_enabled:
             gc.enable()
+
+
+_worker_trusted: dict[str, str] = {}
+
+
+def _start_worker(trusted: dict[str, str]) -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, quietly
+    gc.disable()
+    _worker_trusted.update(trusted)
+
+
+def _worker_row(path: Path) -> SummaryRow:
+    return summary_row(path, _worker_trusted)
+
+
+def _parallel_rows(
+    paths: list[Path], trusted: dict[str, str], workers: int
+) -> Iterator[SummaryRow] | None:
+    """Rows from a pool of worker processes, or None if this system cannot start one."""
+    import multiprocessing
+
+    try:
+        pool = multiprocessing.get_context().Pool(
+            workers, initializer=_start_worker, initargs=(trusted,)
+        )
+    except (OSError, ImportError, ValueError):
+        return None
+
+    def rows() -> Iterator[SummaryRow]:
+        with pool:
+            yield from pool.imap(_worker_row, paths, chunksize=8)
+
+    return rows()
 
 
 SORT_KEYS = ("name", "hours", "score", "last", "modules")
@@ -450,8 +568,12 @@ def sort_rows(rows: list[SummaryRow], by: str = "name", reverse: bool = False) -
     return officers + failures
 
 
-def filter_rows(rows: Iterable[SummaryRow], statuses: set[str] | None = None, only_invalid: bool = False,
-                since: date | None = None) -> list[SummaryRow]:
+def filter_rows(
+    rows: Iterable[SummaryRow],
+    statuses: set[str] | None = None,
+    only_invalid: bool = False,
+    since: date | None = None,
+) -> list[SummaryRow]:
     kept = []
     for row in rows:
         if only_invalid and row.status == "valid" and row.review_status in (None, "valid"):
@@ -468,15 +590,34 @@ def normalise_status(text: str) -> str:
     """`unknown-signer`, `Unknown signer` → `unknown signer`; raises ReviewError if not a status."""
     status = " ".join(text.replace("-", " ").replace("_", " ").lower().split())
     if status not in STATUSES:
-        raise ReviewError(f"{text!r} is not a verification status; use one of: {', '.join(STATUSES)}")
+        raise ReviewError(
+            f"{text!r} is not a verification status; use one of: {', '.join(STATUSES)}"
+        )
     return status
 
 
 # --- Team reports -----------------------------------------------------------------------------
 
-CSV_COLUMNS = ("file", "name", "staff_number", "role", "force", "period_since", "period_until", "cpd_hours",
-               "modules_completed", "modules_total", "average_score", "reflections", "last_activity",
-               "verification", "verification_detail", "review_outcome", "review_verification", "reviewer")
+CSV_COLUMNS = (
+    "file",
+    "name",
+    "staff_number",
+    "role",
+    "force",
+    "period_since",
+    "period_until",
+    "cpd_hours",
+    "modules_completed",
+    "modules_total",
+    "average_score",
+    "reflections",
+    "last_activity",
+    "verification",
+    "verification_detail",
+    "review_outcome",
+    "review_verification",
+    "reviewer",
+)
 
 
 def neutralise_cell(value: Any) -> str:
@@ -489,10 +630,26 @@ def csv_values(row: SummaryRow) -> list[Any]:
     if not row.loaded:
         return [row.path] + [""] * 12 + [row.status, row.detail, "", "", ""]
     score = "" if row.average_score is None else f"{row.average_score * 100:.0f}"
-    return [row.path, row.name, row.staff_number, row.role, row.force, row.since or "", row.until or "",
-            f"{row.hours:.2f}", row.modules_completed, row.modules_total, score, row.reflections,
-            row.last_activity or "", row.status, row.detail, row.review_outcome or "", row.review_status or "",
-            row.reviewer]
+    return [
+        row.path,
+        row.name,
+        row.staff_number,
+        row.role,
+        row.force,
+        row.since or "",
+        row.until or "",
+        f"{row.hours:.2f}",
+        row.modules_completed,
+        row.modules_total,
+        score,
+        row.reflections,
+        row.last_activity or "",
+        row.status,
+        row.detail,
+        row.review_outcome or "",
+        row.review_status or "",
+        row.reviewer,
+    ]
 
 
 def render_csv(rows: Iterable[SummaryRow]) -> str:
@@ -520,7 +677,7 @@ td{overflow-wrap:anywhere}
 
 
 def _status_class(status: str | None) -> str:
-    return (status or "").replace(" ", "-") if status in STATUSES else ""
+    return (status or "").lower().replace(" ", "-") if status in STATUSES else ""
 
 
 def render_html(rows: list[SummaryRow], generated_at: str, skipped: int = 0) -> str:
@@ -544,24 +701,32 @@ def render_html(rows: list[SummaryRow], generated_at: str, skipped: int = 0) -> 
         f"{' · ' + e(tally) if tally else ''}</p>",
     ]
     if officers:
-        out.append("<table><thead><tr><th>Officer</th><th>Staff number</th><th>Period</th>"
-                   '<th class="num">CPD hours</th><th class="num">Modules</th><th class="num">Average score</th>'
-                   '<th class="num">Reflections</th><th>Last activity</th><th>Verification</th><th>Review</th>'
-                   "<th>File</th></tr></thead><tbody>")
+        out.append(
+            "<table><thead><tr><th>Officer</th><th>Staff number</th><th>Period</th>"
+            '<th class="num">CPD hours</th><th class="num">Modules</th><th class="num">Average score</th>'
+            '<th class="num">Reflections</th><th>Last activity</th><th>Verification</th><th>Review</th>'
+            "<th>File</th></tr></thead><tbody>"
+        )
         for row in officers:
             out.append(_html_row(row))
         out.append("</tbody></table>")
     else:
         out.append("<p>No officer logs could be read.</p>")
     if failures:
-        out.append("<h2>Files that could not be read</h2><table><thead><tr><th>File</th><th>Problem</th>"
-                   "</tr></thead><tbody>")
+        out.append(
+            "<h2>Files that could not be read</h2><table><thead><tr><th>File</th><th>Problem</th>"
+            "</tr></thead><tbody>"
+        )
         for row in failures:
-            out.append(f'<tr><td>{e(str(row.path))}</td><td><span class="status {_status_class(row.status)}">'
-                       f'{e(row.status)}</span><span class="detail">{e(row.detail)}</span></td></tr>')
+            out.append(
+                f'<tr><td>{e(str(row.path))}</td><td><span class="status {_status_class(row.status)}">'
+                f'{e(row.status)}</span><span class="detail">{e(row.detail)}</span></td></tr>'
+            )
         out.append("</tbody></table>")
     if skipped:
-        out.append(f'<p class="meta">{skipped} file(s) in the folders were not .json and were skipped.</p>')
+        out.append(
+            f'<p class="meta">{skipped} file(s) in the folders were not .json and were skipped.</p>'
+        )
     out.append("</body></html>")
     return "\n".join(out) + "\n"
 
@@ -575,10 +740,13 @@ def _html_row(row: SummaryRow) -> str:
         if row.reviewer:
             review += f'<span class="detail">by {e(row.reviewer)}</span>'
         if row.review_status != "valid":
-            review += (f'<span class="detail status {_status_class(row.review_status)}">'
-                       f"signature: {e(str(row.review_status))}</span>")
+            review += (
+                f'<span class="detail status {_status_class(row.review_status)}">'
+                f"signature: {e(str(row.review_status))}</span>"
+            )
     cells = [
-        e(row.name or "(no name)") + (f'<span class="detail">{e(row.role)}</span>' if row.role else ""),
+        e(row.name or "(no name)")
+        + (f'<span class="detail">{e(row.role)}</span>' if row.role else ""),
         e(row.staff_number),
         e(row.period),
         f'<td class="num">{row.hours:.2f}',
@@ -591,7 +759,11 @@ def _html_row(row: SummaryRow) -> str:
         review,
         e(str(row.path)),
     ]
-    return "<tr>" + "".join(c if c.startswith("<td") else f"<td>{c}" for c in cells) + "</tr>"
+    return (
+        "<tr>"
+        + "".join((c if c.startswith("<td") else f"<td>{c}") + "</td>" for c in cells)
+        + "</tr>"
+    )
 
 
 # --- Sign-off ---------------------------------------------------------------------------------

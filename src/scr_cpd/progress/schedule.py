@@ -62,17 +62,23 @@ def review(
 ) -> datetime:
     """Update the question's card with one answer; returns when it is next due."""
     when = (when or utcnow()).astimezone(timezone.utc)
+    scheduler = _scheduler()  # imports fsrs before the write lock is taken
     with store.transaction() as db:
         row = db.execute(
             "SELECT revision, card FROM cards WHERE module_id = ? AND question_id = ?", question.key
         ).fetchone()
-        card = _reviewed(row, question.revision, correct, confidence, when)
+        card = _reviewed(scheduler, row, question.revision, correct, confidence, when)
         _save(db, question.module_id, question.id, question.revision, card)
     return card.due
 
 
 def _reviewed(
-    row: Any, revision: int, correct: bool, confidence: str | None, when: datetime
+    scheduler: "fsrs.Scheduler",
+    row: Any,
+    revision: int,
+    correct: bool,
+    confidence: str | None,
+    when: datetime,
 ) -> "fsrs.Card":
     from fsrs import Card
 
@@ -80,7 +86,7 @@ def _reviewed(
         card = Card(card_id=int(when.timestamp() * 1000), due=when)
     else:
         card = Card.from_json(row["card"])
-    card, _ = _scheduler().review_card(card, rating_for(correct, confidence), when)
+    card, _ = scheduler.review_card(card, rating_for(correct, confidence), when)
     return card
 
 

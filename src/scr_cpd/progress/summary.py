@@ -20,10 +20,14 @@ class ModuleProgress:
 
 
 def session_scores(store: Store, kind: str = "module") -> list[tuple[int, str, float, str]]:
-    """(session id, module id, score, ended at) of every completed session of this kind."""
+    """(session id, module id, score, ended at) of every completed session of this kind.
+
+    A question answered twice in one session (two terminals on the same module) counts once,
+    by its latest answer, as the quiz loop counts it."""
     rows = store.db.execute(
         """SELECT s.id, s.module_id, s.plan, s.ended_at, COALESCE(SUM(a.correct), 0) AS right
-           FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id
+           FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id AND a.id IN (
+               SELECT MAX(id) FROM attempts GROUP BY session_id, module_id, question_id)
            WHERE s.kind = ? AND s.status = 'completed' GROUP BY s.id ORDER BY s.id""",
         (kind,),
     ).fetchall()

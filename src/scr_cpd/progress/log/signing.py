@@ -13,6 +13,7 @@ for an exported log pydantic-core's `to_json` (a few times quicker than the json
 exactly the canonical bytes. When its digest matches, the part is unchanged (both encoders write
 JSON that reads back as the value encoded); when it does not, the canonical digest decides.
 """
+
 from __future__ import annotations
 
 import base64
@@ -77,7 +78,7 @@ def digest_matches(value: Any, expected: Any) -> bool:
 
 def fingerprint(public_raw: bytes) -> str:
     digest = hashlib.sha256(public_raw).hexdigest()[:32]
-    return ":".join(digest[i:i + 4] for i in range(0, 32, 4))
+    return ":".join(digest[i : i + 4] for i in range(0, 32, 4))
 
 
 def normalise_fingerprint(text: str) -> str | None:
@@ -85,7 +86,7 @@ def normalise_fingerprint(text: str) -> str | None:
     bare = re.sub(r"[\s:]", "", text).lower()
     if not FINGERPRINT_RE.match(bare):
         return None
-    return ":".join(bare[i:i + 4] for i in range(0, 32, 4))
+    return ":".join(bare[i : i + 4] for i in range(0, 32, 4))
 
 
 def b64(data: bytes) -> str:
@@ -134,7 +135,9 @@ def _create_key(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise KeyFileError(f"cannot create your signing key in {path.parent} ({exc.strerror})") from None
+        raise KeyFileError(
+            f"cannot create your signing key in {path.parent} ({exc.strerror})"
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(pem)
@@ -195,13 +198,15 @@ def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
         raise ValueError(f"a log cannot have a part called {ORDER_KEY!r}")
     digests = part_digests(body)
     raw = public_raw(key)
-    body["integrity"] = deep_sorted({
-        "algorithm": "ed25519",
-        "public_key": b64(raw),
-        "fingerprint": fingerprint(raw),
-        "digests": digests,
-        "signature": b64(key.sign(canonical(digests))),
-    })
+    body["integrity"] = deep_sorted(
+        {
+            "algorithm": "ed25519",
+            "public_key": b64(raw),
+            "fingerprint": fingerprint(raw),
+            "digests": digests,
+            "signature": b64(key.sign(canonical(digests))),
+        }
+    )
     return body
 
 
@@ -209,8 +214,15 @@ def officer_part(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in doc.items() if k != "review"}
 
 
-def sign_review(doc: dict[str, Any], key: Any, supervisor: dict[str, str], date: str, outcome: str,
-                comment: str = "", comments: list[dict[str, str]] | None = None) -> dict[str, Any]:
+def sign_review(
+    doc: dict[str, Any],
+    key: Any,
+    supervisor: dict[str, str],
+    date: str,
+    outcome: str,
+    comment: str = "",
+    comments: list[dict[str, str]] | None = None,
+) -> dict[str, Any]:
     """The officer's log with a supervisor's review block added (replacing any earlier one)."""
     raw = public_raw(key)
     review = {
@@ -251,7 +263,11 @@ class Verdict:
         """One line: `valid (signed by key …, PC 1234 Jones); review: valid (…)`."""
         text = f"{self.status} ({self.detail})" if self.detail else self.status
         if self.review_status:
-            review = f"{self.review_status} ({self.review_detail})" if self.review_detail else self.review_status
+            review = (
+                f"{self.review_status} ({self.review_detail})"
+                if self.review_detail
+                else self.review_status
+            )
             text += f"; review: {review}"
         return text
 
@@ -335,9 +351,16 @@ def _describe_changes(changed: list[str]) -> str:
     return ", ".join(shown) + (f" and {more} more" if more else "")
 
 
+def _changed_part_names(changed: list[str]) -> list[str]:
+    """Top-level part names only: `reflection r-1 added` counts as `reflections`."""
+    names = {"reflections" if c.startswith("reflection ") else c.split(" ")[0] for c in changed}
+    return sorted(names)
+
+
 def _looks_swapped(changed: list[str], signed: dict[str, Any]) -> bool:
-    """The signature block came from another log: when it was made and whose it is both differ."""
-    return "generated_at" in changed and "profile" in changed and len(changed) * 2 >= len(signed)
+    """The signature block came from another log: whose it is, and when or most of it, differ."""
+    parts = _changed_part_names(changed)
+    return "profile" in parts and ("generated_at" in parts or len(parts) * 2 >= len(signed))
 
 
 def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Verdict:
@@ -359,24 +382,32 @@ def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
     try:
         digests = integrity["digests"]
         fp = _public_fingerprint(integrity)
-        good = _verify_signature(integrity["public_key"], integrity["signature"], canonical(digests))
+        good = _verify_signature(
+            integrity["public_key"], integrity["signature"], canonical(digests)
+        )
     except (KeyError, TypeError, ValueError):
         return Verdict("edited", "the signature block is incomplete or altered")
     if not good or not isinstance(digests, dict):
         return Verdict("edited", "the signature block does not match its key", fingerprint=fp)
     if integrity.get("fingerprint") != fp or integrity.get("algorithm") != "ed25519":
-        return Verdict("edited", "the signature block's fingerprint or algorithm was changed", fingerprint=fp)
+        return Verdict(
+            "edited", "the signature block's fingerprint or algorithm was changed", fingerprint=fp
+        )
     changed = changed_parts(doc, digests)
     if changed:
         if _looks_swapped(changed, digests):
-            detail = f"the signature belongs to a different log: {_describe_changes(changed)} do not match"
+            names = _describe_changes([_part_name(n) for n in _changed_part_names(changed)])
+            detail = f"the signature belongs to a different log: {names} do not match"
         else:
             detail = f"changed after signing: {_describe_changes(changed)}"
         return Verdict("edited", detail, fingerprint=fp, changed=changed)
     name = trusted.get(fp)
     if name is None:
-        return Verdict("unknown signer", f"valid signature by key {fp}, which is not in your trusted list",
-                       fingerprint=fp)
+        return Verdict(
+            "unknown signer",
+            f"valid signature by key {fp}, which is not in your trusted list",
+            fingerprint=fp,
+        )
     return Verdict("valid", f"signed by key {fp}, {name}", fingerprint=fp, signer=name)
 
 
@@ -410,6 +441,8 @@ def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: dict[str, str
         return mark("edited", "the officer's part changed after the review was signed")
     outcome = review.get("outcome")
     if fp not in trusted:
-        return mark("unknown signer", f"{outcome}, signed by key {fp}, which is not in your trusted list")
+        return mark(
+            "unknown signer", f"{outcome}, signed by key {fp}, which is not in your trusted list"
+        )
     verdict.reviewer = trusted[fp]
     return mark("valid", f"{outcome}, signed by key {fp}, {trusted[fp]}")

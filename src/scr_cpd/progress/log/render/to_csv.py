@@ -14,7 +14,7 @@ import csv
 import io
 from typing import Any
 
-from scr_cpd.progress.log.render.view import PARTS, clean, one_line, parse_time, tag_names
+from scr_cpd.progress.log.render.view import PARTS, answer, clean, one_line, parse_time, tag_names
 
 COLUMNS = ("date", "kind", "module", "title", "questions", "correct", "score", "minutes", "details")
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -72,7 +72,7 @@ def activity_row(activity: dict[str, Any]) -> list[str]:
 
 
 def reflection_details(record: dict[str, Any], names: dict[str, str]) -> str:
-    parts = [f"{label} {clean(record.get(key)).strip()}" for key, label, _ in PARTS]
+    parts = [f"{label} {answer(record.get(key)).strip()}" for key, label, _ in PARTS]
     tags = [names.get(t, one_line(t)) if isinstance(t, str) else one_line(t) for t in record.get("tags") or []]
     if tags:
         parts.append("Competency and Values Framework: " + ", ".join(tags))
@@ -95,7 +95,8 @@ def reflection_row(record: dict[str, Any], names: dict[str, str]) -> list[str]:
 
 
 def rows(doc: dict[str, Any]) -> list[list[str]]:
-    found = [activity_row(a) for a in doc.get("activities") or [] if isinstance(a, dict) and a.get("kind") != "reflection"]
+    activities = [a for a in doc.get("activities") or [] if isinstance(a, dict)]
+    found = [activity_row(a) for a in activities if a.get("kind") != "reflection"]
     names = tag_names()
     found += [reflection_row(r, names) for r in doc.get("reflections") or [] if isinstance(r, dict)]
     found.sort(key=lambda row: row[0])

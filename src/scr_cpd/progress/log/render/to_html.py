@@ -21,7 +21,7 @@ from scr_cpd.progress.log.render.view import (
     build_view,
 )
 
-CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'"
+CSP = "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; form-action 'none'"
 NUMERIC_COLUMNS = {2, 3, 4}
 
 CSS = """
@@ -143,7 +143,8 @@ def reflection_html(r: ReflectionView) -> str:
         f'<h4>Prompt</h4><p class="text">{e(r.prompt)}</p>',
     ]
     for part in r.parts:
-        parts.append(f'<h4>{e(part.label)} <span class="hint">{e(part.hint)}</span></h4><p class="text">{e(part.text)}</p>')
+        parts.append(f'<h4>{e(part.label)} <span class="hint">{e(part.hint)}</span></h4>'
+                     f'<p class="text">{e(part.text)}</p>')
     if r.learning_points:
         items = "".join(f"<li>{e(p)}</li>" for p in r.learning_points)
         parts.append(f"<h4>Learning points</h4><ul>{items}</ul>")
@@ -159,7 +160,8 @@ def page(view: LogView) -> str:
             section("summary", "Summary", facts_html(view.totals))]
     if view.review:
         body.append(review_html(view.review))
-    body.append(section("modules", "Modules", table_html("Progress in each module", MODULE_COLUMNS, view.modules, NUMERIC_COLUMNS)))
+    modules = table_html("Progress in each module", MODULE_COLUMNS, view.modules, NUMERIC_COLUMNS)
+    body.append(section("modules", "Modules", modules))
     if view.identifiers:
         note = f'<p class="note warning">{e(IDENTIFIERS_NOTE)}</p>'
         table = table_html("Flagged text", IDENTIFIER_COLUMNS, view.identifiers, set())

@@ -32,21 +32,33 @@ _WWW = re.compile(r"(?i)(?<=www)\.")
 _INDENT = re.compile(r"^[ \t]+", re.MULTILINE)
 
 
-def escape(text: str) -> str:
-    """Markdown for `text` that renders as exactly that text (it may span lines)."""
+def escape(text: str, line_start: bool = True) -> str:
+    """Markdown for `text` that renders as exactly that text (it may span lines).
+
+    With `line_start` False the text follows something else on its line (a label, "| "), so its
+    first characters cannot start a block and are left alone; later lines are always escaped.
+    """
     text = _ALWAYS.sub(r"\\\1", text)
     if "://" in text:
         text = text.replace("://", "\\://")
     if "www." in text.lower():
         text = _WWW.sub(r"\\.", text)
-    text = _LINE_START.sub(lambda m: f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}", text)
+    if line_start:
+        text = _LINE_START.sub(_escape_block_start, text)
+    else:
+        first, newline, rest = text.partition("\n")
+        text = first + newline + _LINE_START.sub(_escape_block_start, rest)
     # Leading spaces would make an indented code block; non-breaking spaces keep the indent.
     return _INDENT.sub(lambda m: "\u00a0" * len(m.group(0).expandtabs(4)), text)
 
 
-def inline(text: str) -> str:
+def _escape_block_start(m: re.Match[str]) -> str:
+    return f"\\{m.group(1)}" if m.group(1) else f"{m.group(2)}\\{m.group(3)}"
+
+
+def inline(text: str, line_start: bool = False) -> str:
     """One line of escaped text, for headings, list items and table cells."""
-    return escape(" ".join(text.split()))
+    return escape(" ".join(text.split()), line_start)
 
 
 def block(text: str) -> str:
@@ -78,7 +90,7 @@ def code_spans(text: str) -> str:
 def header_md(view: LogView) -> list[str]:
     lines = [f"# {TITLE}", ""] + facts_md(view.details)
     lines.append("- **Question banks:**" + ("" if view.banks else " none"))
-    lines += [f"  - {inline(b)}" for b in view.banks]
+    lines += [f"  - {inline(b, line_start=True)}" for b in view.banks]
     return lines
 
 
@@ -103,7 +115,7 @@ def reflection_md(r: ReflectionView) -> list[str]:
     for part in r.parts:
         lines += ["", f"**{escape(part.label)}** {escape(part.hint)}", "", block(part.text)]
     if r.learning_points:
-        lines += ["", "**Learning points**", ""] + [f"- {inline(p)}" for p in r.learning_points]
+        lines += ["", "**Learning points**", ""] + [f"- {inline(p, line_start=True)}" for p in r.learning_points]
     tags = ", ".join(r.tags) if r.tags else "none chosen"
     lines += ["", f"**Competency and Values Framework:** {inline(tags)}"]
     return lines

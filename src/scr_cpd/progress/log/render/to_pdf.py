@@ -4,8 +4,8 @@ fpdf2's multi_cell and cell measure and encode text one character at a time and 
 seconds for a long log, so this module does its own typesetting in three steps:
 
 1. *set*: every piece of the log becomes `Line`s (text wrapped with the font's metrics);
-2. *paginate*: lines are assigned to pages (a heading never ends a page; a reflection that fits
-   on one page is kept on one page; a table's header row is repeated on each page it runs onto);
+2. *paginate*: lines are assigned to pages (a heading never ends a page; a reflection of up to
+   half a page is never split; a table's header row is repeated on each page it runs onto);
 3. *draw*: each page is added and its lines are placed, with the text encoded through a
    per-document character table (see `Typesetter.put`).
 
@@ -15,6 +15,7 @@ dropped and nothing crashes.
 """
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from contextlib import ExitStack
 from dataclasses import dataclass
@@ -46,8 +47,9 @@ TOP, BOTTOM = 20.0, PAGE_H - 18.0  # where the body of each page starts and must
 BODY = 10.0  # pt
 SMALL = 8.5
 LEADING = 1.4  # line height as a multiple of the font size
-LABEL_WIDTH = 45.0  # mm
+LABEL_WIDTH = 50.0  # mm
 CELL_PAD = 1.6
+KEEP_TOGETHER = (BOTTOM - TOP) / 2  # blocks up to half a page are never split; longer ones may be
 CELL_LINES = 12  # a table cell longer than this is cut short (tables hold titles, not prose)
 INK = (27, 27, 27)
 BLUE = (29, 58, 110)
@@ -92,7 +94,19 @@ class Line:
 @dataclass(slots=True)
 class Block:
     lines: list[Line]
-    together: bool = False  # start a new page rather than split, if the block fits on one
+    together: bool = False  # start a new page rather than split, if the block is short (see KEEP_TOGETHER)
+
+
+def missing_glyphs(widths: dict[str, int]) -> re.Pattern[str]:
+    """A pattern matching any character the font cannot draw (line breaks are left alone)."""
+    points = sorted(map(ord, [*widths, "\n"]))
+    ranges, start = [], points[0]
+    for before, point in zip(points, points[1:]):
+        if point != before + 1:
+            ranges.append((start, before))
+            start = point
+    ranges.append((start, points[-1]))
+    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
 
 
 def gap(height: float, keep: int = 0) -> Line:
@@ -108,22 +122,23 @@ class Typesetter:
         # Per style: each drawable character's width (1/1000 em), keyed by character so that
         # measuring a word is one C-level map over it.
         self.widths = {style: {chr(cp): font.cw[cp] for cp in font.cmap} for style, font in fonts.items()}
-        self.glyphs = {style: frozenset(widths) | {"\n"} for style, widths in self.widths.items()}
-        self.fallback = {style: REPLACEMENT if REPLACEMENT in g else "?" for style, g in self.glyphs.items()}
+        self.missing = {style: missing_glyphs(widths) for style, widths in self.widths.items()}
+        self.fallback = {style: REPLACEMENT if REPLACEMENT in widths else "?" for style, widths in self.widths.items()}
         self.word_cache: dict[str, dict[str, int]] = {style: {} for style in FONT_FILES}
         self.codes: dict[str, dict[str, str]] = {style: {} for style in FONT_FILES}
         self.fast = fast_text_available(pdf)
-        self.state: tuple[str, float] | Color | None = None
+        self.k = pdf.k  # points per mm
+        self.state: tuple[str, float, Color] | None = None  # font and colour last set on this page
         self.ops: list[str] = []  # this page's text operators, written in one go (see flush)
+        self.page_fonts: set[int] = set()  # fonts already listed in this page's resources
 
     # --- measuring and wrapping
     def fit(self, text: str, style: str = "") -> str:
         """Text the font can draw: tabs become spaces, missing glyphs become U+FFFD."""
         text = text.replace("\t", "    ")
-        missing = set(text).difference(self.glyphs[style])
-        if not missing:
+        if text.isascii():  # clean() left no control characters; the font has all of ASCII
             return text
-        return text.translate(dict.fromkeys(map(ord, missing), self.fallback[style]))
+        return self.missing[style].sub(self.fallback[style], text)
 
     def units(self, word: str, style: str) -> int:
         cache = self.word_cache[style]
@@ -138,13 +153,9 @@ class Typesetter:
     def wrap(self, text: str, style: str, size: float, width: float) -> list[str]:
         """Greedy line breaking at spaces; a word wider than the line is split where it must be."""
         limit = width / (size * 0.001 * PT)
-        widths = self.widths[style]
         lines: list[str] = []
         for para in text.split("\n"):
-            if sum(map(widths.__getitem__, para)) <= limit:
-                lines.append(para)
-            else:
-                lines += self.wrap_paragraph(para, style, limit)
+            lines += self.wrap_paragraph(para, style, limit)
         return lines
 
     def wrap_paragraph(self, para: str, style: str, limit: float) -> list[str]:
@@ -189,17 +200,19 @@ class Typesetter:
         wrapped = self.wrap(text, style, size, PAGE_W - 2 * MARGIN - indent) or [""]
         lines = [Line((Run(t, style, size, color),), step, x=indent) for t in wrapped]
         if bullet:
-            lines[0].runs = (Run(bullet, style, size, color, at=indent - 4), Run(wrapped[0], style, size, color, at=indent))
+            lines[0].runs = (Run(bullet, style, size, color, at=indent - 4),
+                             Run(wrapped[0], style, size, color, at=indent))
         lines[-1].advance += after
         return lines
 
     def heading(self, text: str, size: float, before: float = 3.0, after: float = 1.5,
-                outline: tuple[str, int] | None = None) -> list[Line]:
+                outline: tuple[str, int] | None = None, keep: int = 4) -> list[Line]:
+        """A heading that shares its page with the `keep` lines that follow it."""
         lines = self.para(text, size=size, style="B", color=BLUE, after=after)
         for line in lines:
-            line.keep = 3
+            line.keep = keep
         lines[0].outline = outline
-        return [gap(before, keep=len(lines) + 3), *lines]
+        return [gap(before, keep=len(lines) + keep), *lines]
 
     def label(self, label: str, hint: str = "") -> Line:
         runs = [Run(self.fit(label, "B"), "B")]
@@ -238,7 +251,8 @@ class Typesetter:
         size, style = SMALL + 0.5, "B" if header else ""
         step = size * LEADING * PT
         runs, boxes, x = [], [], 0.0
-        wrapped = [self.wrap(self.fit(c, style), style, size, w - 2 * CELL_PAD)[:CELL_LINES] for c, w in zip(cells, widths)]
+        wrapped = [self.wrap(self.fit(cell, style), style, size, w - 2 * CELL_PAD)[:CELL_LINES]
+                   for cell, w in zip(cells, widths)]
         height = max(len(w) for w in wrapped) * step + 2 * CELL_PAD
         for i, (lines, w) in enumerate(zip(wrapped, widths)):
             boxes.append(Box(x, w, height, header))
@@ -255,17 +269,20 @@ class Typesetter:
             pdf.set_y(y)
             pdf.start_section(line.outline[0], level=line.outline[1])
         for box in line.boxes:  # drawn at once; text is written at the end of the page, on top
+            if box.filled:
+                self.shade(MARGIN + box.x, y, box.width, box.height)
             pdf.set_draw_color(*RULE)
-            pdf.set_fill_color(*SHADE)
             pdf.set_line_width(0.2)
-            pdf.rect(MARGIN + box.x, y, box.width, box.height, style="DF" if box.filled else "D")
+            pdf.rect(MARGIN + box.x, y, box.width, box.height, style="D")
         x = MARGIN + line.x
-        for run in line.runs:
+        runs = line.runs
+        for i, run in enumerate(runs):
             if run.at is not None:
                 x = MARGIN + run.at
             if run.text:
                 self.put(x, y + run.down + run.size * PT * 1.05, run.text, run.style, run.size, run.color)
-            x += self.width(run.text, run.style, run.size)
+            if i + 1 < len(runs) and runs[i + 1].at is None:
+                x += self.width(run.text, run.style, run.size)
 
     def put(self, x: float, baseline: float, text: str, style: str, size: float, color: Color) -> None:
         """Write one line of text at (x, baseline), in mm.
@@ -273,26 +290,47 @@ class Typesetter:
         `FPDF.text` maps every character through the font subset one at a time, selects the
         font and colour through several layers each time, and writes each line to the page on
         its own: most of the time a long PDF takes. Here each character is mapped once per
-        document, the font operator is written only when the font changes, the colour is set
-        inside q/Q (so fpdf2's own idea of the fill colour stays true) and a page's text is
-        written in one go by `flush`. A test checks that the text drawn is the same.
+        document, font and colour operators are written only when they change, and a page's
+        text is written in one go by `flush`. This relies on nothing else setting the fill
+        colour (which text is drawn in): fpdf2's fill colour is never set, and `shade` fills
+        inside q/Q. A test checks that the text drawn is the same as FPDF.text draws.
         """
         if not self.fast:
             self.slow_put(x, baseline, text, style, size, color)
             return
-        pdf = self.pdf
         codes = self.codes[style]
-        new = set(text).difference(codes)
-        if new:
+        try:
+            encoded = "".join(map(codes.__getitem__, text))
+        except KeyError:  # characters not used before in this style: add them to the font subset
             font = self.fonts[style]
-            for char in new:
+            for char in set(text).difference(codes):
                 glyph = font.subset.pick(ord(char))
                 codes[char] = "" if glyph is None else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
-        if self.state != (style, size):
-            self.state = (style, size)
-            self.ops.append(pdf._set_font_for_page(self.fonts[style], size))
-        self.ops.append(f"q {rgb(color)} BT {x * pdf.k:.2f} {(PAGE_H - baseline) * pdf.k:.2f} Td "
-                        f"({''.join(map(codes.__getitem__, text))}) Tj ET Q")
+            encoded = "".join(map(codes.__getitem__, text))
+        state = self.state
+        if state is None or state[0] != style or state[1] != size:
+            self.ops.append(self.font_operator(style, size))
+        if state is None or state[2] != color:
+            self.ops.append(rgb(color))
+        self.state = (style, size, color)
+        self.ops.append(f"BT {x * self.k:.2f} {(PAGE_H - baseline) * self.k:.2f} Td ({encoded}) Tj ET")
+
+    def shade(self, x: float, y: float, width: float, height: float) -> None:
+        """Fill a rectangle with SHADE, leaving the fill colour as it was (text uses it too)."""
+        pdf = self.pdf
+        if not self.fast:
+            pdf.set_fill_color(*SHADE)
+            pdf.rect(x, y, width, height, style="F")
+            return
+        k = pdf.k
+        pdf._out(f"q {rgb(SHADE)} {x * k:.2f} {(PAGE_H - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re f Q")
+
+    def font_operator(self, style: str, size: float) -> str:
+        font = self.fonts[style]
+        if font.i in self.page_fonts:
+            return f"BT /F{font.i} {size:.2f} Tf ET"  # as fpdf2 writes it
+        self.page_fonts.add(font.i)
+        return self.pdf._set_font_for_page(font, size)  # also lists the font in the page's resources
 
     def slow_put(self, x: float, baseline: float, text: str, style: str, size: float, color: Color) -> None:
         if self.state != (style, size, color):
@@ -312,30 +350,55 @@ class Typesetter:
         self.pdf.add_page()  # calls LogPDF.footer (previous page) and LogPDF.header
 
 
-def paginate(blocks: Iterable[Block]) -> list[list[tuple[float, Line]]]:
-    """Each page's lines with the height (mm from the top) at which each one starts."""
-    pages: list[list[tuple[float, Line]]] = [[]]
-    y = TOP
+class Pages:
+    """Lines placed on pages, each with the height (mm from the top of the page) it starts at."""
+
+    def __init__(self) -> None:
+        self.pages: list[list[tuple[float, Line, int]]] = [[]]
+        self.y = TOP
+
+    def place(self, line: Line, index: int) -> None:
+        if line.space and self.y == TOP:
+            return  # space above a heading is not wanted at the top of a page
+        self.pages[-1].append((self.y, line, index))
+        self.y += line.advance
+
+    def break_before(self, index: int, line: Line) -> None:
+        """Start a new page for line `index`, taking along the lines that must stay with it."""
+        page = self.pages[-1]
+        carried = 0
+        while carried < len(page) and page[-1 - carried][2] + page[-1 - carried][1].keep >= index:
+            carried += 1
+        moved = page[len(page) - carried:] if carried < len(page) else []
+        del page[len(page) - len(moved):]
+        self.pages.append([])
+        self.y = TOP
+        if line.repeat is not None and all(moved_line is not line.repeat for _, moved_line, _ in moved):
+            self.place(line.repeat, -1)
+        for _, moved_line, moved_index in moved:
+            self.place(moved_line, moved_index)
+
+
+def paginate(blocks: Iterable[Block]) -> list[list[tuple[float, Line, int]]]:
+    """Lay the blocks' lines out on pages: see the module docstring for the rules."""
+    lines: list[Line] = []
+    together: dict[int, float] = {}  # first line of a short block kept together -> its height
     for block in blocks:
-        lines = block.lines
-        if block.together:
-            total = sum(line.advance for line in lines)
-            if y + total > BOTTOM and total <= BOTTOM - TOP and y > TOP:
-                pages.append([])
-                y = TOP
-        for i, line in enumerate(lines):
-            need = line.advance + sum(nxt.advance for nxt in lines[i + 1:i + 1 + line.keep])
-            if y + need > BOTTOM and y > TOP:
-                pages.append([])
-                y = TOP
-                if line.repeat is not None:
-                    pages[-1].append((y, line.repeat))
-                    y += line.repeat.advance
-            if line.space and y == TOP:
-                continue
-            pages[-1].append((y, line))
-            y += line.advance
-    return pages
+        height = sum(line.advance for line in block.lines)
+        if block.together and height <= KEEP_TOGETHER:
+            together[len(lines)] = height
+        lines += block.lines
+    pages = Pages()
+    for i, line in enumerate(lines):
+        need = line.advance
+        if line.keep:
+            need += sum(nxt.advance for nxt in lines[i + 1:i + 1 + line.keep])
+        if i in together:
+            need = max(need, together[i])
+        if pages.y + need > BOTTOM and pages.y > TOP:
+            pages.break_before(i, line)
+        pages.place(line, i)
+    return pages.pages
 
 
 # --- the log, set as blocks
@@ -344,12 +407,10 @@ def section(t: Typesetter, title: str) -> Block:
 
 
 def header_blocks(t: Typesetter, view: LogView) -> list[Block]:
-    lines = t.heading(TITLE, 20, before=0, after=3) + t.facts(view.details)
-    for n, bank in enumerate(view.banks or ["none"]):
-        bank_lines = t.para(bank, indent=LABEL_WIDTH, after=0.6)
-        if n == 0:
-            bank_lines[0].runs = (Run("Question banks", "B", at=0), *bank_lines[0].runs)
-        lines += bank_lines
+    banks = view.banks or ["none"]
+    lines = t.heading(TITLE, 20, before=0, after=3) + t.facts([*view.details, Fact("Question banks", banks[0])])
+    for bank in banks[1:]:
+        lines += t.para(bank, indent=LABEL_WIDTH, after=0.6)
     return [Block(lines)]
 
 
@@ -420,8 +481,8 @@ def pdf_string(text: str) -> str:
 def fast_text_available(pdf: Any) -> bool:
     """Whether this fpdf2 has the internals `Typesetter.put` relies on; if not, it uses FPDF.text."""
     font = pdf.fonts.get(FAMILY.lower())
-    needed = ("_out", "_set_font_for_page", "current_font_is_set_on_page", "fill_color", "text_color")
-    return all(hasattr(pdf, name) for name in needed) and hasattr(getattr(font, "subset", None), "pick")
+    return (hasattr(pdf, "_out") and hasattr(pdf, "_set_font_for_page") and hasattr(font, "i")
+            and hasattr(getattr(font, "subset", None), "pick"))
 
 
 def pdf_class() -> Any:
@@ -440,6 +501,7 @@ def pdf_class() -> Any:
             if t is None:
                 return
             t.state = None  # a new page starts with no font set
+            t.page_fonts = set()
             t.put(MARGIN, 12, self.running_head, "", 7.5, GREY)
             t.put(PAGE_W - MARGIN - t.width(self.running_date, "", 7.5), 12, self.running_date, "", 7.5, GREY)
             t.flush()
@@ -501,7 +563,7 @@ def render(doc: dict[str, Any]) -> bytes:
         pdf.total_pages = len(pages)
         for page in pages:
             t.new_page()
-            for y, line in page:
+            for y, line, _ in page:
                 t.draw(y, line)
         t.flush()
         return bytes(pdf.output())

@@ -253,21 +253,29 @@ def tag_names() -> dict[str, str]:
     return dict(CVF_TAGS)
 
 
+def answer(value: Any) -> str:
+    """An answer as written (indents kept), or a note that it was left blank."""
+    text = clean(value)
+    return text.strip("\n") if text.strip() else BLANK
+
+
 def reflection_view(number: int, count: int, record: dict[str, Any], names: dict[str, str]) -> ReflectionView:
     module = one_line(record.get("module_title")) or one_line(record.get("module_id")) or "Free reflection"
     created, updated = record.get("created_at"), record.get("updated_at")
     meta = f"Reference {one_line(record.get('id'))} · written {format_time(created)}"
     if updated and updated != created:
         meta += f" · last updated {format_time(updated)}"
-    points = [one_line(_dict(lp).get("text")) or one_line(_dict(lp).get("id")) for lp in _list(record.get("learning_points"))]
-    tags = [names.get(tag, one_line(tag)) if isinstance(tag, str) else one_line(tag) for tag in _list(record.get("tags"))]
+    points = [one_line(_dict(lp).get("text")) or one_line(_dict(lp).get("id"))
+              for lp in _list(record.get("learning_points"))]
+    tags = [names.get(tag, one_line(tag)) if isinstance(tag, str) else one_line(tag)
+            for tag in _list(record.get("tags"))]
     return ReflectionView(
         number=number,
         ref=one_line(record.get("id")),
         heading=f"Reflection {number} of {count}: {module}",
         meta=meta,
         prompt=clean(record.get("prompt")).strip() or BLANK,
-        parts=[Part(label, hint, clean(record.get(key)).strip("\n") or BLANK) for key, label, hint in PARTS],
+        parts=[Part(label, hint, answer(record.get(key))) for key, label, hint in PARTS],
         learning_points=[p for p in points if p],
         tags=[t for t in tags if t],
     )

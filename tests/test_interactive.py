@@ -1,0 +1,185 @@
+"""The interactive (questionary) prompts: driven through prompt_toolkit's pipe input in-process,
+and through a pseudo-terminal against the real `python -m scr_cpd` process."""
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+from typer.testing import CliRunner
+
+from scr_cpd.cli.app import app
+from scr_cpd.progress.store import Store
+
+FIXTURE = Path(__file__).parent / "fixtures" / "tiny-bank.yaml"
+SRC = Path(__file__).resolve().parent.parent / "src"
+DOWN, ENTER, SPACE, CTRL_C, BACKSPACE = "\x1b[B", "\r", " ", "\x03", "\x7f"
+SEED = ["--seed", "5"]
+
+# Keys for the right answer to each tiny question (options in bank order; the matching
+# right-hand side is shown crossed: Woof, then Miaow).
+RIGHT_KEYS = {
+    "q-single": ENTER,
+    "q-multiple": SPACE + DOWN + DOWN + SPACE + ENTER,
+    "q-true-false": ENTER,
+    "q-numeric": "7" + ENTER,
+    "q-short": "Paris" + ENTER,
+    "q-matching": DOWN + ENTER + ENTER,
+}
+SURE = ENTER  # "How sure were you?": the first choice
+PROMPT_READY = {
+    "q-single": r"Use shortcuts or arrow keys\)", "q-true-false": r"Use shortcuts or arrow keys\)",
+    "q-multiple": r"Use arrow keys to move", "q-numeric": "Your answer", "q-short": "Your answer",
+    "q-matching": r"Use arrow keys\)",
+}
+
+
+@pytest.fixture(autouse=True)
+def banks(tmp_path, monkeypatch):
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    shutil.copy(FIXTURE, folder / "tiny.yaml")
+    monkeypatch.setenv("SCR_CPD_BANKS", str(folder))
+    return folder
+
+
+@pytest.fixture
+def keys():
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        yield pipe
+
+
+def run(home: Path, keys, text: str, *args: str):
+    keys.send_text(text)
+    keys.close()  # end of input: a missing key fails the test instead of hanging it
+    result = CliRunner().invoke(app, ["--interactive", "--home", str(home), *args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    return result
+
+
+def plan_for(home: Path) -> list[str]:
+    """The order SEED gives, learnt by starting the module with no keys at all; then forgotten."""
+    with create_pipe_input() as pipe, create_app_session(input=pipe, output=DummyOutput()):
+        run(home, pipe, "", "start", "tiny", *SEED)
+    store = Store.open(home)
+    [session] = store.sessions()
+    store.db.execute("DELETE FROM sessions")
+    store.close()
+    return [qid for _, qid in session.plan]
+
+
+def attempts(home: Path):
+    store = Store.open(home)
+    try:
+        return store.attempts()
+    finally:
+        store.close()
+
+
+def test_a_whole_module_answered_with_arrow_keys(tmp_path, keys):
+    home = tmp_path / "home"
+    order = plan_for(home)
+    typed = "".join(RIGHT_KEYS[q] + SURE for q in order) + "n"  # "n": no reflection now
+    result = run(home, keys, typed, "start", "tiny", *SEED)
+    assert result.exit_code == 0
+    out = result.output
+    assert out.count("Correct ✓") == 6
+    assert "Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop" in out
+    assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in out
+    assert [(a.question_id, a.response, a.correct, a.confidence) for a in attempts(home)] == [
+        (q, {"q-single": 0, "q-multiple": [0, 2], "q-true-false": True, "q-numeric": 7, "q-short": "Paris", "q-matching": [0, 1]}[q], True, "sure")
+        for q in order
+    ]
+
+
+def test_wrong_choice_shows_the_answer_and_the_feedback(tmp_path, keys):
+    home = tmp_path / "home"
+    order = plan_for(home)
+    first = order[0]
+    wrong = {"q-single": DOWN + ENTER, "q-multiple": SPACE + DOWN + SPACE + ENTER, "q-true-false": DOWN + ENTER,
+             "q-numeric": "8" + ENTER, "q-short": "Lyon" + ENTER, "q-matching": ENTER + ENTER}[first]
+    result = run(home, keys, wrong + SURE + CTRL_C, "start", "tiny", *SEED)
+    assert "Incorrect ✗" in result.output and "The answer: " in result.output
+    assert "Blind spot: you were sure, and it was wrong." in result.output
+    [attempt] = attempts(home)
+    assert (attempt.question_id, attempt.correct) == (first, False)
+
+
+def test_ctrl_c_stops_and_keeps_what_was_answered(tmp_path, keys):
+    home = tmp_path / "home"
+    order = plan_for(home)
+    typed = RIGHT_KEYS[order[0]] + SURE + RIGHT_KEYS[order[1]] + SURE + CTRL_C
+    result = run(home, keys, typed, "start", "tiny", *SEED)
+    assert result.exit_code == 0
+    assert "Stopped. 2 answer(s) saved; `cpd start tiny` continues where you left off." in result.output
+    assert [a.question_id for a in attempts(home)] == order[:2]
+
+
+def test_bad_input_is_refused_inside_the_prompt_then_corrected(tmp_path, keys):
+    home = tmp_path / "home"
+    order = plan_for(home)
+    fixes = {
+        "q-multiple": ENTER + SPACE + DOWN + DOWN + SPACE + ENTER,  # nothing ticked, then two
+        "q-numeric": "seven" + ENTER + BACKSPACE * 5 + "7" + ENTER,
+        "q-short": "   " + ENTER + "Paris" + ENTER,
+    }
+    typed = "".join(fixes.get(q, RIGHT_KEYS[q]) + SURE for q in order) + "n"
+    result = run(home, keys, typed, "start", "tiny", *SEED)
+    assert "Select at least one option (space bar), then press Enter." in result.output
+    assert result.output.count("Correct ✓") == 6
+    assert len(attempts(home)) == 6
+
+
+def test_home_menu_quits(tmp_path, keys):
+    # Choose a module / See my progress / Quit: two downs reach Quit.
+    result = run(tmp_path / "home", keys, DOWN + DOWN + ENTER)
+    assert result.exit_code == 0
+    assert "scr-cpd — learning from serious case reviews" in result.output
+
+
+# --- A real terminal -------------------------------------------------------------------------
+
+pexpect = pytest.importorskip("pexpect")
+
+
+def spawn(home: Path, *args: str):
+    env = dict(os.environ, PYTHONPATH=str(SRC), SCR_CPD_HOME=str(home), TERM="xterm", NO_COLOR="1")
+    child = pexpect.spawn(sys.executable, ["-m", "scr_cpd", *args], env=env, encoding="utf-8", timeout=20, dimensions=(40, 120))
+    return child
+
+
+def test_real_terminal_runs_interactive_prompts_and_ctrl_c_keeps_answers(tmp_path):
+    home = tmp_path / "home"
+    order = plan_for(home)
+    child = spawn(home, "start", "tiny", *SEED)
+    child.expect("Question 1 of 6")
+    # Keys typed before the prompt has the terminal in raw mode would be thrown away.
+    child.expect(PROMPT_READY[order[0]])
+    child.send(RIGHT_KEYS[order[0]])
+    child.expect(r"Use shortcuts or arrow keys\)")  # "How sure were you?"
+    child.send(SURE)
+    child.expect("Correct ✓")
+    child.expect("Question 2 of 6")
+    child.sendintr()  # Ctrl-C, through the terminal
+    # At a prompt it stops the module (exit 0); while output is printing it interrupts (130).
+    stopped = [r"Stopped\. 1 answer\(s\) saved; `cpd start tiny` continues", "Stopped. Everything you answered so far is saved."]
+    which = child.expect(stopped)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == [0, 130][which]
+    assert [a.question_id for a in attempts(home)] == order[:1]
+
+
+def test_real_terminal_plain_flag_gives_numbered_prompts(tmp_path):
+    child = spawn(tmp_path / "home", "--plain", "start", "tiny")
+    child.expect(r"Your answer \(|For items 1-2")
+    child.sendline("q")
+    child.expect(r"Stopped\. 0 answer\(s\) saved")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
