@@ -383,3 +383,18 @@ def test_review_round_trip_through_a_file(tmp_path):
     path.write_text(rv.dump_log(doc), encoding="utf-8")
     loaded, verdict = rv.load_log(path, trusted_for(new_key(1), new_key(9)))
     assert verdict.ok and loaded["review"]["outcome"] == "accepted"
+
+
+def test_a_named_pipe_is_not_waited_on(tmp_path):
+    pipe = tmp_path / "log.json"
+    os.mkfifo(pipe)
+    assert rv.load_log(pipe)[1].line() == "unreadable (not a file)"
+
+
+def test_a_file_that_grows_past_the_limit_while_read(tmp_path, monkeypatch):
+    path = tmp_path / "log.json"
+    path.write_bytes(b"{}")
+    monkeypatch.setattr(rv, "MAX_LOG_BYTES", 10)
+    real_read = os.read
+    monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, n) or b"x" * 20)
+    assert rv.load_log(path)[1].status == "damaged"

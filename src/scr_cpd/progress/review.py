@@ -74,17 +74,17 @@ def load_log(
 def _read_limited(path: Path, limit: int) -> tuple[bytes, Verdict | None]:
     """Read at most `limit` bytes; a bigger file is refused from its size alone."""
     try:
-        fd = os.open(path, os.O_RDONLY)
-    except OSError as exc:
-        return b"", Verdict("unreadable", (exc.strerror or str(exc)).lower())
-    try:
-        info = os.fstat(fd)
+        info = os.stat(path)  # before opening: opening a named pipe would wait for a writer
         if not stat.S_ISREG(info.st_mode):
             return b"", Verdict("unreadable", "not a file")
         if info.st_size > limit:
             return b"", Verdict("damaged", _too_large(info.st_size, limit))
-        chunks, total = [], 0
-        while total <= limit:  # normally one read; more if the file grew since fstat
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    except OSError as exc:
+        return b"", Verdict("unreadable", (exc.strerror or str(exc)).lower())
+    chunks, total = [], 0
+    try:
+        while total <= limit:  # normally one read; more if the file grew meanwhile
             chunk = os.read(fd, max(info.st_size, 65536) + 1)
             if not chunk:
                 break
