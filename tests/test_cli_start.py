@@ -125,8 +125,11 @@ def test_all_right_shows_feedback_citation_and_a_pass(home):
     assert result.exit_code == 0
     assert "Tiny test module\nOne question of each type, for tests.\n6 questions, about 5 minutes." in out
     assert out.count("Correct ✓") == 6 and "Incorrect" not in out
-    assert "· Blue — Yes, blue on a clear day.\nScattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop" in out
-    assert "Water wets what it touches.\nBriefing p.9 — Facts section" in out
+    assert (
+        "Correct ✓\nYou answered: Blue\n  Yes, blue on a clear day.\n"
+        "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
+    ) in out
+    assert "Correct ✓\nWhy: Water wets what it touches.\nBriefing p.9 — Facts section" in out
     assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in out
     assert "Retake" not in out and "Learning points to revisit" not in out
     assert [(a.question_id, a.correct) for a in attempts(home)] == [(q, True) for q in _asked_order(out)]
@@ -145,10 +148,10 @@ def test_wrong_answers_show_what_was_chosen_the_answer_and_the_option_feedback(h
     out = cpd(home, "start", "tiny", answers=WRONG, then=["n", "n"]).output
     assert out.count("Incorrect ✗") == 6 and "\nCorrect ✓" not in out
     assert (
-        "Incorrect ✗\nYou answered: Green\nThe answer: Blue\n· Green — Green is the grass, not the sky.\n"
-        "Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
+        "Incorrect ✗\nYou answered: Green\n  Green is the grass, not the sky.\nThe answer: Blue\n  Yes, blue on a clear day.\n"
+        "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
     ) in out
-    assert "You answered: Two; Three\nThe answer: Two; Four\n· Two — Two is even.\n· Three — Three is odd.\n" in out
+    assert "You chose:\n  ✓ Two — Two is even.\n  ✗ Three — Three is odd.\nThe answer: Two; Four\n" in out
     assert "You answered: Cat → Woof; Dog → Miaow\nThe answer: Cat → Miaow; Dog → Woof\n" in out
     assert "You answered: Lyon\nThe answer: Paris\n" in out
 

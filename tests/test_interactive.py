@@ -89,7 +89,7 @@ def test_a_whole_module_answered_with_arrow_keys(tmp_path, keys):
     assert result.exit_code == 0
     out = result.output
     assert out.count("Correct ✓") == 6
-    assert "Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop" in out
+    assert "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop" in out
     assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in out
     assert [(a.question_id, a.response, a.correct, a.confidence) for a in attempts(home)] == [
         (q, {"q-single": 0, "q-multiple": [0, 2], "q-true-false": True, "q-numeric": 7, "q-short": "Paris", "q-matching": [0, 1]}[q], True, "sure")

@@ -79,7 +79,7 @@ def run_module(env: Env, bank: Any, restart: bool = False, rng: random.Random | 
     else:
         session = store.start_session("module", bank.id, plan_module(bank, rng), bank.version)
         console.print(f"{bank.title}\n{bank.summary}")
-        console.print(f"{len(bank.questions)} questions, about {bank.estimated_minutes} minutes. Type q at any prompt to stop; your answers are kept.")
+        console.print(f"{len(bank.questions)} questions, about {bank.estimated_minutes} minutes. {ui.stop_hint}")
     result = _run(env, session, ui, rng)
     if not result.finished:
         console.print(f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; `cpd start {bank.id}` continues where you left off.")

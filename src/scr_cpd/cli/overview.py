@@ -70,15 +70,12 @@ def print_weeks_as_chart(console: Any, weeks: Sequence[tuple[date, float]]) -> N
     from rich.table import Table
 
     most = max((s for _, s in weeks), default=0.0)
-    table = Table(
-        box=None,
-        show_header=False,
-        pad_edge=False,
-        title=f"Minutes per week, last {len(weeks)} weeks",
-        title_justify="left",
-    )
+    # The title goes on its own line: as a table title rich would wrap it to the table's width,
+    # which is narrow when there is little activity.
+    console.print(f"Minutes per week, last {len(weeks)} weeks")
+    table = Table(box=None, show_header=False, pad_edge=False)
     table.add_column(justify="right", style="dim")
-    table.add_column()
+    table.add_column(min_width=BAR_WIDTH)
     table.add_column(justify="right")
     for monday, seconds in weeks:
         table.add_row(

@@ -64,8 +64,7 @@ def run_practice(
         plan = due[:limit]
         modules = len({m for m, _ in plan})
         console.print(
-            f"{len(due)} question(s) due; practising {len(plan)} from {modules} module(s)."
-            " Type q at any prompt to stop; your answers are kept."
+            f"{len(due)} question(s) due; practising {len(plan)} from {modules} module(s). {env.ui().stop_hint}"
         )
     else:
         plan = _offer_weakest(env, module_id, limit)

@@ -50,24 +50,48 @@ def question_heading(p: Presented) -> str:
 
 
 def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
+    """Right or wrong in words and a symbol (never colour alone), why, and where it is taught."""
     q = fb.question
-    verdict = "Correct ✓" if fb.correct else "Incorrect ✗"
-    style = "bold green" if fb.correct else "bold red"
+
+    def styled(text: str, style: str) -> str:
+        return text if plain else f"[{style}]{text}[/]"
+
     console.print()
-    console.print(verdict if plain else f"[{style}]{verdict}[/]")
-    if not fb.correct:
+    console.print(styled("Correct ✓", "bold green") if fb.correct else styled("Incorrect ✗", "bold red"))
+    chosen = dict(fb.option_feedback)
+    if q.type == "single":
         console.print(f"You answered: {escape(q.describe_response(fb.response))}")
+        if chosen:
+            console.print(f"  {escape(next(iter(chosen.values())))}")
+    elif q.type == "multiple":
+        console.print("You chose:")
+        for i in fb.presented.option_order:
+            if i in fb.response:
+                option = q.options[i]
+                mark = "✓" if option.correct else "✗"
+                note = f" — {escape(option.feedback)}" if option.feedback else ""
+                console.print(f"  {mark} {escape(option.text)}{note}")
+    elif not fb.correct:
+        console.print(f"You answered: {escape(q.describe_response(fb.response))}")
+    if not fb.correct:
         console.print(f"The answer: {escape(q.correct_response_text())}")
-    for text, feedback in fb.option_feedback:
-        console.print(f"· {escape(text)} — {escape(feedback)}")
+        if q.type == "single":
+            right = next(o for o in q.options if o.correct)
+            if right.feedback:
+                console.print(f"  {escape(right.feedback)}")
     if fb.general_feedback:
         console.print(escape(fb.general_feedback))
     if fb.confidence == "sure" and not fb.correct:
-        console.print("Blind spot: you were sure, and it was wrong. Worth a reflection at the end." if plain else "[yellow]Blind spot:[/] you were sure, and it was wrong. Worth a reflection at the end.")
-    console.print(escape(q.explanation))
-    cite = str(q.citation)
-    console.print(cite if plain else f"[dim]{escape(cite)}[/]")
+        console.print(styled("Blind spot:", "yellow") + " you were sure, and it was wrong. Worth a reflection at the end.")
+    console.print(styled("Why:", "bold") + " " + escape(q.explanation))
+    console.print(styled(escape(str(q.citation)), "dim"))
     console.print()
+
+
+def shorten(text: str, width: int) -> str:
+    """One line of at most `width` characters, for a menu entry."""
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: max(width - 1, 1)].rstrip() + "…"
 
 
 # --- Plain mode ----------------------------------------------------------------------------
@@ -75,6 +99,8 @@ def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
 
 class PlainUI:
     """Numbered options, typed answers; reads whole lines so it works from a pipe."""
+
+    stop_hint = "Type q at any prompt to stop; your answers are kept."
 
     def __init__(self, console: Console, stdin: TextIO | None = None):
         self.console = console
@@ -250,6 +276,8 @@ def parse_matching(text: str, p: Presented) -> list[int]:
 class InteractiveUI(PlainUI):
     """Arrow-key prompts (questionary) and styled output (rich). Ctrl-C stops, keeping answers."""
 
+    stop_hint = "Press Ctrl-C at any prompt to stop; your answers are kept."
+
     def _ask(self, prompt: Any) -> Any:
         try:
             answer = prompt.unsafe_ask()
@@ -264,11 +292,11 @@ class InteractiveUI(PlainUI):
         self.console.print()
         self.console.rule(question_heading(p), style="cyan")
         self.console.print(escape(q.prompt))
+        if q.type in ("single", "multiple"):
+            choices = self._option_choices([q.options[i].text for i in p.option_order], list(p.option_order), numbered=q.type == "multiple")
         if q.type == "single":
-            choices = [questionary.Choice(q.options[i].text, value=i) for i in p.option_order]
             return self._ask(questionary.select("Your answer:", choices=choices, use_shortcuts=len(choices) <= 9))
         if q.type == "multiple":
-            choices = [questionary.Choice(q.options[i].text, value=i) for i in p.option_order]
             while True:
                 picked = self._ask(questionary.checkbox("Choose all that apply (space to select, enter to submit):", choices=choices))
                 if picked:
@@ -288,9 +316,23 @@ class InteractiveUI(PlainUI):
         if q.type == "short_answer":
             return parse_text(self._ask(questionary.text("Your answer:", validate=lambda t: bool(t.strip()) or "Type an answer.")))
         if q.type == "matching":
-            rights = [questionary.Choice(q.pairs[r].right, value=r) for r in p.right_order]
-            return [self._ask(questionary.select(f"{pair.left} →", choices=rights)) for pair in q.pairs]
+            rights = self._option_choices([q.pairs[r].right for r in p.right_order], list(p.right_order), letters=True)
+            width = self.console.width - 8
+            return [self._ask(questionary.select(f"{shorten(pair.left, width)} →", choices=rights)) for pair in q.pairs]
         raise ValueError(f"unknown question type {q.type}")
+
+    def _option_choices(self, texts: list[str], values: list[Any], letters: bool = False, numbered: bool = False) -> list[Any]:
+        """Menu entries that fit on one line; when some do not, the options are printed in full
+        (wrapped) above the menu first, so nothing an officer must read is cut off."""
+        import questionary
+
+        width = max(self.console.width - 10, 20)
+        labels = [LETTERS[n] if letters else str(n + 1) for n in range(len(texts))]
+        if any(len(t) > width for t in texts):
+            for label, text in zip(labels, texts):
+                self.console.print(f"  {label}. {escape(text)}")
+        prefix = (lambda n: f"{labels[n]}. ") if letters or numbered else (lambda n: "")
+        return [questionary.Choice(prefix(n) + shorten(t, width), value=v) for n, (t, v) in enumerate(zip(texts, values))]
 
     def ask_confidence(self) -> str | None:
         import questionary
