@@ -1,4 +1,5 @@
 from helpers import cpd
+
 from scr_cpd.progress.store import Store
 
 

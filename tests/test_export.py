@@ -2,8 +2,8 @@ import json
 import stat
 
 import pytest
-
 from helpers import cpd
+
 from scr_cpd.progress import reflections as rf
 from scr_cpd.progress.log.schema import Log
 from scr_cpd.progress.log.signing import verify_log
@@ -143,3 +143,16 @@ def test_every_format_writes(isolated_home, tmp_path, fmt):
 def test_unknown_format(isolated_home):
     result = cpd("export", "--format", "docx", home=isolated_home)
     assert result.exit_code == 2 and "unknown format 'docx'" in result.output
+
+
+def test_home_menu_exports_a_signed_log_here(isolated_home, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    cpd("profile", "--name", "Sam Jones", home=isolated_home)
+    menu = cpd(home=isolated_home, input="").output  # just to read the menu's numbering
+    entries = [line.strip() for line in menu.splitlines() if line.strip()[:2].rstrip(".").isdigit()]
+    export_number = next(e.split(".")[0] for e in entries if "Export my CPD log" in e)
+    quit_number = next(e.split(".")[0] for e in entries if e.endswith("Quit"))
+    result = cpd(home=isolated_home, input=f"{export_number}\n1\n{quit_number}\n")
+    assert result.exit_code == 0, result.output
+    [written] = list(tmp_path.glob("cpd-log-sam-jones-*.json"))
+    assert verify_log(json.loads(written.read_text())).status == "unknown signer"

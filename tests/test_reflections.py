@@ -1,8 +1,8 @@
 import sqlite3
 
 import pytest
-
 from helpers import cpd
+
 from scr_cpd.progress import reflections as rf
 from scr_cpd.progress.store import Store
 

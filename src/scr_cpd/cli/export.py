@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from scr_cpd.cli.env import UserError, get_env
+from scr_cpd.cli.env import Env, UserError, get_env
 
 FORMATS = ("json", "md", "html", "pdf", "csv")
 
@@ -37,7 +37,25 @@ def export(
     if since and until and since > until:
         raise UserError("--since must be on or before --until", 2)
     env = get_env(ctx)
-    doc = export_log(env, since.date() if since else None, until.date() if until else None, redact)
+    write_export(env, fmt, since.date() if since else None, until.date() if until else None, output, redact)
+
+
+def export_from_menu(env: Env) -> None:
+    """From the home menu: the signed JSON for a supervisor, or a readable copy, in this folder."""
+    from scr_cpd.progress.quiz import Stop
+
+    choices = [("JSON — the signed log for your supervisor", "json"), ("HTML — to read or print", "html"),
+               ("PDF", "pdf"), ("Markdown", "md"), ("CSV — one row per activity", "csv"), ("Back", None)]
+    try:
+        fmt = env.ui().choose("Which format?", choices)
+    except Stop:
+        return
+    if fmt:
+        write_export(env, fmt, None, None, None, False)
+
+
+def write_export(env: Env, fmt: str, since: date | None, until: date | None, output: Path | None, redact: bool) -> Path:
+    doc = export_log(env, since, until, redact)
     path = output or Path(f"cpd-log-{_slug(doc['profile']['name']) or 'officer'}-{doc['generated_at'][:10]}.{fmt}")
     from scr_cpd.progress.files import OutputError, write_private
 
@@ -52,9 +70,10 @@ def export(
     console.print(f"Signed with your key {doc['integrity']['fingerprint']}; give your supervisor this fingerprint "
                   "so they can trust it (`cpd review trust`).")
     _warn_identifiers(env, doc, redact)
+    return path
 
 
-def export_log(env, since, until, redact: bool) -> dict:
+def export_log(env: Env, since: date | None, until: date | None, redact: bool) -> dict:
     from scr_cpd.progress.log.build import build_log
     from scr_cpd.progress.log.schema import Log
     from scr_cpd.progress.log.signing import load_or_create_key, sign_log
@@ -89,7 +108,7 @@ def _slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
 
 
-def _warn_identifiers(env, doc: dict, redact: bool) -> None:
+def _warn_identifiers(env: Env, doc: dict, redact: bool) -> None:
     found = doc.get("identifiers") or []
     if not found:
         return
@@ -101,3 +120,4 @@ def _warn_identifiers(env, doc: dict, redact: bool) -> None:
     else:
         err.print(f"Warning: {len(found)} thing(s) that may identify someone ({', '.join(kinds)}) in {', '.join(where)}. "
                   "Edit them (`cpd reflections edit ID`) or export with --redact.")
+

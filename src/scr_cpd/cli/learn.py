@@ -162,7 +162,7 @@ def print_progress(env: Env) -> None:
 
 
 def home_menu(env: Env) -> None:
-    """`cpd` alone: continue, choose a module, see progress, or quit."""
+    """`cpd` alone: continue, practise, choose a module, reflect, see progress, export, or quit."""
     from scr_cpd.progress.quiz import Stop
 
     console = env.console()
@@ -180,7 +180,13 @@ def home_menu(env: Env) -> None:
         due = _due_count(env, banks)
         if due:
             choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", ("practise", None)))
-        choices += [("Choose a module", ("choose", None)), ("See my progress", ("progress", None)), ("Quit", ("quit", None))]
+        choices += [
+            ("Choose a module", ("choose", None)),
+            ("Write a reflection", ("reflect", None)),
+            ("See my progress", ("progress", None)),
+            ("Export my CPD log", ("export", None)),
+            ("Quit", ("quit", None)),
+        ]
         try:
             action, bank = ui.choose("What would you like to do?", choices)
         except Stop:
@@ -202,6 +208,14 @@ def home_menu(env: Env) -> None:
             from scr_cpd.cli.practice import run_practice
 
             run_practice(env)
+        elif action == "reflect":
+            from scr_cpd.cli.reflect import reflect_interactively
+
+            reflect_interactively(env)
+        elif action == "export":
+            from scr_cpd.cli.export import export_from_menu
+
+            export_from_menu(env)
 
 
 def _due_count(env: Env, banks: list[Any]) -> int:

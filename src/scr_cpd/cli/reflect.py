@@ -29,17 +29,22 @@ def reflect(
     tag: List[str] = typer.Option([], "--tag", help="Competency and Values Framework tag (repeatable); see `cpd reflections tags`."),
 ) -> None:
     """Write a reflection: What? So what? Now what? Each answer is saved as soon as you finish it."""
-    from scr_cpd.progress.quiz import Stop
 
     env = get_env(ctx)
-    bank = env.bank(module) if module else None
+    reflect_interactively(env, env.bank(module) if module else None, editor=editor, tags=tag)
+
+
+def reflect_interactively(env: Env, bank: Any = None, editor: bool = False, tags: list[str] | None = None) -> None:
+    """Choose a module (unless given) and a prompt, then write the three answers."""
+    from scr_cpd.progress.quiz import Stop
+
     try:
         if bank is None:
             bank = _choose_module(env)
         prompt = _choose_prompt(env, bank)
         if prompt is None:
             return
-        write_reflection(env, bank, prompt, editor=editor, tags=tag)
+        write_reflection(env, bank, prompt, editor=editor, tags=tags)
     except Stop:
         env.console().print("Stopped. Whatever you finished writing is saved (`cpd reflections list`).")
 

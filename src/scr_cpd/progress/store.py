@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -172,12 +173,25 @@ class Store:
             self.db.row_factory = sqlite3.Row
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             self._check_is_ours()  # before WAL mode, which would rewrite another file's header
-            self.db.execute("PRAGMA journal_mode = WAL")
+            self._retry_while_locked(lambda: self.db.execute("PRAGMA journal_mode = WAL"))
             self.db.execute("PRAGMA synchronous = NORMAL")
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as exc:
             raise StoreError(explain_database_error(path, exc)) from None
+
+    @staticmethod
+    def _retry_while_locked(step: Callable[[], Any], seconds: float = BUSY_TIMEOUT_MS / 1000) -> Any:
+        # Switching a brand-new file to WAL can report "locked" at once, without waiting on the
+        # busy timeout, while another process is doing the same: wait and try again.
+        deadline = time.monotonic() + seconds
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if "locked" not in str(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     @classmethod
     def open(cls, home: Path) -> "Store":
