@@ -221,8 +221,8 @@ def _entry(env: Env, uid: str) -> Any:
 @app.command("list")
 def list_reflections(ctx: typer.Context, module: Optional[str] = typer.Option(None, "--module", help="Only this module.")) -> None:
     """Your reflections, newest last."""
-    from rich.table import Table
-
+    from scr_cpd.cli.env import print_table
+    from scr_cpd.cli.ui import shorten
     from scr_cpd.progress import reflections as rf
 
     env = get_env(ctx)
@@ -230,13 +230,8 @@ def list_reflections(ctx: typer.Context, module: Optional[str] = typer.Option(No
     if not entries:
         env.console().print("No reflections yet. Write one with `cpd reflect`.")
         return
-    table = Table(box=None)
-    for column in ("Id", "Date", "Module", "Prompt", "Tags"):
-        table.add_column(column)
-    for e in entries:
-        prompt = e.prompt if len(e.prompt) <= 60 else e.prompt[:57] + "…"
-        table.add_row(e.uid, e.created_at[:10], e.module_id or "(free)", escape(prompt), ", ".join(e.tags))
-    env.console().print(table)
+    rows = [(e.uid, e.created_at[:10], e.module_id or "(free)", shorten(e.prompt, 50), ", ".join(e.tags)) for e in entries]
+    print_table(env.plain, ("Id", "Date", "Module", "Prompt", "Tags"), rows)
 
 
 @app.command("show")
