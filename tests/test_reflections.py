@@ -131,3 +131,11 @@ def test_save_field_rejects_unknown_fields(isolated_home, field):
     uid = rf.create(store, "prompt")
     with pytest.raises(rf.ReflectionError):
         rf.save_field(store, uid, field, "x")
+
+
+def test_a_clashing_id_is_redrawn(isolated_home, monkeypatch):
+    store = Store.open(isolated_home)
+    ids = iter(["r-20260101-aaaaaa", "r-20260101-aaaaaa", "r-20260101-bbbbbb"])
+    monkeypatch.setattr(rf, "new_uid", lambda: next(ids))
+    assert rf.create(store, "first") == "r-20260101-aaaaaa"
+    assert rf.create(store, "second") == "r-20260101-bbbbbb"

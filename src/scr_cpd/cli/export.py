@@ -55,7 +55,7 @@ def export_from_menu(env: Env) -> None:
 
 
 def write_export(env: Env, fmt: str, since: date | None, until: date | None, output: Path | None, redact: bool) -> Path:
-    doc = export_log(env, since, until, redact)
+    doc = export_log(env, since, until, redact, signed=fmt == "json")
     path = output or Path(f"cpd-log-{_slug(doc['profile']['name']) or 'officer'}-{doc['generated_at'][:10]}.{fmt}")
     from scr_cpd.progress.files import OutputError, write_private
 
@@ -73,14 +73,20 @@ def write_export(env: Env, fmt: str, since: date | None, until: date | None, out
     return path
 
 
-def export_log(env: Env, since: date | None, until: date | None, redact: bool) -> dict:
+def export_log(env: Env, since: date | None, until: date | None, redact: bool, signed: bool = True) -> dict:
     from scr_cpd.progress.log.build import build_log
-    from scr_cpd.progress.log.schema import Log
-    from scr_cpd.progress.log.signing import load_or_create_key, sign_log
+    from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log
 
     doc = build_log(env.store, env.library.ordered(), since, until, redact=redact)
-    doc = sign_log(doc, load_or_create_key(env.home))
-    Log.model_validate(doc)  # a bug here must never reach a supervisor as a malformed log
+    key = load_or_create_key(env.home)
+    if not signed:
+        # A rendering (md, html, pdf, csv) is for reading; what a supervisor verifies is the signed
+        # JSON. It shows only the key's fingerprint, so it need not pay for the digests.
+        return {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
+    from scr_cpd.progress.log.schema import Log
+
+    doc = sign_log(doc, key)
+    Log.model_validate(doc)  # a bug must never reach a supervisor as a malformed log
     return doc
 
 

@@ -10,6 +10,7 @@ import json
 import os
 import typing
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,17 +44,40 @@ def read_bank_text(path: Path) -> str:
 
 def parse_bank_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
     """Read and validate one file: (validated data, problems). Raises nothing for bad content."""
-    from scr_cpd.content.yamlsource import read_yaml
-
     try:
-        data, lines = read_yaml(read_bank_text(path), str(path))
+        text = read_bank_text(path)
     except BankError as exc:
         return {}, exc.problems
-    return validate_bank_data(data, str(path), lines)
+    data, _, problems = check_bank_text(text, str(path))
+    return data, problems
+
+
+def check_bank_text(text: str, filename: str) -> tuple[dict[str, Any], Mapping, list[Problem]]:
+    """(validated data or {}, line map, problems) for a bank file's text. Raises nothing for
+    bad content.
+
+    The fast reader reads the file when it can; the line reader then runs only if a problem
+    needs a line, and where the two readings differ (they should not), the line reader's is
+    the one validated.
+    """
+    from scr_cpd.content.yamlsource import LazyLines, read_yaml_fast
+
+    try:
+        data, lines = read_yaml_fast(text, filename)
+    except BankError as exc:
+        return {}, {}, exc.problems
+    normalised, problems = validate_bank_data(data, filename, lines)
+    if isinstance(lines, LazyLines) and lines.made:
+        if lines.error is not None:
+            return {}, {}, lines.error.problems
+        if repr(lines.data) != repr(data):  # repr tells True from 1 and 1 from 1.0
+            data, lines = lines.data, lines.lines
+            normalised, problems = validate_bank_data(data, filename, lines)
+    return normalised, lines, problems
 
 
 def validate_bank_data(
-    data: Any, filename: str, lines: dict | None = None
+    data: Any, filename: str, lines: Mapping | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Check a bank's data; return (normalised data, every problem found, errors and warnings)."""
     from pydantic import ValidationError
@@ -161,8 +185,12 @@ def _inner_model(annotation: Any, base: type) -> Any:
     return None
 
 
-def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
-    """Checks that need the whole file; defensive, since the data may also be malformed."""
+def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
+    """Checks that need the whole file; defensive, since the data may also be malformed.
+
+    Lines are looked up only for problems found, since a file read by the fast reader has
+    no line map until one is needed.
+    """
     from scr_cpd.content.yamlsource import line_for
 
     problems: list[Problem] = []
@@ -174,10 +202,11 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
         value = data.get(key)
         return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
 
-    known_points = {_as_id(lp.get("id")) for _, lp in items("learning_points")} - {None}
-    for key in ("learning_points", "questions", "reflections"):
+    sections = {key: items(key) for key in ("learning_points", "questions", "reflections")}
+    known_points = {_as_id(lp.get("id")) for _, lp in sections["learning_points"]} - {None}
+    for key, section in sections.items():
         first_seen: dict[str, int] = {}
-        for i, item in items(key):
+        for i, item in section:
             item_id = _as_id(item.get("id"))
             if item_id is None:
                 continue
@@ -187,10 +216,10 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
                 first_seen[item_id] = i
 
     served: Counter[str] = Counter()
-    prompts: dict[str, int] = {}
+    prompts: dict[str, tuple] = {}  # normalised prompt -> the path of its first use
     for key in ("questions", "reflections"):
-        for i, item in items(key):
-            label = f"{key}.{item.get('id', i + 1)}"
+        is_question = key == "questions"
+        for i, item in sections[key]:
             refs = item.get("learning_points") or []
             for j, ref in enumerate(refs if isinstance(refs, list) else []):
                 ref = _as_id(ref)
@@ -201,28 +230,32 @@ def _cross_checks(data: dict, filename: str, lines: dict) -> list[Problem]:
 
                     close = difflib.get_close_matches(str(ref), [str(p) for p in known_points], n=1)
                     hint = f" (did you mean {close[0]!r}?)" if close else " (define it under learning_points:)"
-                    add((key, i, "learning_points", j), f"{label}.learning_points", f"unknown learning point {ref!r}{hint}")
-                elif key == "questions":
+                    add((key, i, "learning_points", j), f"{_label(key, i, item)}.learning_points", f"unknown learning point {ref!r}{hint}")
+                elif is_question:
                     served[ref] += 1
-            if key == "questions" and not refs:
-                add((key, i), label, "no learning_points: say which learning point this question serves", "warning")
+            if is_question and not refs:
+                add((key, i), _label(key, i, item), "no learning_points: say which learning point this question serves", "warning")
             prompt = item.get("prompt")
             if isinstance(prompt, str):
                 norm = " ".join(prompt.lower().split())
-                if norm in prompts:
-                    add((key, i, "prompt"), f"{label}.prompt", f"the same prompt as line {prompts[norm]}", "warning")
-                else:
-                    prompts[norm] = line_for(lines, (key, i, "prompt")) or 0
-            if key == "questions" and item.get("type") in ("single", "multiple"):
+                first = prompts.setdefault(norm, (key, i, "prompt"))
+                if first[:2] != (key, i):
+                    add((key, i, "prompt"), f"{_label(key, i, item)}.prompt", f"the same prompt as line {line_for(lines, first) or 0}", "warning")
+            if is_question and item.get("type") in ("single", "multiple"):
                 options = item.get("options")
                 for j, option in enumerate(options if isinstance(options, list) else []):
                     if isinstance(option, dict) and not option.get("correct") and not option.get("feedback"):
-                        add((key, i, "options", j), f"{label}.options[{j + 1}]", "no feedback for this wrong option: say why it is tempting and wrong", "warning")
-    for i, lp in items("learning_points"):
-        point_id = _as_id(lp.get("id"))
-        if point_id in known_points and not served[point_id] and items("questions"):
-            add(("learning_points", i), f"learning_points.{point_id}", "no question serves this learning point", "warning")
+                        add((key, i, "options", j), f"{_label(key, i, item)}.options[{j + 1}]", "no feedback for this wrong option: say why it is tempting and wrong", "warning")
+    if sections["questions"]:
+        for i, lp in sections["learning_points"]:
+            point_id = _as_id(lp.get("id"))
+            if point_id in known_points and not served[point_id]:
+                add(("learning_points", i), f"learning_points.{point_id}", "no question serves this learning point", "warning")
     return problems
+
+
+def _label(key: str, index: int, item: dict) -> str:
+    return f"{key}.{item.get('id', index + 1)}"
 
 
 def _as_id(value: Any) -> str | None:

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import gc
 import re
+from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
 from scr_cpd.content.errors import BankError, Problem
-from scr_cpd.content.loader import BANK_SUFFIXES, BUNDLED_DIR, read_bank_text, validate_bank_data
+from scr_cpd.content.loader import BANK_SUFFIXES, BUNDLED_DIR, check_bank_text, read_bank_text
 
 
 @dataclass
@@ -18,7 +19,7 @@ class Checked:
 
     path: Path
     data: dict[str, Any]
-    lines: dict = field(default_factory=dict, repr=False)
+    lines: Mapping = field(default_factory=dict, repr=False)
 
 
 @dataclass
@@ -47,17 +48,16 @@ def expand(paths: list[Path]) -> list[Path]:
     return files
 
 
-def check_file(path: Path) -> tuple[dict[str, Any], dict, list[Problem]]:
-    """(validated data or {}, line map, problems) for one file; raises nothing for bad content."""
-    from scr_cpd.content.yamlsource import read_yaml
+def check_file(path: Path) -> tuple[dict[str, Any], Mapping, list[Problem]]:
+    """(validated data or {}, line map, problems) for one file; raises nothing for bad content.
 
+    The line map may be made only when a line is first asked for (see `check_bank_text`)."""
     with _gc_paused():
         try:
-            data, lines = read_yaml(read_bank_text(path), str(path))
+            text = read_bank_text(path)
         except BankError as exc:
             return {}, {}, exc.problems
-        normalised, problems = validate_bank_data(data, str(path), lines)
-    return normalised, lines, problems
+        return check_bank_text(text, str(path))
 
 
 @contextmanager
@@ -105,7 +105,7 @@ def validate_paths(
     return report
 
 
-def _reserved_id(path: Path, module_id: str, lines: dict, reserved: dict[str, Path]) -> list[Problem]:
+def _reserved_id(path: Path, module_id: str, lines: Mapping, reserved: dict[str, Path]) -> list[Problem]:
     from scr_cpd.content.yamlsource import line_for
 
     owner = reserved.get(module_id)

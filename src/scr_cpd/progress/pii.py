@@ -174,16 +174,15 @@ _TITLED = re.compile(
 _NAME_WORD = re.compile(r"[ \t](?P<name>[^\W\d_]+(?:['\u2019-][^\W\d_]+)*)")
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def find_identifiers(text: str) -> list[Finding]:
     """Everything in `text` that may identify someone, sorted and non-overlapping."""
-    found: list[Finding] = []
-    found += _postcodes(text)
-    found += _emails(text)
-    found += _ni_numbers(text)
-    found += _dates(text)
-    found += _titled_names(text)
-    found += _phones(text)
-    found += _references(text)
+    found: list[Finding] = [*_emails(text), *_titled_names(text)]
+    if _DIGIT.search(text):  # every other kind has a digit in it; most reflections have none
+        for detect in (_postcodes, _ni_numbers, _dates, _phones, _references):
+            found += detect(text)
     return merge(found)
 
 

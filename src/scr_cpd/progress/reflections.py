@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import secrets
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,20 +60,24 @@ class ReflectionEntry:
 
 
 def new_uid() -> str:
-    return f"r-{utcnow():%Y%m%d}-{secrets.token_hex(2)}"
+    return f"r-{utcnow():%Y%m%d}-{secrets.token_hex(3)}"
 
 
 def create(store: Store, prompt: str, module_id: str | None = None, prompt_id: str | None = None,
            learning_points: list[str] | None = None, tags: list[str] | None = None) -> str:
-    uid = new_uid()
-    now = iso()
-    with store.transaction():
-        store.db.execute(
-            "INSERT INTO reflections (uid, module_id, prompt_id, prompt, tags, learning_points, created_at, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (uid, module_id, prompt_id, prompt, json.dumps(check_tags(tags or [])), json.dumps(learning_points or []), now, now),
-        )
-    return uid
+    tags_json, points_json = json.dumps(check_tags(tags or [])), json.dumps(learning_points or [])
+    while True:  # ids are short and random: on the rare clash, draw another
+        uid, now = new_uid(), iso()
+        try:
+            with store.transaction():
+                store.db.execute(
+                    "INSERT INTO reflections (uid, module_id, prompt_id, prompt, tags, learning_points, created_at, updated_at)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    (uid, module_id, prompt_id, prompt, tags_json, points_json, now, now),
+                )
+            return uid
+        except sqlite3.IntegrityError:
+            continue
 
 
 def save_field(store: Store, uid: str, field: str, text: str, seconds: float = 0.0) -> None:
