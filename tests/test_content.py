@@ -164,6 +164,20 @@ def test_choice_questions_have_sound_options(module):
 
 
 @pytest.mark.parametrize("module", ALL)
+def test_the_longest_option_does_not_give_the_answer_away(module):
+    """An officer must not pass by always picking the longest option."""
+    singles = [q for q in bank(module).questions if q.type == "single"]
+    longest = [q.id for q in singles if _correct_is_strictly_longest(q)]
+    assert len(longest) <= 0.3 * len(singles), f"the correct option is the longest in {longest}"
+
+
+def _correct_is_strictly_longest(question) -> bool:
+    lengths = [len(o.text) for o in question.options]
+    right = next(len(o.text) for o in question.options if o.correct)
+    return right == max(lengths) and lengths.count(right) == 1
+
+
+@pytest.mark.parametrize("module", ALL)
 def test_every_learning_point_is_served_by_a_question_and_a_reflection(module):
     b = bank(module)
     by_questions = {lp for q in b.questions for lp in q.learning_points}

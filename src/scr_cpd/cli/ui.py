@@ -329,8 +329,14 @@ class InteractiveUI(PlainUI):
         width = max(self.console.width - 10, 20)
         labels = [LETTERS[n] if letters else str(n + 1) for n in range(len(texts))]
         if any(len(t) > width for t in texts):
+            from rich.table import Table
+
+            grid = Table.grid(padding=(0, 1))  # wrapped lines stay indented under their text
+            grid.add_column(justify="right", min_width=4)
+            grid.add_column()
             for label, text in zip(labels, texts):
-                self.console.print(f"  {label}. {escape(text)}")
+                grid.add_row(f"{label}.", escape(text))
+            self.console.print(grid)
         prefix = (lambda n: f"{labels[n]}. ") if letters or numbered else (lambda n: "")
         return [questionary.Choice(prefix(n) + shorten(t, width), value=v) for n, (t, v) in enumerate(zip(texts, values))]
 

@@ -13,11 +13,13 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scr_cpd import __version__
 from scr_cpd.content.errors import BankError, Problem
-from scr_cpd.content.model import Bank, bank_from_dict
+
+if TYPE_CHECKING:
+    from scr_cpd.content.model import Bank
 
 BUNDLED_DIR = Path(__file__).parent / "banks"
 MAX_BANK_BYTES = 8 * 1024 * 1024
@@ -207,7 +209,9 @@ def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
     for key, section in sections.items():
         first_seen: dict[str, int] = {}
         for i, item in section:
-            item_id = _as_id(item.get("id"))
+            item_id = item.get("id")
+            if type(item_id) is not str:
+                item_id = _as_id(item_id)
             if item_id is None:
                 continue
             if item_id in first_seen:
@@ -222,9 +226,10 @@ def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
         for i, item in sections[key]:
             refs = item.get("learning_points") or []
             for j, ref in enumerate(refs if isinstance(refs, list) else []):
-                ref = _as_id(ref)
-                if ref is None:
-                    continue
+                if type(ref) is not str:
+                    ref = _as_id(ref)
+                    if ref is None:
+                        continue
                 if ref not in known_points:
                     import difflib
 
@@ -309,6 +314,8 @@ def bank_files(folder: Path) -> list[Path]:
 
 
 def load_library(home: Path | None = None, cache_dir: Path | None = None) -> Library:
+    from scr_cpd.content.model import bank_from_dict  # here: validating a bank does not need it
+
     library = Library()
     cache = BankCache(cache_dir)
     origins: dict[str, Path] = {}

@@ -16,7 +16,9 @@ Text = Annotated[str, Field(min_length=1, max_length=20_000)]
 
 class Strict(BaseModel):
     # coerce_numbers_to_str: `text: 131` or `answers: [131]` is what a trainer means by "131".
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True)
+    # defer_build: only `Bank` validates, and pydantic builds it (with every model inside it)
+    # on first use; building each of these models as it is defined slows every start-up.
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, defer_build=True)
 
 
 class Source(Strict):
@@ -57,9 +59,11 @@ class ChoiceQuestion(QuestionBase):
     @field_validator("options")
     @classmethod
     def _unique_texts(cls, options: list[Option]) -> list[Option]:
+        keys = [" ".join(option.text.lower().split()) for option in options]
+        if len(set(keys)) == len(keys):
+            return options
         seen: set[str] = set()
-        for option in options:
-            key = " ".join(option.text.lower().split())
+        for key, option in zip(keys, options):
             if key in seen:
                 raise ValueError(f"two options have the same text: {option.text!r}")
             seen.add(key)
@@ -120,8 +124,7 @@ class MatchingQuestion(QuestionBase):
     @field_validator("pairs")
     @classmethod
     def _distinct_sides(cls, pairs: list[Pair]) -> list[Pair]:
-        for side in ("left", "right"):
-            values = [getattr(p, side).lower() for p in pairs]
+        for side, values in (("left", [p.left.lower() for p in pairs]), ("right", [p.right.lower() for p in pairs])):
             if len(set(values)) != len(values):
                 raise ValueError(f"two pairs have the same {side} side")
         return pairs
