@@ -2,12 +2,14 @@
 
     PYTHONPATH=src python bench/bench_validate.py
 
-Prints: `cpd bank validate` on a generated bank of 10,000 questions (target < 1 s), the same in a
-fresh process as a trainer runs it, and loading every bundled bank as `cpd start` does (target
+Prints: `cpd bank validate` on a generated bank of 10,000 questions (target < 1 s), where the time
+goes, the same bank with one problem in it (which makes the line reader run as well), the same in
+a fresh process as a trainer runs it, and loading every bundled bank as `cpd start` does (target
 < 100 ms), cold (no cache) and warm (per-file cache in the home folder).
 """
 from __future__ import annotations
 
+import compileall
 import gc
 import os
 import subprocess
@@ -113,10 +115,10 @@ def small_bank(folder: Path) -> Path:
 def profile_validate(path: Path) -> dict[str, float]:
     """Where the time goes, stage by stage (each stage timed on its own)."""
     from scr_cpd.content import loader
-    from scr_cpd.content.yamlsource import read_yaml
+    from scr_cpd.content.yamlsource import read_yaml_fast
 
     text = loader.read_bank_text(path)
-    data, lines = read_yaml(text, str(path))
+    data, lines = read_yaml_fast(text, str(path))
     gc.disable()  # as `check_file` does while it reads and validates a bank
     try:
         return stages(path, text, data, lines)
@@ -124,19 +126,29 @@ def profile_validate(path: Path) -> dict[str, float]:
         gc.enable()
 
 
-def stages(path: Path, text: str, data: dict, lines: dict) -> dict[str, float]:
+def stages(path: Path, text: str, data: dict, lines) -> dict[str, float]:
     from scr_cpd.content import loader
     from scr_cpd.content.schema import Bank as BankModel
-    from scr_cpd.content.yamlsource import read_yaml
+    from scr_cpd.content.yamlsource import LazyLines, read_yaml, read_yaml_fast
 
     model = BankModel.model_validate(data)
+    fast = isinstance(lines, LazyLines)
     return {
         "read file": best_of(3, lambda: loader.read_bank_text(path))[1],
-        "read YAML + line map": best_of(3, lambda: read_yaml(text, str(path)))[1],
+        "read YAML (fast reader)" if fast else "read YAML (line reader!)": best_of(3, lambda: read_yaml_fast(text, str(path)))[1],
+        "  of which checks it can be trusted": best_of(3, lambda: trust_checks(text))[1],
+        "  line map, if a problem needs it": best_of(3, lambda: read_yaml(text, str(path)))[1],
         "pydantic validate": best_of(3, lambda: BankModel.model_validate(data))[1],
         "pydantic dump": best_of(3, lambda: model.model_dump(mode="json", exclude_none=True))[1],
         "cross checks": best_of(3, lambda: loader._cross_checks(data, str(path), lines))[1],
     }
+
+
+def trust_checks(text: str) -> None:
+    from scr_cpd.content import yamlsource
+
+    assert not yamlsource._has_unsafe_character(text) and not yamlsource._has_document_marker(text)
+    assert yamlsource._words_agree(yamlsource._words_to_check("\n" + text))
 
 
 def main() -> None:
@@ -156,8 +168,16 @@ def main() -> None:
         print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; 10M-addition Python loop: {calibration():.2f} s CPU")
         print(f"validate {QUESTIONS:,} questions ({size_mb:.1f} MB), in process: {ms(best_of(3, lambda: validate_paths([bank])))}  (target < 1000 ms)")
         for stage, seconds in profile_validate(bank).items():
-            print(f"    {stage:<28} {seconds * 1000:6.0f} ms CPU")
+            print(f"    {stage:<34} {seconds * 1000:6.0f} ms CPU")
+        flawed = tmp_path / "flawed.yaml"
+        flawed.write_text(big_bank().replace("type: true_false", "type: true_false\n    tags: [Bad Tag]", 1), encoding="utf-8")
+        report = validate_paths([flawed])
+        assert len(report.problems) == 1, report.problems
+        print(f"the same with one problem in it, in process: {ms(best_of(3, lambda: validate_paths([flawed])))}  (line {report.problems[0].line}: {report.problems[0].message})")
 
+        # An installed app runs from bytecode; without this, a process would compile every
+        # source file changed since its .pyc was written (PYTHONDONTWRITEBYTECODE keeps it so).
+        compileall.compile_dir(str(src / "scr_cpd"), quiet=1)
         env = dict(os.environ, PYTHONPATH=str(src), SCR_CPD_HOME=str(tmp_path / "home"))
         command = [sys.executable, "-m", "scr_cpd", "bank", "validate", str(bank)]
         print(f"`cpd bank validate` on it, whole process: {ms(child_best_of(3, command, env))}")

@@ -336,3 +336,18 @@ def test_bank_to_yaml_keeps_awkward_text_exactly():
         {"id": "r", "prompt": "  leading spaces\nand a second line  "},
     ]}
     assert read_yaml(bank_to_yaml(bank), "x.yaml")[0] == bank
+
+
+@pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
+def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
+    from scr_cpd.content.loader import parse_bank_file
+
+    path = tmp_path / "bank.yaml"
+    path.write_text(
+        "format: scr-cpd/bank@1\nid: nums\ntitle: Numbers\nsummary: s\nsource: {page: 1}\n"
+        "questions:\n  - id: q-n\n    type: numeric\n    prompt: How many?\n"
+        f"    answer: {value}\n    explanation: e\n",
+        encoding="utf-8",
+    )
+    _, problems = parse_bank_file(path)
+    assert [(p.line, p.field) for p in problems if p.severity == "error"] == [(10, "questions.q-n.answer")]

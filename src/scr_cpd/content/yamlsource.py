@@ -209,57 +209,57 @@ def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
 
 # --- The fast reader ------------------------------------------------------------------------
 #
-# yaml_rs (Rust) reads YAML 1.2 about four times faster than the line reader reads YAML 1.1,
-# but the two versions give some plain scalars different meanings (`yes`, `012`, `1e3`, `1:30`,
-# `<<`…), and yaml_rs accepts anchors, aliases and tags. So its reading is used only when
-# nothing in the file could be read differently:
+# yaml_rs (Rust) reads a bank about four times faster than the line reader, but it reads YAML
+# 1.2, where PyYAML reads YAML 1.1: the two give some plain scalars different meanings (`yes`,
+# `012`, `1e3`, `1:30`, `<<`…), and yaml_rs accepts anchors, aliases and tags. So its reading is
+# used only when nothing in the file could be read differently:
 #   - no character on which the readers differ (a tab, a backslash escape, a line break other
-#     than \n, a byte order mark or other character YAML does not allow), no second document,
-#     and no anchor, alias, tag, directive or reserved character where a value can begin;
-#   - every plain word that begins where a value can begin and that could be more than text
-#     (it starts like a number, a boolean, a null, a date, `<<` or `=`) means the same to both
-#     readers, checked once per distinct word.
-# Words are cut at `,[]{}#` and `: `; a scalar holding one of those, or a space, is text to both
-# readers, except PyYAML's dates, which start with a digit (so they are checked) and are never
-# let through. Where a value can begin is over-approximated: checking more words only costs
-# time (and may send a file to the line reader), missing one could change a value.
+#     than \n, a byte order mark or another character YAML does not allow) and no second
+#     document;
+#   - no anchor, alias, tag, directive, reserved character or explicit key (`? `) where a value
+#     can begin;
+#   - every plain word where a value or key can begin that could be more than text (it starts
+#     like a number, a boolean, a null, a date, `<<` or `=`) means the same to both readers, as
+#     a plain scalar on its own, and a key is text to both. Each distinct word is checked once.
+# A value can begin at the start of a line (past its indentation and any `- ` or `: `
+# indicators) or after a `:`; inside a flow collection ([…] or {…}), also after `[`, `{` or `,`.
+# Over-approximating this only costs time (and may send a file to the line reader); missing a
+# place could change a value. A word runs to a space or `#` (in a flow collection, also to
+# `,[]{}`); a scalar of several words is text to both readers, except PyYAML's dates with a
+# time, whose first word is a date, which is checked and never let through.
 
 try:
     import yaml_rs
 except ImportError:  # the line reader reads everything, only slower
     yaml_rs = None
 
-# Characters on which the readers may differ: ASCII controls but \n (with tab and \r), the
-# backslash of escapes, C1 controls (with NEL, a line break to YAML 1.1), the Unicode line and
-# paragraph separators (line breaks to YAML 1.1), byte order marks and non-characters.
+# ASCII controls but \n (so also tab and \r), the backslash of escapes, C1 controls (with NEL,
+# a line break to YAML 1.1), the line and paragraph separators (line breaks to YAML 1.1), byte
+# order marks and non-characters.
 _ASCII_UNSAFE = "".join(map(chr, [*range(0x0A), *range(0x0B, 0x20), 0x5C, 0x7F]))
 _UNSAFE = _ASCII_UNSAFE + "".join(map(chr, [*range(0x80, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]))
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \n]|\Z)", re.MULTILINE)
-# A value can begin at the start of a line (past its indentation and any `- `, `? ` or `: `
-# indicators) or after a `:`; inside a flow collection ([…] or {…}), also after `[`, `{` or `,`.
-# The patterns take a value's first word if it starts with a character of _MAYBE_TYPED or one
-# of `&*!%@`` (anchor, alias, tag, directive, reserved), and the character after any spaces that
-# follow it: a word followed by more words is part of a longer text. In block context a word
-# runs to a space or `#`; in a flow collection, also to `,[]{}`. A key (a word ending in `:`)
-# is not taken: a bank that passes validation has only field names as keys, which are text to
-# both readers. Each pattern starts with a literal, which `re` finds quickly.
+# Each pattern starts with a literal, which `re` finds quickly. Groups: an explicit key's `?`;
+# or a word that starts with a character of _MAYBE_TYPED or `&*!%@`` (anchor, alias, tag,
+# directive, reserved) and the first character after its spaces (none: the word is the whole
+# scalar); or a flow collection, to the end of its line.
 _FIRST = "[-+.0-9yYnNtTfFoO~<=&*!%@`]"
 _BLOCK_VALUES = [
-    # group 1: a word, group 2: what follows it, group 3: a flow collection to the end of the line
-    re.compile(start + f"(?:({_FIRST}[^ \\n#]*+)(?<!:)[ ]*+([^\\n#]?)|([\\[{{][^\\n]*))", re.MULTILINE)
-    for start in (r"\n[ ]*+(?:[-?:](?: +|$))*+", ":[ ]*+")
+    re.compile(start + f"(?:(\\?)(?: |$)|({_FIRST}[^ \\n#]*+)[ ]*+([^\\n#]?)|([\\[{{][^\\n]*))", re.MULTILINE)
+    for start in (r"\n[ ]*+(?:[-:](?: +|$))*+", ":[ ]*+")
 ]
 _FLOW_WORDS = [
-    re.compile(re.escape(mark) + f"[ ]*+({_FIRST}[^ \\n#,\\[\\]{{}}]*+)(?<!:)[ ]*+([^\\n#,\\[\\]{{}}]?)")
+    re.compile(re.escape(mark) + f"[ ]*+({_FIRST}[^ \\n#,\\[\\]{{}}]*+)[ ]*+([^\\n#,\\[\\]{{}}]?)")
     for mark in ":[{,"
 ]
+_FLOW_EXPLICIT_KEY = re.compile(r"[\[{,][ ]*\?(?: |$)", re.MULTILINE)
 _NOT_PLAIN = frozenset("&*!%@`")
 _DIGIT_OR_SIGN = frozenset("+-.0123456789")
 
 
 def read_yaml_fast(text: str, filename: str) -> tuple[Any, Mapping[Path_, int]]:
-    """Like `read_yaml`, with the same data and errors, but quicker: when the fast reader can
-    be trusted with the file, the line map is a `LazyLines`, made only when a line is asked for."""
+    """`read_yaml`, quicker: the same data, or the same BankError. When the fast reader can be
+    trusted with the file, the line map is a `LazyLines`, made only when a line is asked for."""
     data = _read_plain_yaml(text)
     if data is _UNSET:
         return read_yaml(text, filename)
@@ -267,8 +267,8 @@ def read_yaml_fast(text: str, filename: str) -> tuple[Any, Mapping[Path_, int]]:
 
 
 def _read_plain_yaml(text: str) -> Any:
-    """The data yaml_rs reads, or _UNSET when its reading might differ from `read_yaml`'s (or
-    the file is not a mapping: the line reader then explains what is wrong)."""
+    """yaml_rs's reading of a mapping, or _UNSET when it might differ from `read_yaml`'s (or
+    is no mapping: the line reader then says what is wrong)."""
     if yaml_rs is None:
         return _UNSET
     body = text[4:] if text.startswith("---\n") else text
@@ -290,47 +290,54 @@ def _has_document_marker(text: str) -> bool:
     return maybe and _DOCUMENT_MARKER.search(text) is not None
 
 
-def _words_to_check(text: str) -> list[str] | None:
-    """The distinct plain words whose meaning the two readers might not share; None when a
-    value begins with an anchor, alias, tag or other mark the fast reader does not refuse.
-
-    A value of several words is text to both readers unless PyYAML reads it as a date and time,
-    so only its first word is checked, and only if it starts with a digit: a date on its own
-    never passes.
-    """
-    found: set[tuple[str, str, str]] = set()
+def _words_to_check(text: str) -> dict[str, bool] | None:
+    """The distinct plain words whose meaning the two readers might not share, each mapped to
+    whether it is (also) a key; None when a value begins with a mark the fast reader does not
+    refuse (an anchor, alias, tag…) or with an explicit key."""
+    found: set[tuple[str, str, str, str]] = set()
     for pattern in _BLOCK_VALUES:
         found.update(pattern.findall(text))
-    flows = [flow for _, _, flow in found if flow]
-    pairs = {(word, more) for word, more, flow in found if not flow}
+    if any(question for question, _, _, _ in found):
+        return None  # an explicit key, which may be a whole mapping
+    flows = [flow for _, _, _, flow in found if flow]
+    pairs = {(word, more) for _, word, more, flow in found if not flow}
     if flows:
         if any(flow.count("[") + flow.count("{") != flow.count("]") + flow.count("}") for flow in flows):
             return None  # a flow collection over several lines, or brackets in quotes
         flow_text = "\n".join(flows)
+        if "?" in flow_text and _FLOW_EXPLICIT_KEY.search(flow_text):
+            return None
         for pattern in _FLOW_WORDS:
             pairs.update(pattern.findall(flow_text))
-    words: set[str] = set()
+    words: dict[str, bool] = {}
     for word, more in pairs:
         if word[0] in _NOT_PLAIN:
             return None
-        if more and word[0] not in _DIGIT_OR_SIGN:
-            continue
-        words.add(word)
-    return sorted(words)
+        if word[-1] == ":":  # a key (`word:` then a space or the end of the line)
+            words[word[:-1]] = True
+        elif not more or word[0] in _DIGIT_OR_SIGN:  # the whole scalar, or maybe a date
+            words.setdefault(word, False)
+    words.pop("", None)
+    return words
 
 
-def _words_agree(words: list[str]) -> bool:
-    """Whether each word, as a plain scalar on its own, means the same to PyYAML and yaml_rs."""
+def _words_agree(words: dict[str, bool]) -> bool:
+    """Whether each word, as a plain scalar on its own, means the same to PyYAML and yaml_rs
+    (and, for a key, is text to both)."""
     if not words:
         return True
-    theirs = _yaml_rs_loads("".join(f"- {word}\n" for word in words))
-    if type(theirs) is not list or len(theirs) != len(words):
+    ordered = sorted(words)
+    theirs = _yaml_rs_loads("".join(f"- {word}\n" for word in ordered))
+    if type(theirs) is not list or len(theirs) != len(ordered):
         return False
     loader = _BaseLoader("")
     try:
-        for word, value in zip(words, theirs):
+        for word, value in zip(ordered, theirs):
             mine = _plain_value(loader, word)
-            if type(mine) is not type(value) or mine != value or isinstance(mine, datetime.date):
+            # repr tells -0.0 from 0.0 (and lets NaN equal NaN)
+            if type(mine) is not type(value) or repr(mine) != repr(value) or isinstance(mine, datetime.date):
+                return False
+            if words[word] and type(mine) is not str:
                 return False
     finally:
         loader.dispose()
@@ -366,8 +373,9 @@ def _yaml_rs_loads(text: str) -> Any:
 
 class LazyLines(Mapping):
     """The line map of a file the fast reader read, made by `read_yaml` the first time a line
-    is asked for. `made` says whether it has been; `data` is then the line reader's data, and
-    `error` its BankError if it refused the file."""
+    is asked for. `made` says whether it has been; `data` is then the line reader's data (for
+    `check_bank_text` to compare with the fast reader's), or `error` its BankError if it
+    refused the file."""
 
     def __init__(self, text: str, filename: str):
         self.text = text
