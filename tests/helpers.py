@@ -1,6 +1,8 @@
 """Small helpers shared by the CLI tests."""
 from __future__ import annotations
 
+from pathlib import Path
+
 from typer.testing import CliRunner
 
 from scr_cpd.cli.app import app
@@ -10,3 +12,18 @@ def cpd(*args: str, input: str | None = None, home=None):
     """Run `cpd --plain ARGS` in-process; returns typer's Result (output, exit_code)."""
     prefix = ["--plain"] + (["--home", str(home)] if home else [])
     return CliRunner().invoke(app, [*prefix, *args], input=input)
+
+
+# The tiny fixture bank (one question of each type, options in bank order) that drives the
+# end-to-end tests: each prompt's question id, and the typed answer that is right in plain mode
+# (the two matching sides are always shown crossed, so "ba").
+TINY = Path(__file__).parent / "fixtures" / "tiny-bank.yaml"
+TINY_PROMPTS = {
+    "Which colour is the sky on a clear day?": "q-single",
+    "Which of these are even numbers?": "q-multiple",
+    "True or false, water is wet.": "q-true-false",
+    "How many days are there in a week?": "q-numeric",
+    "Name the capital of France.": "q-short",
+    "Match each animal to its sound.": "q-matching",
+}
+TINY_RIGHT = {"q-single": "1", "q-multiple": "1 3", "q-true-false": "1", "q-numeric": "7", "q-short": "paris", "q-matching": "ba"}

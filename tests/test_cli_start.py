@@ -13,23 +13,16 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import TINY
+from helpers import TINY_PROMPTS as PROMPTS
+from helpers import TINY_RIGHT as RIGHT
 from typer.testing import CliRunner
 
 from scr_cpd.cli.app import app
 from scr_cpd.progress.store import DB_NAME, Store
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tiny-bank.yaml"
+FIXTURE = TINY
 HEADING = re.compile(r"^Question (\d+) of (\d+) · ")
-PROMPTS = {
-    "Which colour is the sky on a clear day?": "q-single",
-    "Which of these are even numbers?": "q-multiple",
-    "True or false, water is wet.": "q-true-false",
-    "How many days are there in a week?": "q-numeric",
-    "Name the capital of France.": "q-short",
-    "Match each animal to its sound.": "q-matching",
-}
-# Options are in bank order (shuffle: false); the two matching sides are always shown crossed.
-RIGHT = {"q-single": "1", "q-multiple": "1 3", "q-true-false": "1", "q-numeric": "7", "q-short": "paris", "q-matching": "ba"}
 WRONG = {"q-single": "2", "q-multiple": "1 2", "q-true-false": "2", "q-numeric": "8", "q-short": "Lyon", "q-matching": "ab"}
 EOF = None
 

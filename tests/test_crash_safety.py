@@ -11,23 +11,17 @@ import sys
 from pathlib import Path
 
 import pytest
+from helpers import TINY
+from helpers import TINY_PROMPTS as PROMPTS
+from helpers import TINY_RIGHT as RIGHT
 
 from scr_cpd.progress.store import Store
 
 pexpect = pytest.importorskip("pexpect")
 from pexpect.popen_spawn import PopenSpawn  # noqa: E402
 
-FIXTURE = Path(__file__).parent / "fixtures" / "tiny-bank.yaml"
+FIXTURE = TINY
 SRC = Path(__file__).resolve().parent.parent / "src"
-PROMPTS = {
-    "Which colour is the sky on a clear day?": "q-single",
-    "Which of these are even numbers?": "q-multiple",
-    "True or false, water is wet.": "q-true-false",
-    "How many days are there in a week?": "q-numeric",
-    "Name the capital of France.": "q-short",
-    "Match each animal to its sound.": "q-matching",
-}
-RIGHT = {"q-single": "1", "q-multiple": "1 3", "q-true-false": "1", "q-numeric": "7", "q-short": "paris", "q-matching": "ba"}
 
 
 @pytest.fixture

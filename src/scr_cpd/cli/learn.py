@@ -41,12 +41,6 @@ def modules(ctx: typer.Context) -> None:
     print_table(env.plain, ("Module", "Title", "Questions", "Minutes", "Status", "Best"), rows, right=("Questions", "Minutes", "Best"))
 
 
-def _box() -> Any:
-    from rich import box
-
-    return box.SIMPLE_HEAD
-
-
 def start(
     ctx: typer.Context,
     module: str = typer.Argument(..., help="Module id, as listed by `cpd modules`."),

@@ -12,7 +12,6 @@ import sys
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
 from scr_cpd.cli.env import escape, print_table  # noqa: F401  (in env: `cpd modules` need not import ui)
-from scr_cpd.content.model import format_number
 from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
 
 if TYPE_CHECKING:
@@ -369,6 +368,3 @@ class InteractiveUI(PlainUI):
         hint = " (Esc then Enter to finish)" if multiline else ""
         return str(self._ask(questionary.text(prompt + hint, multiline=multiline)) or "").strip()
 
-
-def describe_number(value: float) -> str:
-    return format_number(value)
