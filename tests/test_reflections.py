@@ -139,3 +139,11 @@ def test_a_clashing_id_is_redrawn(isolated_home, monkeypatch):
     monkeypatch.setattr(rf, "new_uid", lambda: next(ids))
     assert rf.create(store, "first") == "r-20260101-aaaaaa"
     assert rf.create(store, "second") == "r-20260101-bbbbbb"
+
+
+def test_reflection_time_counts_in_progress_as_in_the_log(isolated_home):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "prompt", "neglect")
+    rf.save_field(store, uid, "what", "text", 600)
+    result = cpd("progress", home=isolated_home)
+    assert "Time on task: 10 min (0.2 CPD hours)" in result.output

@@ -149,7 +149,8 @@ def print_progress(env: Env) -> None:
     columns = ("Module", "Status", "Best", "Mastery", "Due", "Attempts", "Time")
     print_table(env.plain, columns, rows, right=columns[2:])
     console = env.console()
-    seconds = sum(p.seconds for p in done.values())
+    reflecting = env.store.db.execute("SELECT COALESCE(SUM(seconds), 0) FROM reflections").fetchone()[0]
+    seconds = sum(p.seconds for p in done.values()) + reflecting  # the same sum as the log's CPD hours
     passed = sum(p.status == "passed" for p in done.values())
     console.print(f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)")
     print_overview(env, banks, known)
