@@ -22,6 +22,7 @@ from typing import Any
 
 from scr_cpd import __version__
 from scr_cpd.content.loader import load_library
+from scr_cpd.progress.log.build import totals
 from scr_cpd.progress.log.signing import sign_log
 
 FIRST = [
@@ -240,7 +241,6 @@ def make_officer_log(
     written.sort(key=lambda r: r["created_at"])
     activities.sort(key=lambda a: a["started_at"])
     attempts.sort(key=lambda a: a["answered_at"])
-    seconds = round(sum(a["seconds"] for a in attempts) + sum(r["seconds"] for r in written), 2)
     return {
         "format": "scr-cpd/log@1",
         "generated_at": stamp(end),
@@ -257,15 +257,7 @@ def make_officer_log(
         "activities": activities,
         "attempts": attempts,
         "reflections": written,
-        "totals": {
-            "cpd_hours": round(seconds / 3600, 2),
-            "seconds": seconds,
-            "modules_available": len(banks),
-            "modules_completed": sum(m["status"] in ("completed", "passed") for m in modules),
-            "modules_passed": sum(m["status"] == "passed" for m in modules),
-            "questions_answered": len(attempts),
-            "reflections": len(written),
-        },
+        "totals": totals(modules, attempts, written),
         "identifiers": [],
     }
 

@@ -42,7 +42,6 @@ def build_log(store: Store, banks: list[Bank], since: date | None = None, until:
         for r in reflections
     ]
     activities.sort(key=lambda a: a["started_at"])
-    seconds = round(sum(a["seconds"] for a in attempts) + sum(r["seconds"] for r in reflections), 2)
     profile = store.profile()
     return {
         "format": FORMAT,
@@ -55,16 +54,22 @@ def build_log(store: Store, banks: list[Bank], since: date | None = None, until:
         "activities": activities,
         "attempts": attempts,
         "reflections": reflections,
-        "totals": {
-            "cpd_hours": round(seconds / 3600, 2),
-            "seconds": seconds,
-            "modules_available": len(banks),
-            "modules_completed": sum(m["status"] in ("completed", "passed") for m in modules),
-            "modules_passed": sum(m["status"] == "passed" for m in modules),
-            "questions_answered": len(attempts),
-            "reflections": len(reflections),
-        },
+        "totals": totals(modules, attempts, reflections),
         "identifiers": identifiers,
+    }
+
+
+def totals(modules: list[dict], attempts: list[dict], reflections: list[dict]) -> dict[str, Any]:
+    """CPD hours are time on task: answering questions and writing reflections, idle time capped."""
+    seconds = round(sum(a["seconds"] for a in attempts) + sum(r["seconds"] for r in reflections), 2)
+    return {
+        "cpd_hours": round(seconds / 3600, 2),
+        "seconds": seconds,
+        "modules_available": len(modules),
+        "modules_completed": sum(m["status"] in ("completed", "passed") for m in modules),
+        "modules_passed": sum(m["status"] == "passed" for m in modules),
+        "questions_answered": len(attempts),
+        "reflections": len(reflections),
     }
 
 
