@@ -256,7 +256,7 @@ def import_(
     to_stderr = path == STDOUT  # keep the YAML on stdout clean
     for problem in result.problems:
         typer.echo(str(problem), err=to_stderr)
-    errors = [p for p in result.problems if p.severity == "error"]
+    errors = result.errors
     imported = len(result.bank.get("questions") or [])
     if errors and not (partial and imported):
         hint = f", or use --partial to write the {imported} question(s) that could be read" if imported else ""

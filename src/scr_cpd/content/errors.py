@@ -21,6 +21,14 @@ class Problem:
         return f"{where}:{field} {prefix}{self.message}"
 
 
+def errors_in(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "error"]
+
+
+def warnings_in(problems: list[Problem]) -> list[Problem]:
+    return [p for p in problems if p.severity == "warning"]
+
+
 class BankError(Exception):
     """A bank (or import) failed; carries every problem found, not just the first."""
 

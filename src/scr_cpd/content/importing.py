@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scr_cpd.content.errors import Problem
+from scr_cpd.content.errors import Problem, errors_in, warnings_in
 
 BANK_FORMAT = "scr-cpd/bank@1"
 MAX_BYTES = 10 * 1024 * 1024
@@ -33,11 +33,11 @@ class ImportResult:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return warnings_in(self.problems)
 
 
 # --- reading a file -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scr_cpd import __version__
-from scr_cpd.content.errors import BankError, Problem
+from scr_cpd.content.errors import BankError, Problem, errors_in
 
 if TYPE_CHECKING:
     from scr_cpd.content.model import Bank
@@ -110,7 +110,7 @@ def validate_bank_data(
             problems.append(_problem_from_pydantic(error, data, filename, lines))
     problems.extend(_cross_checks(data, filename, lines))
     problems.sort(key=lambda p: (p.line or 0, p.severity != "error"))
-    errors = [p for p in problems if p.severity == "error"]
+    errors = errors_in(problems)
     return ({} if errors else normalised), problems
 
 
@@ -294,7 +294,7 @@ class Library:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     def ordered(self) -> list[Bank]:
         """Modules in the order the briefing teaches them (by first page), then by id."""

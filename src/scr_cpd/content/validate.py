@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from scr_cpd.content.errors import BankError, Problem
+from scr_cpd.content.errors import BankError, Problem, errors_in, warnings_in
 from scr_cpd.content.loader import BANK_SUFFIXES, BUNDLED_DIR, check_bank_text, read_bank_text
 
 
@@ -31,11 +31,11 @@ class Report:
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
+        return errors_in(self.problems)
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
+        return warnings_in(self.problems)
 
 
 def expand(paths: list[Path]) -> list[Path]:

@@ -10,8 +10,12 @@ class OutputError(Exception):
     """An output file cannot be written; the message is one sentence for the user."""
 
 
-def write_private(path: Path, data: str | bytes) -> Path:
-    """Write via a temp file in the same folder and rename, so a reader never sees half a file."""
+def write_private(path: Path, data: str | bytes, keep_existing: bool = False) -> Path:
+    """Write via a temp file in the same folder and rename, so a reader never sees half a file.
+
+    With `keep_existing`, a file already at `path` (say, made by another process a moment ago)
+    is never replaced: the first writer wins and the others leave it as it is.
+    """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -27,8 +31,15 @@ def write_private(path: Path, data: str | bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o600)
-        os.replace(tmp, path)
+        if keep_existing:
+            try:
+                os.link(tmp, path)
+            except FileExistsError:
+                pass
+        else:
+            os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
         raise OutputError(f"cannot write {path} ({exc.strerror})") from None
+    finally:
+        Path(tmp).unlink(missing_ok=True)
     return path

@@ -19,13 +19,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
+from scr_cpd.progress.files import OutputError, write_private
 from scr_cpd.progress.store import StoreError
 
 KEY_FILE = "signing-key.pem"
@@ -133,25 +132,11 @@ def _create_key(path: Path) -> None:
     )
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        write_private(path, pem, keep_existing=True)
     except OSError as exc:
-        raise KeyFileError(
-            f"cannot create your signing key in {path.parent} ({exc.strerror})"
-        ) from None
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(pem)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o600)
-        try:
-            os.link(tmp, path)  # fails if another process made the key first: keep theirs
-        except FileExistsError:
-            pass
-    except OSError as exc:
-        raise KeyFileError(f"cannot create your signing key {path} ({exc.strerror})") from None
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+        raise KeyFileError(f"cannot create your signing key in {path.parent} ({exc.strerror})") from None
+    except OutputError as exc:
+        raise KeyFileError(f"cannot create your signing key: {exc}") from None
 
 
 def public_raw(key: Any) -> bytes:
