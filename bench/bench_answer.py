@@ -11,6 +11,7 @@ own prompt; the rich drawing of feedback and heading is timed separately at the 
 
     PYTHONPATH=src python bench/bench_answer.py [--rounds 2]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -33,7 +34,11 @@ def typed_answer(p: Any, right: bool) -> str:
     q = p.question
     shown = list(p.option_order)
     if q.type == "single":
-        pick = next(i for i in shown if q.options[i].correct) if right else next(i for i in shown if not q.options[i].correct)
+        pick = (
+            next(i for i in shown if q.options[i].correct)
+            if right
+            else next(i for i in shown if not q.options[i].correct)
+        )
         return str(shown.index(pick) + 1)
     if q.type == "multiple":
         picks = [i for i in shown if q.options[i].correct] if right else shown[:1]
@@ -47,7 +52,11 @@ def typed_answer(p: Any, right: bool) -> str:
     if q.type == "matching":
         letters = "abcdefghij"
         order = list(p.right_order)
-        return "".join(letters[order.index(i)] for i in range(len(q.pairs))) if right else letters[: len(q.pairs)]
+        return (
+            "".join(letters[order.index(i)] for i in range(len(q.pairs)))
+            if right
+            else letters[: len(q.pairs)]
+        )
     raise ValueError(q.type)
 
 
@@ -88,15 +97,31 @@ def seed_history(store: Any, banks: list[Any], sessions: int, rng: random.Random
     rows = []
     for n in range(sessions):
         bank = banks[n % len(banks)]
-        session = store.start_session("module", bank.id, [q.key for q in bank.questions], bank.version)
+        session = store.start_session(
+            "module", bank.id, [q.key for q in bank.questions], bank.version
+        )
         for q in bank.questions:
-            rows.append((session.id, bank.id, q.id, q.revision, q.content_hash, "0", int(rng.random() < 0.7),
-                         None, "2025-01-01T10:00:00+00:00", 20.0))
+            rows.append(
+                (
+                    session.id,
+                    bank.id,
+                    q.id,
+                    q.revision,
+                    q.content_hash,
+                    "0",
+                    int(rng.random() < 0.7),
+                    None,
+                    "2025-01-01T10:00:00+00:00",
+                    20.0,
+                )
+            )
         store.end_session(session.id, "completed")
     with store.transaction():
         store.db.executemany(
             "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response, correct,"
-            " confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+            " confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
     return len(rows)
 
 
@@ -107,8 +132,14 @@ def percentile(values: list[float], share: float) -> float:
 
 def any_response(q: Any) -> Any:
     """A response of the right shape for `q` (the first option, the first side…)."""
-    return {"single": 0, "multiple": [0], "true_false": True, "numeric": 1, "short_answer": "x",
-            "matching": list(range(len(q.pairs)))}[q.type]
+    return {
+        "single": 0,
+        "multiple": [0],
+        "true_false": True,
+        "numeric": 1,
+        "short_answer": "x",
+        "matching": list(range(len(q.pairs))),
+    }[q.type]
 
 
 def interactive_drawing(questions: list[Any], rng: random.Random) -> list[float]:
@@ -134,8 +165,15 @@ def interactive_drawing(questions: list[Any], rng: random.Random) -> list[float]
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--rounds", type=int, default=2, help="times through every bundled question (default 2)")
-    parser.add_argument("--history", type=int, default=200, help="completed sessions already in the database (default 200)")
+    parser.add_argument(
+        "--rounds", type=int, default=2, help="times through every bundled question (default 2)"
+    )
+    parser.add_argument(
+        "--history",
+        type=int,
+        default=200,
+        help="completed sessions already in the database (default 200)",
+    )
     args = parser.parse_args()
 
     from scr_cpd.cli.env import make_env
@@ -154,7 +192,9 @@ def main() -> None:
             for _ in range(args.rounds):
                 for bank in banks:
                     ui = make_ui(console, rng)
-                    session = env.store.start_session("module", bank.id, [q.key for q in bank.questions], bank.version)
+                    session = env.store.start_session(
+                        "module", bank.id, [q.key for q in bank.questions], bank.version
+                    )
                     run_quiz(env, session, ui, rng)
                     if first is None:
                         first = ui.samples[0]
@@ -163,14 +203,22 @@ def main() -> None:
         drawing = interactive_drawing([q for b in banks for q in b.questions], rng)
 
     ms = [s * 1000 for s in samples]
-    print(f"{len(ms)} answers over {sum(len(b.questions) for b in banks)} questions; database already holding {history} attempts")
-    print(f"  answer -> next question (plain, our own time): median {statistics.median(ms):.1f} ms, "
-          f"95th percentile {percentile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms")
+    print(
+        f"{len(ms)} answers over {sum(len(b.questions) for b in banks)} questions; database already holding {history} attempts"
+    )
+    print(
+        f"  answer -> next question (plain, our own time): median {statistics.median(ms):.1f} ms, "
+        f"95th percentile {percentile(ms, 0.95):.1f} ms, max {max(ms):.1f} ms"
+    )
     print(f"  first answer of the run (imports the scheduler): {first * 1000:.1f} ms")
     draw = [s * 1000 for s in drawing]
-    print(f"  interactive drawing of feedback + next heading: median {statistics.median(draw):.1f} ms, max {max(draw):.1f} ms")
+    print(
+        f"  interactive drawing of feedback + next heading: median {statistics.median(draw):.1f} ms, max {max(draw):.1f} ms"
+    )
     verdict = "OK" if percentile(ms, 0.95) < TARGET_MS else "OVER TARGET"
-    print(f"target < {TARGET_MS:.0f} ms (95th percentile): {verdict}; load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"target < {TARGET_MS:.0f} ms (95th percentile): {verdict}; load average {os.getloadavg()[0]:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@ Target (issue 4): each format in under 3 s, peak memory under 200 MB.
 
     PYTHONPATH=src python bench/bench_export.py [--repeat 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,15 +37,24 @@ SENTENCES = [
 ]
 
 # Each run in its own wrapper, so that the peak memory reported is that run's alone.
-WRAPPER = "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True); " \
-          "sys.stderr.write(r.stderr.decode()); print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+WRAPPER = (
+    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True); "
+    "sys.stderr.write(r.stderr.decode()); print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+)
 
 
-def build_history(home: Path, sessions: int = 2000, attempts: int = 20000, reflections: int = 1000) -> None:
+def build_history(
+    home: Path, sessions: int = 2000, attempts: int = 20000, reflections: int = 1000
+) -> None:
     rng = random.Random(7)
     banks = load_library(None).ordered()
     store = Store.open(home)
-    store.set_profile(name="PC 1234 Sam Jones", role="Police Constable", force="Northshire Police", staff_number="1234")
+    store.set_profile(
+        name="PC 1234 Sam Jones",
+        role="Police Constable",
+        force="Northshire Police",
+        staff_number="1234",
+    )
     per_session = attempts // sessions
     with store.transaction():
         for s in range(sessions):
@@ -53,24 +63,64 @@ def build_history(home: Path, sessions: int = 2000, attempts: int = 20000, refle
             day = f"2026-{1 + s * 10 // sessions:02d}-{1 + s % 28:02d}T10:00:00+00:00"
             cur = store.db.execute(
                 "INSERT INTO sessions (kind, module_id, bank_version, plan, started_at, ended_at, status) VALUES (?, ?, ?, ?, ?, ?, 'completed')",
-                ("module", bank.id, bank.version, json.dumps([q.key for q in questions]), day, day))
+                ("module", bank.id, bank.version, json.dumps([q.key for q in questions]), day, day),
+            )
             for q in questions:
                 store.db.execute(
                     "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response, correct, confidence, answered_at, seconds)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (cur.lastrowid, bank.id, q.id, q.revision, q.content_hash, "0", rng.random() < 0.7, "fairly", day, rng.uniform(20, 90)))
+                    (
+                        cur.lastrowid,
+                        bank.id,
+                        q.id,
+                        q.revision,
+                        q.content_hash,
+                        "0",
+                        rng.random() < 0.7,
+                        "fairly",
+                        day,
+                        rng.uniform(20, 90),
+                    ),
+                )
     for n in range(reflections):
         bank = rng.choice(banks)
         prompt = bank.reflections[0]
-        uid = rf.create(store, prompt.prompt, bank.id, prompt.id, list(prompt.learning_points), ["analyse-critically"])
+        uid = rf.create(
+            store,
+            prompt.prompt,
+            bank.id,
+            prompt.id,
+            list(prompt.learning_points),
+            ["analyse-critically"],
+        )
         for field in rf.FIELDS:
-            rf.save_field(store, uid, field, " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 8))), 120)
+            rf.save_field(
+                store,
+                uid,
+                field,
+                " ".join(rng.choice(SENTENCES) for _ in range(rng.randint(3, 8))),
+                120,
+            )
     store.close()
 
 
 def run(home: Path, fmt: str, out: Path) -> tuple[float, float]:
     env = dict(os.environ, PYTHONPATH=str(SRC))
-    command = [sys.executable, "-c", WRAPPER, sys.executable, "-m", "scr_cpd", "--home", str(home), "export", "--format", fmt, "-o", str(out)]
+    command = [
+        sys.executable,
+        "-c",
+        WRAPPER,
+        sys.executable,
+        "-m",
+        "scr_cpd",
+        "--home",
+        str(home),
+        "export",
+        "--format",
+        fmt,
+        "-o",
+        str(out),
+    ]
     start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
     seconds = time.perf_counter() - start
@@ -88,14 +138,18 @@ def main() -> None:
         home = Path(tmp) / "home"
         started = time.perf_counter()
         build_history(home)
-        print(f"history: 2,000 sessions, 20,000 attempts, 1,000 reflections (built in {time.perf_counter() - started:.1f} s)")
+        print(
+            f"history: 2,000 sessions, 20,000 attempts, 1,000 reflections (built in {time.perf_counter() - started:.1f} s)"
+        )
         for fmt in FORMATS:
             out = Path(tmp) / f"log.{fmt}"
             runs = [run(home, fmt, out) for _ in range(args.repeat)]
             seconds = statistics.median(r[0] for r in runs)
             peak = max(r[1] for r in runs)
             verdict = "ok" if seconds < 3 and peak < 200 else "OVER TARGET"
-            print(f"  {fmt:4}  {seconds:5.2f} s (median of {args.repeat})  peak {peak:5.0f} MB  {out.stat().st_size / 1e6:5.1f} MB written  {verdict}")
+            print(
+                f"  {fmt:4}  {seconds:5.2f} s (median of {args.repeat})  peak {peak:5.0f} MB  {out.stat().st_size / 1e6:5.1f} MB written  {verdict}"
+            )
 
 
 if __name__ == "__main__":

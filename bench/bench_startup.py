@@ -12,6 +12,7 @@ officer; it is warmed first (database created, bank cache filled), as after a fi
 
     PYTHONPATH=src python bench/bench_startup.py [--reps 40]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,7 +57,13 @@ TARGET = 1.2
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     """(wall seconds, CPU seconds) of one run of `argv`."""
     start = time.perf_counter()
-    child = subprocess.Popen(argv, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    child = subprocess.Popen(
+        argv,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - start
     code = os.waitstatus_to_exitcode(status)
@@ -103,18 +110,28 @@ def main() -> None:
                 cpu[name].append(c)
 
     load = os.getloadavg()[0]
-    print(f"{args.reps} runs each, interleaved; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; load average {load:.1f}")
+    print(
+        f"{args.reps} runs each, interleaved; Python {sys.version.split()[0]}; {os.cpu_count()} CPUs; load average {load:.1f}"
+    )
     print(f"  {'':<18} {'wall median':>12} {'wall min':>10} {'CPU median':>11} {'CPU min':>9}")
     for name in cases:
-        print(f"  {name:<18} {ms(statistics.median(wall[name])):>12} {ms(min(wall[name])):>10} "
-              f"{ms(statistics.median(cpu[name])):>11} {ms(min(cpu[name])):>9}")
+        print(
+            f"  {name:<18} {ms(statistics.median(wall[name])):>12} {ms(min(wall[name])):>10} "
+            f"{ms(statistics.median(cpu[name])):>11} {ms(min(cpu[name])):>9}"
+        )
     worst = 0.0
-    for ours, theirs in (("cpd --help", "hello --help"), ("cpd modules", "hello (run)"), ("cpd modules (tty)", "hello (run)")):
+    for ours, theirs in (
+        ("cpd --help", "hello --help"),
+        ("cpd modules", "hello (run)"),
+        ("cpd modules (tty)", "hello (run)"),
+    ):
         by_wall = statistics.median(wall[ours]) / statistics.median(wall[theirs])
         by_cpu = statistics.median(cpu[ours]) / statistics.median(cpu[theirs])
         worst = max(worst, by_wall)
         print(f"  {ours} / {theirs}: {by_wall:.2f}x wall, {by_cpu:.2f}x CPU")
-    print(f"worst wall-time ratio {worst:.2f}x (target <= {TARGET}x): {'OK' if worst <= TARGET else 'OVER TARGET'}")
+    print(
+        f"worst wall-time ratio {worst:.2f}x (target <= {TARGET}x): {'OK' if worst <= TARGET else 'OVER TARGET'}"
+    )
 
 
 if __name__ == "__main__":

@@ -7,6 +7,7 @@ goes, the same bank with one problem in it (which makes the line reader run as w
 a fresh process as a trainer runs it, and loading every bundled bank as `cpd start` does (target
 < 100 ms), cold (no cache) and warm (per-file cache in the home folder).
 """
+
 from __future__ import annotations
 
 import compileall
@@ -49,13 +50,19 @@ def question_yaml(i: int) -> str:
         return head + f"    answer: {i}\n    tolerance: 1\n    unit: '%'\n"
     if kind == "short_answer":
         return head + f"    answers: [answer {i}, the answer {i}]\n"
-    return head + "    pairs:\n" + "".join(
-        f"      - left: Left {j} of {i}\n        right: Right {j} of {i}\n" for j in range(3)
+    return (
+        head
+        + "    pairs:\n"
+        + "".join(
+            f"      - left: Left {j} of {i}\n        right: Right {j} of {i}\n" for j in range(3)
+        )
     )
 
 
 def big_bank() -> str:
-    points = "".join(f"  - id: lp-{n}\n    text: Learning point {n} of the generated bank.\n" for n in range(20))
+    points = "".join(
+        f"  - id: lp-{n}\n    text: Learning point {n} of the generated bank.\n" for n in range(20)
+    )
     head = (
         "format: scr-cpd/bank@1\nid: bench\ntitle: Generated bank\nversion: '1.0'\n"
         "summary: A generated bank for timing validation.\nsource:\n  title: Bench\n  page: 1\n"
@@ -92,6 +99,7 @@ def child_best_of(runs: int, command: list[str], env: dict) -> tuple[float, floa
 
 def calibration() -> float:
     """Seconds for a fixed pure-Python loop (10 million additions), to compare machines."""
+
     def loop() -> None:
         total = 0
         for i in range(10_000_000):
@@ -135,7 +143,9 @@ def stages(path: Path, text: str, data: dict, lines) -> dict[str, float]:
     fast = isinstance(lines, LazyLines)
     return {
         "read file": best_of(3, lambda: loader.read_bank_text(path))[1],
-        "read YAML (fast reader)" if fast else "read YAML (line reader!)": best_of(3, lambda: read_yaml_fast(text, str(path)))[1],
+        "read YAML (fast reader)" if fast else "read YAML (line reader!)": best_of(
+            3, lambda: read_yaml_fast(text, str(path))
+        )[1],
         "  of which checks it can be trusted": best_of(3, lambda: trust_checks(text))[1],
         "  line map, if a problem needs it": best_of(3, lambda: read_yaml(text, str(path)))[1],
         "pydantic validate": best_of(3, lambda: BankModel.model_validate(data))[1],
@@ -165,15 +175,24 @@ def main() -> None:
 
         data, problems = parse_bank_file(bank)  # also warms imports (pydantic, yaml)
         assert data and not problems, problems[:3]
-        print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; 10M-addition Python loop: {calibration():.2f} s CPU")
-        print(f"validate {QUESTIONS:,} questions ({size_mb:.1f} MB), in process: {ms(best_of(3, lambda: validate_paths([bank])))}  (target < 1000 ms)")
+        print(
+            f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}; 10M-addition Python loop: {calibration():.2f} s CPU"
+        )
+        print(
+            f"validate {QUESTIONS:,} questions ({size_mb:.1f} MB), in process: {ms(best_of(3, lambda: validate_paths([bank])))}  (target < 1000 ms)"
+        )
         for stage, seconds in profile_validate(bank).items():
             print(f"    {stage:<34} {seconds * 1000:6.0f} ms CPU")
         flawed = tmp_path / "flawed.yaml"
-        flawed.write_text(big_bank().replace("type: true_false", "type: true_false\n    tags: [Bad Tag]", 1), encoding="utf-8")
+        flawed.write_text(
+            big_bank().replace("type: true_false", "type: true_false\n    tags: [Bad Tag]", 1),
+            encoding="utf-8",
+        )
         report = validate_paths([flawed])
         assert len(report.problems) == 1, report.problems
-        print(f"the same with one problem in it, in process: {ms(best_of(3, lambda: validate_paths([flawed])))}  (line {report.problems[0].line}: {report.problems[0].message})")
+        print(
+            f"the same with one problem in it, in process: {ms(best_of(3, lambda: validate_paths([flawed])))}  (line {report.problems[0].line}: {report.problems[0].message})"
+        )
 
         # An installed app runs from bytecode; without this, a process would compile every
         # source file changed since its .pyc was written (PYTHONDONTWRITEBYTECODE keeps it so).
@@ -181,7 +200,9 @@ def main() -> None:
         env = dict(os.environ, PYTHONPATH=str(src), SCR_CPD_HOME=str(tmp_path / "home"))
         command = [sys.executable, "-m", "scr_cpd", "bank", "validate", str(bank)]
         print(f"`cpd bank validate` on it, whole process: {ms(child_best_of(3, command, env))}")
-        print(f"`cpd bank validate` on a 1-question bank, whole process (start-up): {ms(child_best_of(3, command[:-1] + [str(small_bank(tmp_path))], env))}")
+        print(
+            f"`cpd bank validate` on a 1-question bank, whole process (start-up): {ms(child_best_of(3, command[:-1] + [str(small_bank(tmp_path))], env))}"
+        )
 
         home = tmp_path / "home"
         cache = home / "cache"
@@ -190,8 +211,12 @@ def main() -> None:
         warm = best_of(5, lambda: load_library(home, cache_dir=cache))
         library = load_library(home, cache_dir=cache)
         count = sum(len(b.questions) for b in library.banks.values())
-        print(f"load {len(library.banks)} bundled banks ({count} questions), cold (no cache): {ms(cold)}  (target < 100 ms)")
-        print(f"load {len(library.banks)} bundled banks, warm (per-file cache):    {ms(warm)}  (target < 100 ms)")
+        print(
+            f"load {len(library.banks)} bundled banks ({count} questions), cold (no cache): {ms(cold)}  (target < 100 ms)"
+        )
+        print(
+            f"load {len(library.banks)} bundled banks, warm (per-file cache):    {ms(warm)}  (target < 100 ms)"
+        )
 
 
 if __name__ == "__main__":

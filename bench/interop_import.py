@@ -8,6 +8,7 @@ Files named ide_error_* are malformed on purpose: they must get line-numbered me
 (errors, or warnings where Moodle itself accepts the file), never a traceback.
 Nothing is copied into the project; output goes to a temporary folder.
 """
+
 from __future__ import annotations
 
 import re
@@ -33,34 +34,68 @@ def main() -> int:
     files = sorted(p for p in samples.rglob("*") if p.suffix in (".gift", ".txt") and p.is_file())
     runner = CliRunner()
     failures = 0
-    print(f"{'file':<48} {'exit':>4} {'qs':>4} {'err':>4} {'warn':>4} {'no line':>7} {'valid':>5} {'ms':>6}")
+    print(
+        f"{'file':<48} {'exit':>4} {'qs':>4} {'err':>4} {'warn':>4} {'no line':>7} {'valid':>5} {'ms':>6}"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         for path in files:
             fmt = "aiken" if path.parent.name == "aiken" else "gift"
             out = Path(tmp) / f"{path.stem}.yaml"
             start = time.perf_counter()
-            result = runner.invoke(app, ["--plain", "--home", f"{tmp}/home", "bank", "import", str(path), "--format", fmt, "-o", str(out)])
+            result = runner.invoke(
+                app,
+                [
+                    "--plain",
+                    "--home",
+                    f"{tmp}/home",
+                    "bank",
+                    "import",
+                    str(path),
+                    "--format",
+                    fmt,
+                    "-o",
+                    str(out),
+                ],
+            )
             ms = (time.perf_counter() - start) * 1000
-            problems = [line for line in result.output.splitlines() if line.startswith(path.name + ":")]
+            problems = [
+                line for line in result.output.splitlines() if line.startswith(path.name + ":")
+            ]
             errors = [p for p in problems if ": warning: " not in p]
             unlined = [p for p in problems if not re.match(rf"{re.escape(path.name)}:\d+:", p)]
             questions = re.search(r"(\d+) question\(s\)", result.output)
             valid = "-"
             if result.exit_code == 0:
-                check = runner.invoke(app, ["--plain", "--home", f"{tmp}/home", "bank", "validate", str(out)])
+                check = runner.invoke(
+                    app, ["--plain", "--home", f"{tmp}/home", "bank", "validate", str(out)]
+                )
                 valid = "yes" if check.exit_code == 0 else "NO"
             malformed = path.name.startswith("ide_error_")
-            ok = ("Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit))
+            ok = (
+                "Traceback" not in result.output
+                and result.exception is None
+                or isinstance(result.exception, SystemExit)
+            )
             # A refusal is fine when it says why: errors with lines, or no question to import
             # (a file of descriptions only, or an essay only, cannot make a bank).
-            ok = ok and (valid == "yes" if result.exit_code == 0 else "Error: nothing written" in result.output and bool(problems))
+            ok = ok and (
+                valid == "yes"
+                if result.exit_code == 0
+                else "Error: nothing written" in result.output and bool(problems)
+            )
             # Malformed files must say what is wrong and where (an error, or a warning where
             # Moodle itself would accept the file); only file-level notes may lack a line.
             lined = [p for p in problems if re.match(rf"{re.escape(path.name)}:\d+:", p)]
-            ok = ok and (not malformed or bool(lined) and all(p in lined or ": file: " in p for p in problems))
+            ok = ok and (
+                not malformed
+                or bool(lined)
+                and all(p in lined or ": file: " in p for p in problems)
+            )
             failures += not ok
-            print(f"{path.parent.name + '/' + path.name:<48} {result.exit_code:>4} {questions.group(1) if questions else '-':>4} {len(errors):>4} "
-                  f"{len(problems) - len(errors):>4} {len(unlined):>7} {valid:>5} {ms:>6.0f}{'' if ok else '  <- check'}")
+            print(
+                f"{path.parent.name + '/' + path.name:<48} {result.exit_code:>4} {questions.group(1) if questions else '-':>4} {len(errors):>4} "
+                f"{len(problems) - len(errors):>4} {len(unlined):>7} {valid:>5} {ms:>6.0f}{'' if ok else '  <- check'}"
+            )
     print(f"{len(files)} files, {failures} needing a look")
     return 1 if failures else 0
 

@@ -1,4 +1,5 @@
 """Small helpers shared by the CLI tests."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -26,4 +27,11 @@ TINY_PROMPTS = {
     "Name the capital of France.": "q-short",
     "Match each animal to its sound.": "q-matching",
 }
-TINY_RIGHT = {"q-single": "1", "q-multiple": "1 3", "q-true-false": "1", "q-numeric": "7", "q-short": "paris", "q-matching": "ba"}
+TINY_RIGHT = {
+    "q-single": "1",
+    "q-multiple": "1 3",
+    "q-true-false": "1",
+    "q-numeric": "7",
+    "q-short": "paris",
+    "q-matching": "ba",
+}

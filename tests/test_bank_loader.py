@@ -1,5 +1,6 @@
 """The content layer: reading bank files, reporting every problem as file:line: field: message,
 bank discovery and the per-file cache; and the model the app runs on (grading, citations)."""
+
 from __future__ import annotations
 
 import copy
@@ -141,20 +142,30 @@ def test_every_problem_in_a_file_is_reported_at_once_with_its_line(tmp_path):
 
 
 def test_yaml_syntax_error_names_its_line(tmp_path):
-    path = write(tmp_path, "syntax.yaml", "format: scr-cpd/bank@1\nid: x\ntitle: [unclosed\nsummary: s\n")
+    path = write(
+        tmp_path, "syntax.yaml", "format: scr-cpd/bank@1\nid: x\ntitle: [unclosed\nsummary: s\n"
+    )
     [problem] = problems_of(path)
     assert problem.startswith(f"{path}:4: YAML syntax error:")
 
 
 def test_tab_indentation_is_named_as_such(tmp_path):
-    path = write(tmp_path, "tabs.yaml", "format: scr-cpd/bank@1\nid: x\nquestions:\n  - id: q\n\t  type: single\n")
+    path = write(
+        tmp_path,
+        "tabs.yaml",
+        "format: scr-cpd/bank@1\nid: x\nquestions:\n  - id: q\n\t  type: single\n",
+    )
     assert problems_of(path) == [
         f"{path}:5: YAML syntax error: a tab character is used for indentation; indent with spaces"
     ]
 
 
 def test_unknown_field_without_a_close_match_lists_the_allowed_ones(tmp_path):
-    path = write(tmp_path, "extra.yaml", bank_text().replace("title: A test module", "title: A test module\nzzz: 1"))
+    path = write(
+        tmp_path,
+        "extra.yaml",
+        bank_text().replace("title: A test module", "title: A test module\nzzz: 1"),
+    )
     [problem] = errors_of(path)
     assert problem.startswith(f"{path}:4: zzz: unknown field; allowed here: format, id, title")
 
@@ -169,12 +180,16 @@ def test_unknown_question_type_lists_the_types(tmp_path):
 
 def test_wrong_format_string_asks_whether_it_is_a_bank(tmp_path):
     path = write(tmp_path, "fmt.yaml", bank_text().replace("scr-cpd/bank@1", "something/else"))
-    assert errors_of(path) == [f"{path}:1: format: must be 'scr-cpd/bank@1' (got 'something/else'); is this a bank file?"]
+    assert errors_of(path) == [
+        f"{path}:1: format: must be 'scr-cpd/bank@1' (got 'something/else'); is this a bank file?"
+    ]
 
 
 def test_bad_module_id_explains_the_pattern(tmp_path):
     path = write(tmp_path, "id.yaml", bank_text(module_id="Bad_Id"))
-    assert errors_of(path) == [f"{path}:2: id: use lower-case letters, digits and single hyphens only (e.g. my-module-1)"]
+    assert errors_of(path) == [
+        f"{path}:2: id: use lower-case letters, digits and single hyphens only (e.g. my-module-1)"
+    ]
 
 
 def test_duplicate_key_in_a_mapping(tmp_path):
@@ -203,7 +218,10 @@ def test_warnings_do_not_stop_a_bank_loading(tmp_path):
     data, problems = parse_bank_file(write(tmp_path, "w.yaml", bank_text(question)))
     assert data["id"] == "test-mod"
     assert [p.severity for p in problems] == ["warning", "warning"]
-    assert str(problems[0]) == f"{tmp_path / 'w.yaml'}:7: learning_points.lp-a: warning: no question serves this learning point"
+    assert (
+        str(problems[0])
+        == f"{tmp_path / 'w.yaml'}:7: learning_points.lp-a: warning: no question serves this learning point"
+    )
 
 
 # --- Encodings, line endings and hostile files ----------------------------------------------
@@ -218,7 +236,13 @@ def test_byte_order_mark_is_accepted(tmp_path):
 def test_windows_line_endings_are_accepted_and_lines_still_count_right(tmp_path):
     good = write(tmp_path, "crlf.yaml", bank_text().replace("\n", "\r\n").encode())
     assert problems_of(good) == []
-    bad = write(tmp_path, "crlf-bad.yaml", bank_text(GOOD_QUESTION.replace("explanation", "explanatio")).replace("\n", "\r\n").encode())
+    bad = write(
+        tmp_path,
+        "crlf-bad.yaml",
+        bank_text(GOOD_QUESTION.replace("explanation", "explanatio"))
+        .replace("\n", "\r\n")
+        .encode(),
+    )
     assert errors_of(bad) == [
         f"{bad}:10: questions.q-good.explanation: is required",
         f"{bad}:14: questions.q-good.explanatio: unknown field (did you mean 'explanation'?)",
@@ -226,7 +250,9 @@ def test_windows_line_endings_are_accepted_and_lines_still_count_right(tmp_path)
 
 
 def test_bytes_that_are_not_utf8_are_reported_with_their_line(tmp_path):
-    path = write(tmp_path, "latin1.yaml", bank_text().replace("A test module", "Caf\u00e9").encode("latin-1"))
+    path = write(
+        tmp_path, "latin1.yaml", bank_text().replace("A test module", "Caf\u00e9").encode("latin-1")
+    )
     assert problems_of(path) == [f"{path}:3: byte 0xe9 is not UTF-8; save the file as UTF-8"]
 
 
@@ -241,7 +267,9 @@ def test_billion_laughs_is_refused_without_expanding_it(tmp_path):
 def test_yaml_tags_are_refused(tmp_path):
     path = write(tmp_path, "tag.yaml", "format: !!python/object:os.system echo\n")
     [problem] = problems_of(path)
-    assert problem.startswith(f"{path}:1: YAML tags such as tag:yaml.org,2002:python/object:os.system are not allowed")
+    assert problem.startswith(
+        f"{path}:1: YAML tags such as tag:yaml.org,2002:python/object:os.system are not allowed"
+    )
 
 
 def test_a_second_document_is_refused(tmp_path):
@@ -273,7 +301,9 @@ def test_empty_file_and_non_mapping(tmp_path):
     empty = write(tmp_path, "empty.yaml", "")
     listing = write(tmp_path, "list.yaml", "- 1\n- 2\n")
     assert problems_of(empty) == [f"{empty}:1: the file is empty"]
-    assert problems_of(listing) == [f"{listing}:1: a bank must be a mapping of fields (format:, id:, title:, …)"]
+    assert problems_of(listing) == [
+        f"{listing}:1: a bank must be a mapping of fields (format:, id:, title:, …)"
+    ]
 
 
 def test_unreadable_path_is_a_problem_not_a_crash(tmp_path):
@@ -285,16 +315,35 @@ def test_unreadable_path_is_a_problem_not_a_crash(tmp_path):
 
 def _mutation_values():
     leaf = st.one_of(
-        st.none(), st.booleans(), st.integers(), st.floats(allow_nan=True), st.text(max_size=4),
+        st.none(),
+        st.booleans(),
+        st.integers(),
+        st.floats(allow_nan=True),
+        st.text(max_size=4),
         st.sampled_from(["single", "matching", "lp-choice", "q-single"]),
     )
-    keys = st.one_of(st.text(max_size=4), st.sampled_from(["id", "type", "options", "text", "correct", "learning_points"]))
-    return st.recursive(leaf, lambda inner: st.one_of(st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)), max_leaves=6)
+    keys = st.one_of(
+        st.text(max_size=4),
+        st.sampled_from(["id", "type", "options", "text", "correct", "learning_points"]),
+    )
+    return st.recursive(
+        leaf,
+        lambda inner: st.one_of(
+            st.lists(inner, max_size=3), st.dictionaries(keys, inner, max_size=3)
+        ),
+        max_leaves=6,
+    )
 
 
 def _paths(node, path=()):
     yield path
-    children = node.items() if isinstance(node, dict) else enumerate(node) if isinstance(node, list) else ()
+    children = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
     for key, value in children:
         yield from _paths(value, path + (key,))
 
@@ -304,7 +353,9 @@ FIXTURE_PATHS = [p for p in _paths(FIXTURE_DATA) if p]
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
-@given(st.lists(st.tuples(st.sampled_from(FIXTURE_PATHS), _mutation_values()), min_size=1, max_size=3))
+@given(
+    st.lists(st.tuples(st.sampled_from(FIXTURE_PATHS), _mutation_values()), min_size=1, max_size=3)
+)
 def test_malformed_data_of_any_shape_gives_problems_never_an_exception(mutations):
     data = copy.deepcopy(FIXTURE_DATA)
     for path, value in mutations:
@@ -339,11 +390,15 @@ def test_banks_come_from_home_and_scr_cpd_banks(tmp_path, monkeypatch):
 
 def test_a_bank_with_errors_is_reported_and_the_others_still_load(tmp_path, monkeypatch):
     extra = tmp_path / "extra"
-    bad = write(extra, "a-bad.yaml", bank_text(GOOD_QUESTION.replace("    explanation: It is.\n", "")))
+    bad = write(
+        extra, "a-bad.yaml", bank_text(GOOD_QUESTION.replace("    explanation: It is.\n", ""))
+    )
     write(extra, "b-good.yaml", bank_text(module_id="good-one"))
     monkeypatch.setenv("SCR_CPD_BANKS", str(extra))
     library = load_library(None)
-    assert [str(p) for p in library.errors] == [f"{bad}:10: questions.q-good.explanation: is required"]
+    assert [str(p) for p in library.errors] == [
+        f"{bad}:10: questions.q-good.explanation: is required"
+    ]
     assert "test-mod" not in library.banks
     assert library.get("good-one") is not None and library.get("neglect") is not None
 
@@ -372,7 +427,9 @@ def test_a_bundled_module_id_cannot_be_taken_over(tmp_path, monkeypatch):
     assert library.get("neglect").origin == "bundled"
 
 
-def test_cache_is_used_when_the_file_is_unchanged_and_refreshed_when_it_changes(tmp_path, monkeypatch):
+def test_cache_is_used_when_the_file_is_unchanged_and_refreshed_when_it_changes(
+    tmp_path, monkeypatch
+):
     extra = tmp_path / "extra"
     path = write(extra, "mod.yaml", bank_text())
     monkeypatch.setenv("SCR_CPD_BANKS", str(extra))
@@ -443,7 +500,10 @@ def test_grading_of_each_question_type(tiny, question_id, right, wrong):
 def test_citation_reads_briefing_page_and_section(tiny):
     assert str(tiny.question("q-single").citation) == "Briefing p.7 — Testing the loop"
     assert str(tiny.question("q-true-false").citation) == "Briefing p.9 — Facts section"
-    assert str(Citation("Working Together 2018", "Chapter 1", 12)) == "Working Together 2018, p.12 — Chapter 1"
+    assert (
+        str(Citation("Working Together 2018", "Chapter 1", 12))
+        == "Working Together 2018, p.12 — Chapter 1"
+    )
     assert str(Citation(None, None, None)) == "Briefing"
 
 
@@ -495,7 +555,9 @@ def _checked(text: str, fast: bool) -> tuple[dict, list[str]]:
 
 
 def _assert_readers_agree(text: str) -> None:
-    assert repr(_checked(text, fast=True)) == repr(_checked(text, fast=False)), text  # repr: NaN equals NaN
+    assert repr(_checked(text, fast=True)) == repr(_checked(text, fast=False)), (
+        text
+    )  # repr: NaN equals NaN
 
 
 def test_the_fast_reader_is_installed():
@@ -517,7 +579,10 @@ def test_both_readers_read_every_bundled_bank_alike(path):
 def test_a_clean_bank_is_read_without_making_its_line_map():
     from scr_cpd.content.yamlsource import LazyLines
 
-    questions = "".join(GOOD_QUESTION.replace("q-good", f"q-{i}").replace("this good", f"this good {i}") for i in range(30))
+    questions = "".join(
+        GOOD_QUESTION.replace("q-good", f"q-{i}").replace("this good", f"this good {i}")
+        for i in range(30)
+    )
     data, lines, problems = loader.check_bank_text(bank_text(questions), "f.yaml")
     assert data and not problems
     assert isinstance(lines, LazyLines) and not lines.made
@@ -527,49 +592,147 @@ def test_a_clean_bank_is_read_without_making_its_line_map():
 # Values on which YAML 1.1 and 1.2 (or PyYAML and yaml_rs) differ, or that the line reader
 # refuses, with some that they read alike.
 TRICKY = [
-    "yes", "No", "on", "OFF", "y", "n", "~", "null", "true", "False", "012", "09", "0o17", "0x1f", "0b11",
-    "1_000", "1e3", "1.0e5", "1.0e+5", "-.5", ".5", "+.5", ".inf", ".NaN", "1:30", "190:20:30", "10:30",
-    "2024-01-01", "2024-01-01 10:00:00", "=", "<<", "3", "-7", "1.25", "0", "'yes'", '"012"', "&a yes",
-    "*a", "!!str 012", "!x yes", "yes # comment", "yes#no", "No, never", "[yes]", "{a: 1}", "\"a\\tb\"",
-    "'it''s'", "2024-01-01\n        10:00:00", "No\n        way", "Option 1", "@x", "%x", "`x`", "a: b",
-    "a\x85b", "a\u2028b", "a\x07b", "a\ufeffb", "\"a\tb\"", "x\n\tindented: 1", "x\n---\nid: second",
-    "x\n...\n", "'x\n...'", "-0.0", "a\u00a0b", "k" * 1100 + ": 1",
+    "yes",
+    "No",
+    "on",
+    "OFF",
+    "y",
+    "n",
+    "~",
+    "null",
+    "true",
+    "False",
+    "012",
+    "09",
+    "0o17",
+    "0x1f",
+    "0b11",
+    "1_000",
+    "1e3",
+    "1.0e5",
+    "1.0e+5",
+    "-.5",
+    ".5",
+    "+.5",
+    ".inf",
+    ".NaN",
+    "1:30",
+    "190:20:30",
+    "10:30",
+    "2024-01-01",
+    "2024-01-01 10:00:00",
+    "=",
+    "<<",
+    "3",
+    "-7",
+    "1.25",
+    "0",
+    "'yes'",
+    '"012"',
+    "&a yes",
+    "*a",
+    "!!str 012",
+    "!x yes",
+    "yes # comment",
+    "yes#no",
+    "No, never",
+    "[yes]",
+    "{a: 1}",
+    '"a\\tb"',
+    "'it''s'",
+    "2024-01-01\n        10:00:00",
+    "No\n        way",
+    "Option 1",
+    "@x",
+    "%x",
+    "`x`",
+    "a: b",
+    "a\x85b",
+    "a\u2028b",
+    "a\x07b",
+    "a\ufeffb",
+    '"a\tb"',
+    "x\n\tindented: 1",
+    "x\n---\nid: second",
+    "x\n...\n",
+    "'x\n...'",
+    "-0.0",
+    "a\u00a0b",
+    "k" * 1100 + ": 1",
 ]
 
 
 @pytest.mark.parametrize("value", TRICKY)
-@pytest.mark.parametrize("where", ["prompt", "answer", "feedback", "learning_points", "page", "version"])
+@pytest.mark.parametrize(
+    "where", ["prompt", "answer", "feedback", "learning_points", "page", "version"]
+)
 def test_both_readers_agree_on_values_where_yaml_versions_differ(value, where):
-    flow = "    learning_points: [lp-a, {}]\n" if where == "learning_points" else "    learning_points: [lp-a]\n"
+    flow = (
+        "    learning_points: [lp-a, {}]\n"
+        if where == "learning_points"
+        else "    learning_points: [lp-a]\n"
+    )
     text = HEADER.format(id="m").replace("page: 3", "page: {}" if where == "page" else "page: 3")
-    text = text.replace("title: A test module\n", "title: A test module\nversion: {}\n" if where == "version" else "title: A test module\n")
+    text = text.replace(
+        "title: A test module\n",
+        "title: A test module\nversion: {}\n" if where == "version" else "title: A test module\n",
+    )
     text += (
         "  - id: q-a\n    type: numeric\n"
         + ("    prompt: {}\n" if where == "prompt" else "    prompt: How many?\n")
         + ("    answer: {}\n" if where == "answer" else "    answer: 3\n")
         + ("    correct_feedback: {}\n" if where == "feedback" else "")
-        + "    explanation: Because.\n" + flow
+        + "    explanation: Because.\n"
+        + flow
     )
     _assert_readers_agree(text.replace("{}", value, 1))
 
 
-@pytest.mark.parametrize("text", [
-    "".join("  " * i + f"k{i}:\n" for i in range(40)) + "  " * 40 + "x: 1\n",  # deeper than the limit
-    bank_text().replace("summary: For tests.", "summary: For tests.\nsummary: Twice."),
-    bank_text().replace("  - id: lp-a", "\t- id: lp-a"),
-    bank_text().replace("title: A test module", "title: &t A test module\nsummary2: *t"),
-    bank_text() + "---\n", "", "- a list\n", "k" * 1100 + ": 1\n", "? {a: b}\n: c\n",
-    bank_text().replace("text: Point A.", "text: Point A.\n    ? lp\n    : x"),
-], ids=["deep", "duplicate-key", "tab", "alias", "second-document", "empty", "list", "long-key", "complex-key", "explicit-key"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "".join("  " * i + f"k{i}:\n" for i in range(40))
+        + "  " * 40
+        + "x: 1\n",  # deeper than the limit
+        bank_text().replace("summary: For tests.", "summary: For tests.\nsummary: Twice."),
+        bank_text().replace("  - id: lp-a", "\t- id: lp-a"),
+        bank_text().replace("title: A test module", "title: &t A test module\nsummary2: *t"),
+        bank_text() + "---\n",
+        "",
+        "- a list\n",
+        "k" * 1100 + ": 1\n",
+        "? {a: b}\n: c\n",
+        bank_text().replace("text: Point A.", "text: Point A.\n    ? lp\n    : x"),
+    ],
+    ids=[
+        "deep",
+        "duplicate-key",
+        "tab",
+        "alias",
+        "second-document",
+        "empty",
+        "list",
+        "long-key",
+        "complex-key",
+        "explicit-key",
+    ],
+)
 def test_both_readers_agree_on_files_the_line_reader_refuses(text):
     _assert_readers_agree(text)
 
 
 def test_problems_in_a_fast_read_file_have_the_line_readers_lines():
-    text = bank_text(GOOD_QUESTION + GOOD_QUESTION.replace("q-good", "q-two").replace("learning_points: [lp-a]", "learning_points: [lp-b]"))
+    text = bank_text(
+        GOOD_QUESTION
+        + GOOD_QUESTION.replace("q-good", "q-two").replace(
+            "learning_points: [lp-a]", "learning_points: [lp-b]"
+        )
+    )
     normalised, problems = _checked(text, fast=True)
-    assert problems == ["f.yaml:18: questions.q-two.prompt: warning: the same prompt as line 12",
-                        "f.yaml:21: questions.q-two.learning_points: unknown learning point 'lp-b' (did you mean 'lp-a'?)"]
+    assert problems == [
+        "f.yaml:18: questions.q-two.prompt: warning: the same prompt as line 12",
+        "f.yaml:21: questions.q-two.learning_points: unknown learning point 'lp-b' (did you mean 'lp-a'?)",
+    ]
     assert (normalised, problems) == _checked(text, fast=False)
 
 
@@ -601,8 +764,29 @@ def _scalar(draw, words, indent: int) -> str:
 
 # Mostly words both readers take as text (so that the fast reader reads many of these banks),
 # with a tricky value now and then.
-TEXT_WORDS = ["A child", "the officer", "Option", "lp-a", "q-a", "single", "3", "1.5", "true", "false", "it's",
-              "café", "No.", "Yes,", "50%", "C#", "x #y", "a, b", "e.g.", "1-2", "“quoted”"]
+TEXT_WORDS = [
+    "A child",
+    "the officer",
+    "Option",
+    "lp-a",
+    "q-a",
+    "single",
+    "3",
+    "1.5",
+    "true",
+    "false",
+    "it's",
+    "café",
+    "No.",
+    "Yes,",
+    "50%",
+    "C#",
+    "x #y",
+    "a, b",
+    "e.g.",
+    "1-2",
+    "“quoted”",
+]
 BANK_WORDS = st.sampled_from(TEXT_WORDS * 30 + TRICKY[:40])
 
 
@@ -615,15 +799,23 @@ def test_both_readers_agree_on_generated_banks(data):
     def flow_list() -> str:
         return "[" + ", ".join(data.draw(st.lists(BANK_WORDS, min_size=1, max_size=3))) + "]"
 
-    text = HEADER.format(id="gen").replace("page: 3", "page: " + data.draw(st.sampled_from(["3"] * 10 + ["012", "1e1", "yes", "'3'"])))
+    text = HEADER.format(id="gen").replace(
+        "page: 3", "page: " + data.draw(st.sampled_from(["3"] * 10 + ["012", "1e1", "yes", "'3'"]))
+    )
     for i in range(data.draw(st.integers(1, 3))):
         kind = data.draw(st.sampled_from(["single", "true_false", "numeric", "short_answer"]))
-        points = data.draw(st.sampled_from(["[lp-a]", "[lp-a, lp-a]", "\n      - lp-a", flow_list()]))
+        points = data.draw(
+            st.sampled_from(["[lp-a]", "[lp-a, lp-a]", "\n      - lp-a", flow_list()])
+        )
         text += f"  - id: q-{i}\n    type: {kind}\n    prompt: {value(4)}\n    explanation: {value(4)}\n    learning_points: {points}\n"
         if kind == "single":
             text += "    options:\n"
             for n in range(2):
-                correct = data.draw(st.sampled_from(["true", "false"] * 10 + TRICKY[:20])) if n == 0 else "false"
+                correct = (
+                    data.draw(st.sampled_from(["true", "false"] * 10 + TRICKY[:20]))
+                    if n == 0
+                    else "false"
+                )
                 text += f"      - text: {value(8)}\n        correct: {correct}\n        feedback: {value(8)}\n"
         elif kind == "short_answer":
             text += f"    answers: {flow_list()}\n"

@@ -1,4 +1,5 @@
 """How questions perform, from the local history: facility, wrong answers and flags."""
+
 from __future__ import annotations
 
 import pytest
@@ -24,8 +25,16 @@ def answer(store: Store, question_id: str, *responses, content_hash: str | None 
     question = Q[question_id]
     session = store.start_session("module", BANK.id, [(BANK.id, question_id)])
     for response in responses:
-        store.record_attempt(session.id, BANK.id, question_id, question.revision, content_hash or question.content_hash,
-                             response, question.is_correct(response), 3.0)
+        store.record_attempt(
+            session.id,
+            BANK.id,
+            question_id,
+            question.revision,
+            content_hash or question.content_hash,
+            response,
+            question.is_correct(response),
+            3.0,
+        )
 
 
 def stats_for(store: Store, question_id: str):
@@ -34,7 +43,14 @@ def stats_for(store: Store, question_id: str):
 
 def test_types_and_learning_point_coverage(store):
     result = module_stats(store, BANK)
-    assert result.by_type == {"single": 1, "multiple": 1, "true_false": 1, "numeric": 1, "short_answer": 1, "matching": 1}
+    assert result.by_type == {
+        "single": 1,
+        "multiple": 1,
+        "true_false": 1,
+        "numeric": 1,
+        "short_answer": 1,
+        "matching": 1,
+    }
     assert result.served == {"see-the-child": 2, "record-and-share": 4}
     assert result.unserved == [] and result.answers == 0
 
@@ -70,7 +86,9 @@ def test_a_wrong_option_picked_more_than_a_right_one_in_multiple_choice_is_misle
     answer(store, "q-what-to-record", [0, 1], [0, 2], [0, 2], [0, 2], [0, 1, 2])
     stats = stats_for(store, "q-what-to-record")
     assert stats.right_count == 2 and stats.wrong[0].count == 4
-    assert stats.flags[-1].startswith("misleading: option 3 “Only what the adults told you” was chosen 4 times")
+    assert stats.flags[-1].startswith(
+        "misleading: option 3 “Only what the adults told you” was chosen 4 times"
+    )
 
 
 def test_free_answers_are_grouped_and_counted(store):
@@ -78,7 +96,10 @@ def test_free_answers_are_grouped_and_counted(store):
     answer(store, "q-abe-words", "Achieving best evidence", "ABE", "abe ", "Abe")
     numeric = stats_for(store, "q-reviews-death")
     assert [(c.label, c.count) for c in numeric.wrong] == [("104", 3), ("235", 1)]
-    assert numeric.flags == ["too hard", "misleading: 104 was chosen 3 times, the right answer once"]
+    assert numeric.flags == [
+        "too hard",
+        "misleading: 104 was chosen 3 times, the right answer once",
+    ]
     assert [(c.label, c.count) for c in stats_for(store, "q-abe-words").wrong] == [("'abe'", 3)]
 
 
@@ -101,6 +122,8 @@ def test_answers_to_an_earlier_wording_are_not_counted(store):
 
 def test_answers_to_other_modules_or_unknown_questions_are_ignored(store):
     session = store.start_session("module", "other", [("other", "q-see-the-baby")])
-    store.record_attempt(session.id, "other", "q-see-the-baby", 1, Q["q-see-the-baby"].content_hash, 1, False, 1.0)
+    store.record_attempt(
+        session.id, "other", "q-see-the-baby", 1, Q["q-see-the-baby"].content_hash, 1, False, 1.0
+    )
     store.record_attempt(session.id, BANK.id, "q-gone", 1, "x", 1, False, 1.0)
     assert module_stats(store, BANK).answers == 0

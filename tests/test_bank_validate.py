@@ -1,4 +1,5 @@
 """Checking banks: the starter bank, bad input, cross-file problems and `--against` comparisons."""
+
 from __future__ import annotations
 
 import time
@@ -73,7 +74,9 @@ def test_wrong_indentation_names_the_line_and_suggests_checking_indentation(tmp_
     text = STARTER.replace("\n  - id: record-and-share\n", "\n - id: record-and-share\n")
     path = write(tmp_path, text)
     [problem] = problems_of(path)
-    assert problem.startswith(f"{path}:{line_of(text, ' - id: record-and-share')}: YAML syntax error")
+    assert problem.startswith(
+        f"{path}:{line_of(text, ' - id: record-and-share')}: YAML syntax error"
+    )
     assert "indentation" in problem
 
 
@@ -81,7 +84,10 @@ def test_a_tab_used_for_indentation_is_named_as_such(tmp_path):
     text = STARTER.replace("\n    type: true_false\n", "\n\ttype: true_false\n")
     path = write(tmp_path, text)
     [problem] = problems_of(path)
-    assert problem == f"{path}:{line_of(text, chr(9) + 'type: true_false')}: YAML syntax error: a tab character is used for indentation; indent with spaces"
+    assert (
+        problem
+        == f"{path}:{line_of(text, chr(9) + 'type: true_false')}: YAML syntax error: a tab character is used for indentation; indent with spaces"
+    )
 
 
 def test_a_byte_order_mark_is_accepted(tmp_path):
@@ -92,7 +98,9 @@ def test_windows_line_endings_are_accepted_and_lines_still_count_right(tmp_path)
     broken = STARTER.replace("    answer: 131\n", "    answer: lots\n")
     path = write(tmp_path, broken.replace("\n", "\r\n").encode())
     [problem] = problems_of(path)
-    assert problem.startswith(f"{path}:{line_of(broken, '    answer: lots')}: questions.q-reviews-death.answer:")
+    assert problem.startswith(
+        f"{path}:{line_of(broken, '    answer: lots')}: questions.q-reviews-death.answer:"
+    )
 
 
 def test_an_anchor_bomb_is_refused_at_the_first_alias_without_expanding_it(tmp_path):
@@ -103,34 +111,57 @@ def test_an_anchor_bomb_is_refused_at_the_first_alias_without_expanding_it(tmp_p
     start = time.perf_counter()
     [problem] = problems_of(path)
     assert time.perf_counter() - start < 2
-    assert problem == f"{path}:2: YAML aliases (*name) are not allowed in a bank; write the value out in full"
+    assert (
+        problem
+        == f"{path}:2: YAML aliases (*name) are not allowed in a bank; write the value out in full"
+    )
 
 
 def test_a_10_mb_file_is_refused_before_it_is_parsed(tmp_path):
     path = write(tmp_path, STARTER + "#" + "x" * 10_000_000 + "\n")
     [problem] = problems_of(path)
-    assert problem == f"{path}: the file is 10.0 MB; a bank may be at most 8 MB — split it into several modules"
+    assert (
+        problem
+        == f"{path}: the file is 10.0 MB; a bank may be at most 8 MB — split it into several modules"
+    )
 
 
 def test_bytes_that_are_not_utf8_name_their_line(tmp_path):
     raw = STARTER.encode().replace(b"Title of the document", b"Caf\xe9 document")
     path = write(tmp_path, raw)
     [problem] = problems_of(path)
-    assert problem == f"{path}:{line_of(STARTER, '  title: Title of the document your questions come from')}: byte 0xe9 is not UTF-8; save the file as UTF-8"
+    assert (
+        problem
+        == f"{path}:{line_of(STARTER, '  title: Title of the document your questions come from')}: byte 0xe9 is not UTF-8; save the file as UTF-8"
+    )
 
 
 def test_a_choice_question_with_no_correct_answer_is_an_error_on_its_line(tmp_path):
-    text = STARTER.replace("        correct: true\n        feedback: Right. Seeing", "        feedback: Right. Seeing")
+    text = STARTER.replace(
+        "        correct: true\n        feedback: Right. Seeing", "        feedback: Right. Seeing"
+    )
     path = write(tmp_path, text)
     [problem] = problems_of(path)
-    assert problem == f"{path}:{line_of(text, '    options:')}: questions.q-see-the-baby.options: a single-choice question needs exactly one correct option, found 0"
+    assert (
+        problem
+        == f"{path}:{line_of(text, '    options:')}: questions.q-see-the-baby.options: a single-choice question needs exactly one correct option, found 0"
+    )
 
 
 def test_a_multiple_choice_question_with_no_correct_answer_is_an_error(tmp_path):
-    text = STARTER.replace("      - text: Where each child was sleeping\n        correct: true\n", "      - text: Where each child was sleeping\n").replace(
-        "      - text: The name and age of every child you saw\n        correct: true\n", "      - text: The name and age of every child you saw\n        feedback: x\n")
+    text = STARTER.replace(
+        "      - text: Where each child was sleeping\n        correct: true\n",
+        "      - text: Where each child was sleeping\n",
+    ).replace(
+        "      - text: The name and age of every child you saw\n        correct: true\n",
+        "      - text: The name and age of every child you saw\n        feedback: x\n",
+    )
     problems = problems_of(write(tmp_path, text))
-    assert any("q-what-to-record.options: a multiple-choice question needs at least one correct option" in p for p in problems)
+    assert any(
+        "q-what-to-record.options: a multiple-choice question needs at least one correct option"
+        in p
+        for p in problems
+    )
 
 
 @pytest.mark.parametrize("depth", [100, 5000])
@@ -148,7 +179,9 @@ def test_tags_that_would_build_objects_are_refused(tmp_path):
 
 def test_a_value_that_does_not_fit_its_explicit_tag_is_one_message(tmp_path):
     path = write(tmp_path, "format: !!int many\n")
-    assert problems_of(path) == [f"{path}:1: cannot read 'many' as int: invalid literal for int() with base 10: 'many'"]
+    assert problems_of(path) == [
+        f"{path}:1: cannot read 'many' as int: invalid literal for int() with base 10: 'many'"
+    ]
 
 
 def test_an_empty_file_and_a_second_document(tmp_path):
@@ -156,19 +189,54 @@ def test_an_empty_file_and_a_second_document(tmp_path):
     assert problems_of(empty) == [f"{empty}:1: the file is empty"]
     two = write(tmp_path, STARTER + "---\nid: x\n", "two.yaml")
     [problem] = problems_of(two)
-    assert problem.startswith(f"{two}:{len(STARTER.splitlines()) + 1}: a bank holds one YAML document")
+    assert problem.startswith(
+        f"{two}:{len(STARTER.splitlines()) + 1}: a bank holds one YAML document"
+    )
 
 
 # --- YAML reading agrees with PyYAML's SafeLoader -------------------------------------------
 
 _scalars = st.one_of(
-    st.sampled_from(["yes", "No", "on", "off", "true", "False", "~", "null", "", "1_000", "0x1F", "0o17", "1e3", ".inf", "-.5", "2024-01-31", "12:30", "=", "<<x", "+1", "007", "Option A", "tolerance"]),
+    st.sampled_from(
+        [
+            "yes",
+            "No",
+            "on",
+            "off",
+            "true",
+            "False",
+            "~",
+            "null",
+            "",
+            "1_000",
+            "0x1F",
+            "0o17",
+            "1e3",
+            ".inf",
+            "-.5",
+            "2024-01-31",
+            "12:30",
+            "=",
+            "<<x",
+            "+1",
+            "007",
+            "Option A",
+            "tolerance",
+        ]
+    ),
     st.text(alphabet="abcyYnNoOtTf019.-+: ", min_size=1, max_size=8),
 )
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.tuples(st.from_regex(r"[a-z]{1,6}", fullmatch=True), _scalars), min_size=1, max_size=6, unique_by=lambda kv: kv[0]))
+@given(
+    st.lists(
+        st.tuples(st.from_regex(r"[a-z]{1,6}", fullmatch=True), _scalars),
+        min_size=1,
+        max_size=6,
+        unique_by=lambda kv: kv[0],
+    )
+)
 def test_plain_scalars_read_as_safe_loader_reads_them(pairs):
     text = "".join(f"{key}: {value}\n" for key, value in pairs)
     try:
@@ -190,7 +258,9 @@ def test_every_bundled_bank_reads_the_same_as_with_safe_loader():
 def test_a_value_line_is_the_line_of_its_key(tmp_path):
     data, lines = read_yaml(STARTER, "s.yaml")
     assert lines[("questions", 0, "options")] == line_of(STARTER, "    options:")
-    assert lines[("questions", 0, "options", 1, "text")] == line_of(STARTER, "      - text: Take the parents' word that the baby is asleep and fine.")
+    assert lines[("questions", 0, "options", 1, "text")] == line_of(
+        STARTER, "      - text: Take the parents' word that the baby is asleep and fine."
+    )
 
 
 # --- across files ----------------------------------------------------------------------------
@@ -201,28 +271,50 @@ def test_duplicate_module_ids_across_files_are_an_error(tmp_path):
     b = write(tmp_path, STARTER, "b.yaml")
     report = validate_paths([tmp_path])
     assert report.files == 2
-    assert [str(p) for p in report.errors] == [f"{b}: id: module id 'starter-module' is also used by {a}; module ids must be unique"]
+    assert [str(p) for p in report.errors] == [
+        f"{b}: id: module id 'starter-module' is also used by {a}; module ids must be unique"
+    ]
 
 
 def test_reusing_a_bundled_module_id_is_a_warning_but_the_bundled_folder_itself_is_clean(tmp_path):
     path = write(tmp_path, starter_bank("neglect"))
     report = validate_paths([path], reserved=bundled_ids())
-    assert [str(p) for p in report.problems] == [f"{path}:{line_of(STARTER, next(line for line in STARTER.splitlines() if line.startswith('id: ')))}: id: warning: 'neglect' is the id of a bundled module, which would be loaded instead of this bank; choose another id"]
+    assert [str(p) for p in report.problems] == [
+        f"{path}:{line_of(STARTER, next(line for line in STARTER.splitlines() if line.startswith('id: ')))}: id: warning: 'neglect' is the id of a bundled module, which would be loaded instead of this bank; choose another id"
+    ]
     assert validate_paths([BUNDLED_DIR], reserved=bundled_ids()).problems == []
 
 
 def test_bundled_ids_are_read_from_each_file():
     ids = bundled_ids()
-    assert "neglect" in ids and ids["neglect"].name == "neglect.yaml" and len(ids) == len(list(BUNDLED_DIR.glob("*.yaml")))
+    assert (
+        "neglect" in ids
+        and ids["neglect"].name == "neglect.yaml"
+        and len(ids) == len(list(BUNDLED_DIR.glob("*.yaml")))
+    )
 
 
 def test_the_validator_warnings_the_issue_asks_for(tmp_path):
-    text = (STARTER
-            .replace("    learning_points: [record-and-share]\n\n  - id: q-tidy-home", "\n  - id: q-tidy-home")
-            .replace("        feedback: A visit with no crime can still hold the detail another agency needs.\n", "")
-            .replace("prompt: In a video-recorded interview of a child witness, what does ABE stand for?", "prompt: Match each abbreviation with what it stands for."))
+    text = (
+        STARTER.replace(
+            "    learning_points: [record-and-share]\n\n  - id: q-tidy-home",
+            "\n  - id: q-tidy-home",
+        )
+        .replace(
+            "        feedback: A visit with no crime can still hold the detail another agency needs.\n",
+            "",
+        )
+        .replace(
+            "prompt: In a video-recorded interview of a child witness, what does ABE stand for?",
+            "prompt: Match each abbreviation with what it stands for.",
+        )
+    )
     text += "  - id: r-unused\n    prompt: Another prompt.\n"
-    text = text.replace("learning_points:                 # what", "learning_points:\n  - id: never-served\n    text: Nobody asks about this.                 # what", 1)
+    text = text.replace(
+        "learning_points:                 # what",
+        "learning_points:\n  - id: never-served\n    text: Nobody asks about this.                 # what",
+        1,
+    )
     messages = [p.message for p in validate_paths([write(tmp_path, text)]).warnings]
     assert "no learning_points: say which learning point this question serves" in messages
     assert "no question serves this learning point" in messages
@@ -241,7 +333,9 @@ def compare(tmp_path: Path, new_text: str, old_text: str = STARTER) -> list[str]
 
 def test_an_unchanged_bank_and_a_typo_fix_in_an_explanation_report_nothing(tmp_path):
     assert compare(tmp_path, STARTER) == []
-    assert compare(tmp_path, STARTER.replace("the officer's own eyes", "the officers own eyes")) == []
+    assert (
+        compare(tmp_path, STARTER.replace("the officer's own eyes", "the officers own eyes")) == []
+    )
 
 
 def test_a_changed_answer_without_a_revision_bump_is_an_error_on_the_question(tmp_path):
@@ -258,9 +352,17 @@ def test_bumping_the_revision_makes_a_change_of_meaning_fine(tmp_path):
 
 
 def test_a_changed_right_option_or_true_false_answer_is_an_error(tmp_path):
-    text = (STARTER.replace("    answer: false\n", "    answer: true\n")
-            .replace("      - text: Where each child was sleeping\n        correct: true\n", "      - text: Where each child was sleeping\n        feedback: Not needed.\n")
-            .replace("      - text: Only what the adults told you\n", "      - text: Only what the adults told you\n        correct: true\n"))
+    text = (
+        STARTER.replace("    answer: false\n", "    answer: true\n")
+        .replace(
+            "      - text: Where each child was sleeping\n        correct: true\n",
+            "      - text: Where each child was sleeping\n        feedback: Not needed.\n",
+        )
+        .replace(
+            "      - text: Only what the adults told you\n",
+            "      - text: Only what the adults told you\n        correct: true\n",
+        )
+    )
     problems = compare(tmp_path, text)
     assert len(problems) == 2
     assert "questions.q-what-to-record: the right answer changed" in problems[0]
@@ -268,11 +370,18 @@ def test_a_changed_right_option_or_true_false_answer_is_an_error(tmp_path):
 
 
 def test_a_reworded_prompt_or_a_typo_in_the_right_option_is_a_warning(tmp_path):
-    text = (STARTER.replace("A clean and tidy home shows", "A clean, tidy home shows")
-            .replace("Ask to see the baby and check how and where the baby is sleeping.", "Ask to see the baby and check how and where the baby sleeps."))
+    text = STARTER.replace("A clean and tidy home shows", "A clean, tidy home shows").replace(
+        "Ask to see the baby and check how and where the baby is sleeping.",
+        "Ask to see the baby and check how and where the baby sleeps.",
+    )
     problems = compare(tmp_path, text)
-    assert [p.split(": ", 2)[1] for p in problems] == ["questions.q-see-the-baby", "questions.q-tidy-home"]
-    assert all(": warning: the wording changed" in p and "bump it to `revision: 2`" in p for p in problems)
+    assert [p.split(": ", 2)[1] for p in problems] == [
+        "questions.q-see-the-baby",
+        "questions.q-tidy-home",
+    ]
+    assert all(
+        ": warning: the wording changed" in p and "bump it to `revision: 2`" in p for p in problems
+    )
     assert "(options)" in problems[0] and "(prompt)" in problems[1]
 
 
@@ -281,8 +390,16 @@ def test_a_renamed_question_is_an_error_and_a_removed_one_a_warning(tmp_path):
     start, end = text.index("  - id: q-match-terms"), text.index("reflections:")
     text = text[:start] + text[end:]
     problems = compare(tmp_path, text)
-    assert any(": questions.q-match-terms: warning: question 'q-match-terms' (line" in p and "was removed" in p for p in problems)
-    assert any(f"new.yaml:{line_of(text, '  - id: q-abe-meaning              # short_answer: any of the answers, case and spaces ignored')}: questions.q-abe-meaning: this is question 'q-abe-words'" in p for p in problems)
+    assert any(
+        ": questions.q-match-terms: warning: question 'q-match-terms' (line" in p
+        and "was removed" in p
+        for p in problems
+    )
+    assert any(
+        f"new.yaml:{line_of(text, '  - id: q-abe-meaning              # short_answer: any of the answers, case and spaces ignored')}: questions.q-abe-meaning: this is question 'q-abe-words'"
+        in p
+        for p in problems
+    )
 
 
 def test_a_revision_going_down_is_an_error(tmp_path):
@@ -298,19 +415,29 @@ def test_a_changed_module_id_is_an_error(tmp_path):
 
 
 def test_yes_and_no_read_as_booleans_get_a_hint_to_quote_them(tmp_path):
-    text = STARTER.replace("      - text: Leave, as no offence has been disclosed.", "      - text: No")
+    text = STARTER.replace(
+        "      - text: Leave, as no offence has been disclosed.", "      - text: No"
+    )
     path = write(tmp_path, text)
-    assert problems_of(path) == [f"{path}:{line_of(text, '      - text: No')}: questions.q-see-the-baby.options[3].text: should be text, but YAML reads yes/no/on/off/true/false as true or false; put the text in quotes"]
+    assert problems_of(path) == [
+        f"{path}:{line_of(text, '      - text: No')}: questions.q-see-the-baby.options[3].text: should be text, but YAML reads yes/no/on/off/true/false as true or false; put the text in quotes"
+    ]
 
 
 def test_a_new_bank_with_errors_is_not_compared(tmp_path):
     problems = compare(tmp_path, STARTER.replace("    answer: 131\n", ""))
-    assert problems[-1] == f"{tmp_path / 'old.yaml'}: warning: not compared: fix the errors above first, then validate again with --against"
+    assert (
+        problems[-1]
+        == f"{tmp_path / 'old.yaml'}: warning: not compared: fix the errors above first, then validate again with --against"
+    )
 
 
 def test_an_old_bank_with_errors_cannot_be_compared(tmp_path):
     [problem] = compare(tmp_path, STARTER, old_text="format: nonsense\n")
-    assert "has 1 error(s) of its own, so it cannot be compared" in problem or "error(s) of its own" in problem
+    assert (
+        "has 1 error(s) of its own, so it cannot be compared" in problem
+        or "error(s) of its own" in problem
+    )
 
 
 def test_compare_banks_on_every_bundled_bank_with_itself_is_clean():
@@ -331,10 +458,18 @@ def test_bank_to_yaml_reads_back_as_the_same_bank_for_every_bundled_bank():
 
 
 def test_bank_to_yaml_keeps_awkward_text_exactly():
-    bank = {"format": "scr-cpd/bank@1", "questions": [
-        {"id": "q", "prompt": "yes", "explanation": "line one\n\n\n", "answers": ["123", "null", "- dash", "a: b", "#x"]},
-        {"id": "r", "prompt": "  leading spaces\nand a second line  "},
-    ]}
+    bank = {
+        "format": "scr-cpd/bank@1",
+        "questions": [
+            {
+                "id": "q",
+                "prompt": "yes",
+                "explanation": "line one\n\n\n",
+                "answers": ["123", "null", "- dash", "a: b", "#x"],
+            },
+            {"id": "r", "prompt": "  leading spaces\nand a second line  "},
+        ],
+    }
     assert read_yaml(bank_to_yaml(bank), "x.yaml")[0] == bank
 
 
@@ -350,4 +485,6 @@ def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
         encoding="utf-8",
     )
     _, problems = parse_bank_file(path)
-    assert [(p.line, p.field) for p in problems if p.severity == "error"] == [(10, "questions.q-n.answer")]
+    assert [(p.line, p.field) for p in problems if p.severity == "error"] == [
+        (10, "questions.q-n.answer")
+    ]

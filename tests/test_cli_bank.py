@@ -1,4 +1,5 @@
 """`cpd bank …`: the trainer's commands, as a trainer (or an officer installing a bank) runs them."""
+
 from __future__ import annotations
 
 import json
@@ -24,7 +25,11 @@ def write(folder: Path, text: str | bytes, name: str = "bank.yaml") -> Path:
 
 def assert_clean_failure(result, code: int = 1) -> None:
     assert result.exit_code == code, result.output
-    assert "Traceback" not in result.output and result.exception is None or isinstance(result.exception, SystemExit)
+    assert (
+        "Traceback" not in result.output
+        and result.exception is None
+        or isinstance(result.exception, SystemExit)
+    )
 
 
 # --- new --------------------------------------------------------------------------------------
@@ -34,7 +39,9 @@ def test_new_writes_a_starter_bank_that_validates_cleanly(tmp_path, monkeypatch)
     monkeypatch.chdir(tmp_path)
     result = cpd("bank", "new", "my-module", "--title", "My module")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("Wrote my-module.yaml: a valid bank with one example of each question type.\n")
+    assert result.output.startswith(
+        "Wrote my-module.yaml: a valid bank with one example of each question type.\n"
+    )
     assert (tmp_path / "my-module.yaml").read_text().count("\n  - id: q-") == 6
     assert stat.S_IMODE((tmp_path / "my-module.yaml").stat().st_mode) == 0o600
     check = cpd("bank", "validate", "my-module.yaml")
@@ -54,7 +61,10 @@ def test_new_refuses_to_overwrite_unless_forced(tmp_path):
 def test_new_with_an_invalid_id_suggests_a_valid_one():
     result = cpd("bank", "new", "Neglect Refresher")
     assert_clean_failure(result, 2)
-    assert "Error: 'Neglect Refresher' is not a valid module id: use lower-case letters, digits and single hyphens, e.g. neglect-refresher" in result.output
+    assert (
+        "Error: 'Neglect Refresher' is not a valid module id: use lower-case letters, digits and single hyphens, e.g. neglect-refresher"
+        in result.output
+    )
 
 
 def test_new_can_print_to_stdout():
@@ -72,8 +82,15 @@ def test_validate_prints_each_problem_as_file_line_field_message_and_exits_1(tmp
     assert result.exit_code == 1
     lines = result.output.splitlines()
     assert lines[-1] == "1 file(s) checked: 2 error(s), 0 warning(s)."
-    assert any(line.startswith(f"{path}:") and "questions.q-reviews-death.answer: is required" in line for line in lines)
-    assert any("questions.q-match-terms.type: unknown question type 'pairing'; use one of single, multiple" in line for line in lines)
+    assert any(
+        line.startswith(f"{path}:") and "questions.q-reviews-death.answer: is required" in line
+        for line in lines
+    )
+    assert any(
+        "questions.q-match-terms.type: unknown question type 'pairing'; use one of single, multiple"
+        in line
+        for line in lines
+    )
 
 
 def test_validate_folders_all_bundled_banks_are_clean():
@@ -83,7 +100,10 @@ def test_validate_folders_all_bundled_banks_are_clean():
 
 
 def test_validate_warnings_pass_unless_strict(tmp_path):
-    path = write(tmp_path, STARTER.replace("    learning_points: [see-the-child]\n    source:", "    source:"))
+    path = write(
+        tmp_path,
+        STARTER.replace("    learning_points: [see-the-child]\n    source:", "    source:"),
+    )
     assert cpd("bank", "validate", str(path)).exit_code == 0
     result = cpd("bank", "validate", "--strict", str(path))
     assert result.exit_code == 1 and "0 error(s), 1 warning(s)" in result.output
@@ -100,18 +120,41 @@ def test_validate_against_reports_an_answer_change_without_a_revision_bump(tmp_p
     new = write(tmp_path, STARTER.replace("    answer: false\n", "    answer: true\n"), "new.yaml")
     result = cpd("bank", "validate", str(new), "--against", str(old))
     assert result.exit_code == 1
-    assert "questions.q-tidy-home: the right answer changed from 'False' to 'True', but the revision is still 1" in result.output
-    assert result.output.endswith("1 file(s) checked (compared with the old version): 1 error(s), 0 warning(s).\n")
+    assert (
+        "questions.q-tidy-home: the right answer changed from 'False' to 'True', but the revision is still 1"
+        in result.output
+    )
+    assert result.output.endswith(
+        "1 file(s) checked (compared with the old version): 1 error(s), 0 warning(s).\n"
+    )
 
 
 # --- bad input, through the command a trainer runs ---------------------------------------------
 
 BAD_INPUT = {
-    "wrong indentation": (STARTER.replace("\n    type: numeric\n", "\n   type: numeric\n"), "YAML syntax error"),
-    "tab": (STARTER.replace("\n    type: numeric\n", "\n\ttype: numeric\n"), "a tab character is used for indentation; indent with spaces"),
-    "anchor bomb": ("a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n", "YAML aliases (*name) are not allowed"),
-    "not UTF-8": (STARTER.encode().replace(b"Title of the document", b"Titre du caf\xe9"), "is not UTF-8; save the file as UTF-8"),
-    "no correct answer": (STARTER.replace("        correct: true\n        feedback: Right. Seeing", "        feedback: Right. Seeing"), "needs exactly one correct option, found 0"),
+    "wrong indentation": (
+        STARTER.replace("\n    type: numeric\n", "\n   type: numeric\n"),
+        "YAML syntax error",
+    ),
+    "tab": (
+        STARTER.replace("\n    type: numeric\n", "\n\ttype: numeric\n"),
+        "a tab character is used for indentation; indent with spaces",
+    ),
+    "anchor bomb": (
+        "a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n",
+        "YAML aliases (*name) are not allowed",
+    ),
+    "not UTF-8": (
+        STARTER.encode().replace(b"Title of the document", b"Titre du caf\xe9"),
+        "is not UTF-8; save the file as UTF-8",
+    ),
+    "no correct answer": (
+        STARTER.replace(
+            "        correct: true\n        feedback: Right. Seeing",
+            "        feedback: Right. Seeing",
+        ),
+        "needs exactly one correct option, found 0",
+    ),
 }
 
 
@@ -135,14 +178,19 @@ def test_a_bom_and_windows_line_endings_validate_cleanly(tmp_path, variant):
     if "bom" in variant:
         raw = b"\xef\xbb\xbf" + raw
     result = cpd("bank", "validate", str(write(tmp_path, raw)))
-    assert result.exit_code == 0 and result.output == "1 file(s) checked: 0 error(s), 0 warning(s).\n"
+    assert (
+        result.exit_code == 0 and result.output == "1 file(s) checked: 0 error(s), 0 warning(s).\n"
+    )
 
 
 def test_a_10_mb_file_is_refused_with_one_message(tmp_path):
     path = write(tmp_path, STARTER + "#" + "x" * 10_000_000 + "\n")
     result = cpd("bank", "validate", str(path))
     assert_clean_failure(result)
-    assert result.output.splitlines()[0] == f"{path}: the file is 10.0 MB; a bank may be at most 8 MB — split it into several modules"
+    assert (
+        result.output.splitlines()[0]
+        == f"{path}: the file is 10.0 MB; a bank may be at most 8 MB — split it into several modules"
+    )
 
 
 def test_install_and_import_refuse_bad_input_the_same_way(tmp_path):
@@ -164,13 +212,18 @@ def test_install_and_import_refuse_bad_input_the_same_way(tmp_path):
 def test_schema_is_json_schema_for_the_bank_format(tmp_path):
     result = cpd("bank", "schema")
     schema = json.loads(result.output)
-    assert schema["$schema"].startswith("https://json-schema.org/") and "questions" in schema["properties"]
+    assert (
+        schema["$schema"].startswith("https://json-schema.org/")
+        and "questions" in schema["properties"]
+    )
     out = tmp_path / "bank.schema.json"
     assert cpd("bank", "schema", "-o", str(out)).output == f"Wrote {out}\n"
     assert json.loads(out.read_text()) == schema
 
 
-def test_list_shows_every_bank_with_its_origin_version_and_counts(isolated_home, tmp_path, monkeypatch):
+def test_list_shows_every_bank_with_its_origin_version_and_counts(
+    isolated_home, tmp_path, monkeypatch
+):
     extra = tmp_path / "extra"
     extra.mkdir()
     write(extra, STARTER, "my-own-name.yaml")
@@ -180,7 +233,10 @@ def test_list_shows_every_bank_with_its_origin_version_and_counts(isolated_home,
     rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.strip()}
     assert rows["neglect"][1:5] == ["1.0", "16", "3", "bundled"]
     assert rows["starter-module"][1:] == ["1.0", "6", "1", "SCR_CPD_BANKS"]
-    assert f"  SCR_CPD_BANKS: {extra}" in result.output and f"  home: {isolated_home / 'banks'}" in result.output
+    assert (
+        f"  SCR_CPD_BANKS: {extra}" in result.output
+        and f"  home: {isolated_home / 'banks'}" in result.output
+    )
 
 
 # --- install ------------------------------------------------------------------------------------
@@ -199,11 +255,16 @@ def test_install_copies_a_valid_bank_into_the_home_banks_folder(isolated_home, t
 def test_install_refuses_a_bundled_module_id(isolated_home, tmp_path):
     result = cpd("bank", "install", str(write(tmp_path, starter_bank("neglect"))))
     assert_clean_failure(result)
-    assert "Error: 'neglect' is the id of a bundled module, which always takes precedence; give your bank another id" in result.output
+    assert (
+        "Error: 'neglect' is the id of a bundled module, which always takes precedence; give your bank another id"
+        in result.output
+    )
     assert not (isolated_home / "banks" / "neglect.yaml").exists()
 
 
-def test_install_needs_replace_for_an_installed_module_and_checks_the_revision_rule(isolated_home, tmp_path):
+def test_install_needs_replace_for_an_installed_module_and_checks_the_revision_rule(
+    isolated_home, tmp_path
+):
     assert cpd("bank", "install", str(write(tmp_path, STARTER, "v1.yaml"))).exit_code == 0
     v2 = write(tmp_path, STARTER.replace('version: "1.0"', 'version: "1.1"'), "v2.yaml")
     refused = cpd("bank", "install", str(v2))
@@ -213,7 +274,9 @@ def test_install_needs_replace_for_an_installed_module_and_checks_the_revision_r
     broken = write(tmp_path, STARTER.replace("    answer: 131\n", "    answer: 130\n"), "v3.yaml")
     result = cpd("bank", "install", str(broken), "--replace")
     assert_clean_failure(result)
-    assert "the right answer changed from '131' to '130', but the revision is still 1" in result.output
+    assert (
+        "the right answer changed from '131' to '130', but the revision is still 1" in result.output
+    )
     assert "answer: 131" in (isolated_home / "banks" / "starter-module.yaml").read_text()
 
     assert cpd("bank", "install", str(v2), "--replace").exit_code == 0
@@ -268,11 +331,21 @@ def test_import_writes_a_bank_that_passes_validate(tmp_path):
     result = cpd("bank", "import", str(source))
     assert result.exit_code == 0, result.output
     out = tmp_path / "refresher.yaml"
-    assert f"Wrote {out}: 6 question(s) and 1 reflection prompt(s) from {source}; 0 error(s)" in result.output
+    assert (
+        f"Wrote {out}: 6 question(s) and 1 reflection prompt(s) from {source}; 0 error(s)"
+        in result.output
+    )
     data, _, problems = check_file(out)
     assert data and not [p for p in problems if p.severity == "error"]
     assert data["id"] == "safeguarding-refresher"
-    assert sorted(q["type"] for q in data["questions"]) == ["matching", "multiple", "numeric", "short_answer", "single", "true_false"]
+    assert sorted(q["type"] for q in data["questions"]) == [
+        "matching",
+        "multiple",
+        "numeric",
+        "short_answer",
+        "single",
+        "true_false",
+    ]
     assert out.read_text().startswith("# Imported from refresher.gift by `cpd bank import`.")
     assert cpd("bank", "validate", str(out)).exit_code == 0
 
@@ -283,7 +356,10 @@ def test_import_lists_each_problem_with_its_line_and_writes_nothing_on_errors(tm
     assert_clean_failure(result)
     unclosed = [line for line in result.output.splitlines() if "never closed" in line]
     assert unclosed and unclosed[0].startswith(f"broken.gift:{GIFT.count(chr(10)) + 2}:")
-    assert "Error: nothing written: 1 error(s) above; fix them and import again, or use --partial to write the 6 question(s) that could be read" in result.output
+    assert (
+        "Error: nothing written: 1 error(s) above; fix them and import again, or use --partial to write the 6 question(s) that could be read"
+        in result.output
+    )
     assert not (tmp_path / "broken.yaml").exists()
     partial = cpd("bank", "import", str(source), "--partial")
     assert partial.exit_code == 0 and (tmp_path / "broken.yaml").exists()
@@ -293,7 +369,10 @@ def test_import_of_a_file_with_no_question_says_so_and_writes_nothing(tmp_path):
     source = write(tmp_path, "// only a comment\n\n::Essay::Describe a visit. {}\n", "essay.gift")
     result = cpd("bank", "import", str(source))
     assert_clean_failure(result)
-    assert f"Error: nothing written: no question in {source} could be imported, and a bank needs at least one" in result.output
+    assert (
+        f"Error: nothing written: no question in {source} could be imported, and a bank needs at least one"
+        in result.output
+    )
     assert not (tmp_path / "essay.yaml").exists()
 
 
@@ -310,7 +389,10 @@ def test_import_refuses_to_overwrite_unless_forced(tmp_path):
     out = write(tmp_path, "mine", "q.yaml")
     result = cpd("bank", "import", str(source))
     assert_clean_failure(result, 2)
-    assert f"Error: {out} already exists; use --force to overwrite it, or -o to choose another file" in result.output
+    assert (
+        f"Error: {out} already exists; use --force to overwrite it, or -o to choose another file"
+        in result.output
+    )
     assert out.read_text() == "mine"
     assert cpd("bank", "import", str(source), "--force").exit_code == 0
     assert out.read_text().startswith("# Imported")
@@ -338,7 +420,10 @@ def test_export_prints_gift_or_writes_it_without_overwriting(tmp_path):
     printed = cpd("bank", "export", "neglect")
     assert printed.exit_code == 0 and printed.output.startswith("$CATEGORY: neglect\n")
     out = tmp_path / "neglect.gift"
-    assert cpd("bank", "export", "neglect", "-o", str(out)).output == f"Wrote {out}: 16 question(s) and 3 reflection prompt(s) of neglect as GIFT.\n"
+    assert (
+        cpd("bank", "export", "neglect", "-o", str(out)).output
+        == f"Wrote {out}: 16 question(s) and 3 reflection prompt(s) of neglect as GIFT.\n"
+    )
     assert out.read_text() == printed.output
     again = cpd("bank", "export", "neglect", "-o", str(out))
     assert_clean_failure(again, 2)
@@ -364,14 +449,29 @@ def test_export_then_import_gives_an_equivalent_bank(tmp_path, module):
     check = cpd("bank", "validate", str(again), "--against", str(BUNDLED_DIR / f"{module}.yaml"))
     assert check.exit_code == 0, check.output
     warnings = {line.split("warning: ")[1] for line in check.output.splitlines()[:-1]}
-    assert warnings == {"no learning_points: say which learning point this question serves", f"{module!r} is the id of a bundled module, which would be loaded instead of this bank; choose another id"}
+    assert warnings == {
+        "no learning_points: say which learning point this question serves",
+        f"{module!r} is the id of a bundled module, which would be loaded instead of this bank; choose another id",
+    }
     original, _, _ = check_file(BUNDLED_DIR / f"{module}.yaml")
     back, _, _ = check_file(again)
     for before, after in zip(original["questions"], back["questions"], strict=True):
-        for key in ("id", "type", "explanation", "correct_feedback", "incorrect_feedback", "unit", "tags"):
+        for key in (
+            "id",
+            "type",
+            "explanation",
+            "correct_feedback",
+            "incorrect_feedback",
+            "unit",
+            "tags",
+        ):
             assert before.get(key) == after.get(key), (before["id"], key)
-        assert [o.get("feedback") for o in before.get("options", [])] == [o.get("feedback") for o in after.get("options", [])]
-    assert [r["prompt"] for r in original["reflections"]] == [r["prompt"] for r in back["reflections"]]
+        assert [o.get("feedback") for o in before.get("options", [])] == [
+            o.get("feedback") for o in after.get("options", [])
+        ]
+    assert [r["prompt"] for r in original["reflections"]] == [
+        r["prompt"] for r in back["reflections"]
+    ]
 
 
 # --- stats --------------------------------------------------------------------------------------
@@ -388,7 +488,16 @@ def test_stats_flags_a_misleading_question_from_the_local_history(isolated_home,
     store = Store.open(isolated_home)
     session = store.start_session("module", bank.id, [(bank.id, question.id)])
     for response in [wrong] * 4 + [right]:
-        store.record_attempt(session.id, bank.id, question.id, question.revision, question.content_hash, response, response == right, 5.0)
+        store.record_attempt(
+            session.id,
+            bank.id,
+            question.id,
+            question.revision,
+            question.content_hash,
+            response,
+            response == right,
+            5.0,
+        )
     store.close()
 
     result = cpd("bank", "stats", "neglect")

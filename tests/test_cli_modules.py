@@ -1,4 +1,5 @@
 """`cpd modules`, `cpd progress`, the home menu, help and start-up imports."""
+
 from __future__ import annotations
 
 import json
@@ -41,7 +42,9 @@ def complete_tiny(home: Path, right: int) -> None:
     plan = [q.key for q in bank.questions]
     session = store.start_session("module", "tiny", plan, bank.version)
     for n, question in enumerate(bank.questions):
-        store.record_attempt(session.id, "tiny", question.id, 1, question.content_hash, 0, n < right, 30.0)
+        store.record_attempt(
+            session.id, "tiny", question.id, 1, question.content_hash, 0, n < right, 30.0
+        )
     store.end_session(session.id, "completed")
     store.close()
 
@@ -77,7 +80,10 @@ def test_modules_and_progress_show_status_and_best_score_after_a_module(banks, t
     tiny = row(progress.stdout, "tiny")
     assert tiny[1:3] == ["passed", "83%"]
     assert "12" in tiny and tiny[-2:] == ["6", "min"]  # 12 attempts of 30 s each
-    assert "Modules passed: 1 of 13 · Questions answered: 12 · Time on task: 6 min (0.1 CPD hours)" in progress.stdout
+    assert (
+        "Modules passed: 1 of 13 · Questions answered: 12 · Time on task: 6 min (0.1 CPD hours)"
+        in progress.stdout
+    )
 
 
 def test_an_unfinished_module_shows_as_in_progress(banks, tmp_path):
@@ -90,12 +96,20 @@ def test_an_unfinished_module_shows_as_in_progress(banks, tmp_path):
 
 def test_a_bank_with_errors_is_reported_and_the_others_still_load(banks, tmp_path):
     broken = banks / "broken.yaml"
-    broken.write_text(FIXTURE.read_text().replace("id: tiny\n", "id: broken\n").replace("    explanation: A week has seven days.\n", ""))
+    broken.write_text(
+        FIXTURE.read_text()
+        .replace("id: tiny\n", "id: broken\n")
+        .replace("    explanation: A week has seven days.\n", "")
+    )
     line = broken.read_text().splitlines().index("  - id: q-numeric") + 1
     result = cpd(tmp_path / "home", "modules")
     assert result.exit_code == 0
-    assert result.stderr.splitlines() == [f"Bank not loaded: {broken}:{line}: questions.q-numeric.explanation: is required"]
-    assert "tiny " in result.stdout and "neglect " in result.stdout and "broken" not in result.stdout
+    assert result.stderr.splitlines() == [
+        f"Bank not loaded: {broken}:{line}: questions.q-numeric.explanation: is required"
+    ]
+    assert (
+        "tiny " in result.stdout and "neglect " in result.stdout and "broken" not in result.stdout
+    )
     # and a module of a good bank can still be started
     assert "Tiny test module" in cpd(tmp_path / "home", "start", "tiny", input="q\n").stdout
 
@@ -105,7 +119,10 @@ def test_modules_when_the_home_folder_cannot_be_written(tmp_path):
     afile.write_text("")
     result = cpd(afile / "home", "modules")
     assert result.exit_code == 1
-    assert result.stderr == f"Error: cannot write to the home folder {afile / 'home'} (Not a directory); choose another with --home or SCR_CPD_HOME\n"
+    assert (
+        result.stderr
+        == f"Error: cannot write to the home folder {afile / 'home'} (Not a directory); choose another with --home or SCR_CPD_HOME\n"
+    )
 
 
 def test_home_menu_in_plain_mode_offers_to_continue_and_quits_cleanly(banks, tmp_path):
@@ -122,10 +139,14 @@ def test_home_menu_in_plain_mode_offers_to_continue_and_quits_cleanly(banks, tmp
 def test_home_menu_shows_progress_then_quits(banks, tmp_path):
     result = CliRunner().invoke(app, ["--plain", "--home", str(tmp_path / "home")], input="9\n")
     assert "Type a number from 1 to" in result.stdout
-    choices = [line for line in result.stdout.splitlines() if line.startswith("  ") and ". " in line]
+    choices = [
+        line for line in result.stdout.splitlines() if line.startswith("  ") and ". " in line
+    ]
     progress = next(line.split(".")[0].strip() for line in choices if "progress" in line)
     quit_ = next(line.split(".")[0].strip() for line in choices if "Quit" in line)
-    result = CliRunner().invoke(app, ["--plain", "--home", str(tmp_path / "home")], input=f"{progress}\n{quit_}\n")
+    result = CliRunner().invoke(
+        app, ["--plain", "--home", str(tmp_path / "home")], input=f"{progress}\n{quit_}\n"
+    )
     assert result.exit_code == 0
     assert "Modules passed: 0 of 13" in result.stdout
 
@@ -151,7 +172,9 @@ def test_every_command_has_help(command):
     assert result.exit_code == 0, result.output
     assert result.output.startswith("Usage:")
     usage, _, description = result.output.partition("\n\n")
-    assert description.strip() and not description.startswith("Options:"), f"`cpd {' '.join(command)}` has no help text"
+    assert description.strip() and not description.startswith("Options:"), (
+        f"`cpd {' '.join(command)}` has no help text"
+    )
 
 
 def test_top_level_commands_are_the_documented_ones():
@@ -177,7 +200,14 @@ def _modules_imported(args: list[str], home: Path) -> set[str]:
         "import json; print(json.dumps(sorted(sys.modules)))\n"
     )
     env = dict(os.environ, PYTHONPATH=str(SRC), SCR_CPD_HOME=str(home))
-    done = subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, check=True, stdin=subprocess.DEVNULL)
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+        stdin=subprocess.DEVNULL,
+    )
     return set(json.loads(done.stdout.splitlines()[-1]))
 
 
@@ -191,19 +221,28 @@ def test_help_and_a_warm_modules_leave_heavy_packages_and_the_bank_parser_unload
     warm = _modules_imported(["modules"], home)
     assert not HEAVY & {m.split(".")[0] for m in warm}
     assert not {"yaml", "scr_cpd.content.schema", "scr_cpd.content.yamlsource"} & warm
-    assert not {m for m in warm if m == "rich" or m.startswith("rich.")}  # a plain table needs no rich
+    assert not {
+        m for m in warm if m == "rich" or m.startswith("rich.")
+    }  # a plain table needs no rich
     # other commands' modules are imported only when they run
-    assert not {"scr_cpd.cli.review", "scr_cpd.cli.export", "scr_cpd.cli.bank", "scr_cpd.cli.profile"} & warm
+    assert (
+        not {"scr_cpd.cli.review", "scr_cpd.cli.export", "scr_cpd.cli.bank", "scr_cpd.cli.profile"}
+        & warm
+    )
 
 
 def test_plain_mode_is_chosen_automatically_when_input_is_not_a_terminal(banks, tmp_path):
-    result = CliRunner().invoke(app, ["--home", str(tmp_path / "home"), "start", "tiny"], input="q\n")
+    result = CliRunner().invoke(
+        app, ["--home", str(tmp_path / "home"), "start", "tiny"], input="q\n"
+    )
     # the plain prompt, for typed answers: numbered options or lettered matches
     assert "Your answer (" in result.stdout or "type the letter of each match" in result.stdout
     assert "Stopped. 0 answer(s) saved" in result.stdout
 
 
-def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_otherwise(capsys, monkeypatch):
+def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_otherwise(
+    capsys, monkeypatch
+):
     from scr_cpd.cli.env import print_table
 
     monkeypatch.setenv("COLUMNS", "40")
@@ -219,5 +258,5 @@ def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_other
     assert set(lines[1]) == {"─"}
     assert all(len(line) <= 39 for line in lines)
     assert lines[2].startswith("a-module  A title long") and lines[2].endswith(" 12")
-    wrapped = [line[len("a-module  "):].replace(" 12", "").strip() for line in lines[2:]]
+    wrapped = [line[len("a-module  ") :].replace(" 12", "").strip() for line in lines[2:]]
     assert " ".join(wrapped) == "A title long enough to need more than one line here"

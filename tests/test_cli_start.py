@@ -3,6 +3,7 @@
 A `Typist` stands in for stdin: for each question it reads which one is on screen and types
 the line the test scripted for it, so no test depends on the (shuffled) question order.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -23,7 +24,14 @@ from scr_cpd.progress.store import DB_NAME, Store
 
 FIXTURE = TINY
 HEADING = re.compile(r"^Question (\d+) of (\d+) · ")
-WRONG = {"q-single": "2", "q-multiple": "1 2", "q-true-false": "2", "q-numeric": "8", "q-short": "Lyon", "q-matching": "ab"}
+WRONG = {
+    "q-single": "2",
+    "q-multiple": "1 2",
+    "q-true-false": "2",
+    "q-numeric": "8",
+    "q-short": "Lyon",
+    "q-matching": "ab",
+}
 EOF = None
 
 
@@ -83,8 +91,17 @@ def home(tmp_path, monkeypatch):
     return tmp_path / "home"
 
 
-def cpd(home: Path, *args: str, answers: dict[str, str | list] | None = None, then: list[str] = (), runner_out: list | None = None):
-    scripted = {qid: [a] if isinstance(a, str) or a is None else list(a) for qid, a in (answers or {}).items()}
+def cpd(
+    home: Path,
+    *args: str,
+    answers: dict[str, str | list] | None = None,
+    then: list[str] = (),
+    runner_out: list | None = None,
+):
+    scripted = {
+        qid: [a] if isinstance(a, str) or a is None else list(a)
+        for qid, a in (answers or {}).items()
+    }
     runner = TypistRunner(scripted, list(then))
     result = runner.invoke(app, ["--plain", "--home", str(home), *args])
     if runner_out is not None:
@@ -116,7 +133,10 @@ def test_all_right_shows_feedback_citation_and_a_pass(home):
     result = cpd(home, "start", "tiny", answers=RIGHT, then=["n"])
     out = result.output
     assert result.exit_code == 0
-    assert "Tiny test module\nOne question of each type, for tests.\n6 questions, about 5 minutes." in out
+    assert (
+        "Tiny test module\nOne question of each type, for tests.\n6 questions, about 5 minutes."
+        in out
+    )
     assert out.count("Correct ✓") == 6 and "Incorrect" not in out
     assert (
         "Correct ✓\nYou answered: Blue\n  Yes, blue on a clear day.\n"
@@ -125,10 +145,20 @@ def test_all_right_shows_feedback_citation_and_a_pass(home):
     assert "Correct ✓\nWhy: Water wets what it touches.\nBriefing p.9 — Facts section" in out
     assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in out
     assert "Retake" not in out and "Learning points to revisit" not in out
-    assert [(a.question_id, a.correct) for a in attempts(home)] == [(q, True) for q in _asked_order(out)]
-    [tiny_row] = [line.split() for line in cpd(home, "modules").stdout.splitlines() if line.startswith("tiny ")]
+    assert [(a.question_id, a.correct) for a in attempts(home)] == [
+        (q, True) for q in _asked_order(out)
+    ]
+    [tiny_row] = [
+        line.split()
+        for line in cpd(home, "modules").stdout.splitlines()
+        if line.startswith("tiny ")
+    ]
     assert tiny_row[-2:] == ["passed", "100%"]
-    [tiny_row] = [line.split() for line in cpd(home, "progress").stdout.splitlines() if line.startswith("tiny ")]
+    [tiny_row] = [
+        line.split()
+        for line in cpd(home, "progress").stdout.splitlines()
+        if line.startswith("tiny ")
+    ]
     assert tiny_row[1:3] == ["passed", "100%"]
 
 
@@ -144,13 +174,22 @@ def test_wrong_answers_show_what_was_chosen_the_answer_and_the_option_feedback(h
         "Incorrect ✗\nYou answered: Green\n  Green is the grass, not the sky.\nThe answer: Blue\n  Yes, blue on a clear day.\n"
         "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
     ) in out
-    assert "You chose:\n  ✓ Two — Two is even.\n  ✗ Three — Three is odd.\nThe answer: Two; Four\n" in out
+    assert (
+        "You chose:\n  ✓ Two — Two is even.\n  ✗ Three — Three is odd.\nThe answer: Two; Four\n"
+        in out
+    )
     assert "You answered: Cat → Woof; Dog → Miaow\nThe answer: Cat → Miaow; Dog → Woof\n" in out
     assert "You answered: Lyon\nThe answer: Paris\n" in out
 
 
-def test_summary_shows_score_against_pass_mark_and_points_to_revisit_and_retakes_only_the_missed(home):
-    answers = {**RIGHT, "q-single": ["2", "1"], "q-numeric": ["8", "7"]}  # wrong first, right in the retake
+def test_summary_shows_score_against_pass_mark_and_points_to_revisit_and_retakes_only_the_missed(
+    home,
+):
+    answers = {
+        **RIGHT,
+        "q-single": ["2", "1"],
+        "q-numeric": ["8", "7"],
+    }  # wrong first, right in the retake
     out = cpd(home, "start", "tiny", answers=answers, then=["y", "n"]).output
     assert "Module complete: 4 of 6 correct (67%). Pass mark 50%: Passed." in out
     revisit = out.split("Learning points to revisit:\n", 1)[1].splitlines()[:2]
@@ -178,8 +217,12 @@ def test_invalid_answers_are_explained_and_asked_again(home):
     out = result.output
     assert result.exit_code == 0
     for message in (
-        "Type a number from 1 to 3.", "Choose just one option.", "Type a number from 1 to 3 (or several, separated by spaces).",
-        "Type 1 for true or 2 for false.", "Type a number, for example 42 or 12.5.", "Type an answer, or q to stop.",
+        "Type a number from 1 to 3.",
+        "Choose just one option.",
+        "Type a number from 1 to 3 (or several, separated by spaces).",
+        "Type 1 for true or 2 for false.",
+        "Type a number, for example 42 or 12.5.",
+        "Type an answer, or q to stop.",
         "Type 2 letters from a to b, one for each numbered item, e.g. ab.",
     ):
         assert message in out, message
@@ -193,7 +236,9 @@ def test_invalid_answers_are_explained_and_asked_again(home):
 def test_end_of_input_ends_cleanly_with_a_message_and_keeps_every_answer(home):
     result = cpd(home, "start", "tiny", answers={})
     assert result.exit_code == 0
-    assert result.output.rstrip().endswith("Stopped. 0 answer(s) saved; `cpd start tiny` continues where you left off.")
+    assert result.output.rstrip().endswith(
+        "Stopped. 0 answer(s) saved; `cpd start tiny` continues where you left off."
+    )
 
     # All answered, then the input ends at the retake offer: the module is complete and saved.
     result = cpd(home, "start", "tiny", answers=WRONG)
@@ -209,12 +254,16 @@ def test_stopping_part_way_keeps_the_answers_and_resume_asks_only_the_rest(home)
     stop_at = order[3]
     first = cpd(home, "start", "tiny", *SEED, answers={**RIGHT, stop_at: EOF}, runner_out=typists)
     assert first.exit_code == 0
-    assert "Stopped. 3 answer(s) saved; `cpd start tiny` continues where you left off." in first.output
+    assert (
+        "Stopped. 3 answer(s) saved; `cpd start tiny` continues where you left off." in first.output
+    )
     assert [a.question_id for a in attempts(home)] == order[:3]
 
     second = cpd(home, "start", "tiny", answers=RIGHT, then=["n"], runner_out=typists)
     out = second.output
-    assert out.startswith("Continuing Tiny test module: 3 of 6 answered. (Use --restart to begin again.)")
+    assert out.startswith(
+        "Continuing Tiny test module: 3 of 6 answered. (Use --restart to begin again.)"
+    )
     assert typists[1].asked == order[3:]
     assert re.findall(r"Question (\d) of 6", out) == ["4", "5", "6"]
     assert "Module complete: 6 of 6 correct (100%)." in out

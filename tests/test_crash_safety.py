@@ -1,5 +1,6 @@
 """Nothing answered is lost: a real `python -m scr_cpd` killed or interrupted mid-module keeps
 every answer given before, and processes writing at once lose no attempts."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -29,7 +30,13 @@ def env(tmp_path):
     banks = tmp_path / "banks"
     banks.mkdir()
     shutil.copy(FIXTURE, banks / "tiny.yaml")
-    return dict(os.environ, PYTHONPATH=str(SRC), SCR_CPD_HOME=str(tmp_path / "home"), SCR_CPD_BANKS=str(banks), NO_COLOR="1")
+    return dict(
+        os.environ,
+        PYTHONPATH=str(SRC),
+        SCR_CPD_HOME=str(tmp_path / "home"),
+        SCR_CPD_BANKS=str(banks),
+        NO_COLOR="1",
+    )
 
 
 def attempts(env: dict) -> list:
@@ -57,7 +64,9 @@ def answer(child, count: int) -> list[str]:
 
 def start(env: dict):
     # Pipes, not a terminal: plain mode, as from a script or a screen reader.
-    return PopenSpawn([sys.executable, "-m", "scr_cpd", "start", "tiny"], env=env, encoding="utf-8", timeout=30)
+    return PopenSpawn(
+        [sys.executable, "-m", "scr_cpd", "start", "tiny"], env=env, encoding="utf-8", timeout=30
+    )
 
 
 @pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
@@ -70,8 +79,14 @@ def test_a_killed_process_keeps_every_answer_given_before(env, sig):
     saved = attempts(env)
     assert [a.question_id for a in saved] == answered and all(a.correct for a in saved)
 
-    resumed = subprocess.run([sys.executable, "-m", "scr_cpd", "start", "tiny"], env=env, input="q\n",
-                             capture_output=True, text=True, timeout=60)
+    resumed = subprocess.run(
+        [sys.executable, "-m", "scr_cpd", "start", "tiny"],
+        env=env,
+        input="q\n",
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert resumed.stdout.startswith("Continuing Tiny test module: 3 of 6 answered.")
     assert "Question 4 of 6" in resumed.stdout and "Question 3 of 6" not in resumed.stdout
 
@@ -115,11 +130,19 @@ def test_two_processes_answering_at_once_lose_no_attempts(env, tmp_path):
     for module_id in ("conc-a", "conc-b"):
         questions = "".join(QUESTION.format(n=n, id=module_id) for n in range(COUNT))
         (banks / f"{module_id}.yaml").write_text(BANK.format(id=module_id, questions=questions))
-    subprocess.run([sys.executable, "-m", "scr_cpd", "modules"], env=env, check=True, capture_output=True)  # warm
+    subprocess.run(
+        [sys.executable, "-m", "scr_cpd", "modules"], env=env, check=True, capture_output=True
+    )  # warm
     typed = "1\n\n" * COUNT + "n\nn\n"  # answer true, skip the confidence; no retake, no reflection
     runs = [
-        subprocess.Popen([sys.executable, "-m", "scr_cpd", "start", module_id], env=env, stdin=subprocess.PIPE,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            [sys.executable, "-m", "scr_cpd", "start", module_id],
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         for module_id in ("conc-a", "conc-b")
     ]
     outputs = [run.communicate(typed, timeout=120) for run in runs]
@@ -128,7 +151,9 @@ def test_two_processes_answering_at_once_lose_no_attempts(env, tmp_path):
         assert f"Module complete: {COUNT} of {COUNT} correct (100%)." in out
     saved = attempts(env)
     assert len(saved) == 2 * COUNT
-    assert {(a.module_id, a.question_id) for a in saved} == {(m, f"q{n}") for m in ("conc-a", "conc-b") for n in range(COUNT)}
+    assert {(a.module_id, a.question_id) for a in saved} == {
+        (m, f"q{n}") for m in ("conc-a", "conc-b") for n in range(COUNT)
+    }
 
 
 def test_many_writers_at_once_lose_no_attempts(tmp_path):
@@ -143,7 +168,9 @@ def test_many_writers_at_once_lose_no_attempts(tmp_path):
         worker.join(60)
     assert [w.exitcode for w in workers] == [0, 0, 0, 0]
     store = Store.open(home)
-    rows = store.db.execute("SELECT module_id, COUNT(*) FROM attempts GROUP BY module_id ORDER BY module_id").fetchall()
+    rows = store.db.execute(
+        "SELECT module_id, COUNT(*) FROM attempts GROUP BY module_id ORDER BY module_id"
+    ).fetchall()
     assert [tuple(r) for r in rows] == [(f"writer-{n}", 150) for n in range(4)]
 
 

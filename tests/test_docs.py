@@ -1,5 +1,6 @@
 """The README must not drift from the app: every command documented, the module table true,
 and the quick start exactly the two lines CI runs."""
+
 import re
 import subprocess
 from pathlib import Path
@@ -36,11 +37,20 @@ def test_every_command_has_help_and_is_in_the_readme(path):
 
 
 def test_module_table_matches_the_bundled_banks():
-    rows = re.findall(r"^\| `([a-z0-9-]+)` \| (.+?) \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \|$", README, re.M)
+    rows = re.findall(
+        r"^\| `([a-z0-9-]+)` \| (.+?) \| [^|]+ \| (\d+) \| (\d+) \| (\d+) \|$", README, re.M
+    )
     banks = load_library(None).ordered()
-    assert [(b.id, b.title, len(b.questions), sum(q.is_scenario for q in b.questions), len(b.reflections)) for b in banks] == [
-        (mid, title, int(n), int(s), int(r)) for mid, title, n, s, r in rows
-    ]
+    assert [
+        (
+            b.id,
+            b.title,
+            len(b.questions),
+            sum(q.is_scenario for q in b.questions),
+            len(b.reflections),
+        )
+        for b in banks
+    ] == [(mid, title, int(n), int(s), int(r)) for mid, title, n, s, r in rows]
 
 
 def test_quick_start_is_two_lines_and_ci_runs_the_second():
@@ -48,7 +58,15 @@ def test_quick_start_is_two_lines_and_ci_runs_the_second():
     lines = [line for line in block.splitlines() if line.strip() and not line.startswith("#")]
     assert len(lines) == 2
     assert "pytest" in lines[1] and "cpd" in lines[0]
-    ci = subprocess.run(["bash", "-c", "awk '/^## +Quick start/{q=1;next} q&&/^```/{if(f){exit}f=1;next} q&&f&&NF&&$1!~/^#/{print}' README.md | sed -n 2p"],
-                        cwd=ROOT, capture_output=True, text=True)
+    ci = subprocess.run(
+        [
+            "bash",
+            "-c",
+            "awk '/^## +Quick start/{q=1;next} q&&/^```/{if(f){exit}f=1;next} q&&f&&NF&&$1!~/^#/{print}' README.md | sed -n 2p",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert ci.stdout.strip() == lines[1]
     assert "sed -n 2p" in (ROOT / ".ci" / "run").read_text()

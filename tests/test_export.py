@@ -68,7 +68,16 @@ def test_same_key_is_reused(isolated_home, tmp_path):
 
 
 def test_since_after_until_is_a_usage_error(isolated_home, tmp_path):
-    result = cpd("export", "--since", "2026-05-01", "--until", "2026-01-01", "-o", str(tmp_path / "x.json"), home=isolated_home)
+    result = cpd(
+        "export",
+        "--since",
+        "2026-05-01",
+        "--until",
+        "2026-01-01",
+        "-o",
+        str(tmp_path / "x.json"),
+        home=isolated_home,
+    )
     assert result.exit_code == 2
     assert "--since must be on or before --until" in result.output
     assert not (tmp_path / "x.json").exists()
@@ -89,11 +98,22 @@ def test_period_filters_reflections(isolated_home, tmp_path):
     store = Store.open(isolated_home)
     uid = rf.create(store, "A prompt")
     rf.save_field(store, uid, "what", "x")
-    store.db.execute("UPDATE reflections SET created_at = '2025-01-10T10:00:00+00:00' WHERE uid = ?", (uid,))
+    store.db.execute(
+        "UPDATE reflections SET created_at = '2025-01-10T10:00:00+00:00' WHERE uid = ?", (uid,)
+    )
     out = tmp_path / "log.json"
     cpd("export", "--since", "2025-02-01", "-o", str(out), home=isolated_home)
     assert json.loads(out.read_text())["reflections"] == []
-    cpd("export", "--since", "2025-01-10", "--until", "2025-01-10", "-o", str(out), home=isolated_home)
+    cpd(
+        "export",
+        "--since",
+        "2025-01-10",
+        "--until",
+        "2025-01-10",
+        "-o",
+        str(out),
+        home=isolated_home,
+    )
     doc = json.loads(out.read_text())
     assert [r["id"] for r in doc["reflections"]] == [uid]
     assert doc["period"] == {"since": "2025-01-10", "until": "2025-01-10"}

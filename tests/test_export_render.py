@@ -1,4 +1,5 @@
 """Renderings of the CPD log (Markdown, HTML, PDF, CSV): what they show, and that bad input stays text."""
+
 from __future__ import annotations
 
 import copy
@@ -37,7 +38,9 @@ def reflection(n: int, **fields) -> dict:
         "what": f"What answer {n}: I saw a home without food.\nSecond line of what {n}.",
         "so_what": f"So what answer {n}: neglect rarely happens on its own.",
         "now_what": f"Now what answer {n}: I will speak to the child alone.",
-        "learning_points": [{"id": "rarely-alone", "text": f"Learning point {n}: neglect rarely occurs on its own."}],
+        "learning_points": [
+            {"id": "rarely-alone", "text": f"Learning point {n}: neglect rarely occurs on its own."}
+        ],
         "tags": ["emotionally-aware", "analyse-critically"],
         "created_at": "2026-11-01T09:30:00+00:00",
         "updated_at": "2026-11-02T10:15:00+00:00",
@@ -48,62 +51,172 @@ def reflection(n: int, **fields) -> dict:
 
 
 def sample_doc() -> dict:
-    reflections = [reflection(1), reflection(2, module_id=None, module_title=None, prompt_id=None, tags=[])]
+    reflections = [
+        reflection(1),
+        reflection(2, module_id=None, module_title=None, prompt_id=None, tags=[]),
+    ]
     return {
         "format": "scr-cpd/log@1",
         "generated_at": "2026-11-26T14:03:00+00:00",
         "app": {"name": "scr-cpd", "version": "0.1.0"},
-        "profile": {"name": NAME, "role": "Detective Constable", "force": "Example Constabulary", "staff_number": "12345"},
+        "profile": {
+            "name": NAME,
+            "role": "Detective Constable",
+            "force": "Example Constabulary",
+            "staff_number": "12345",
+        },
         "period": {"since": "2026-04-01", "until": None},
-        "banks": [{"id": "neglect", "title": "Recognising and responding to neglect", "version": "1.0"},
-                  {"id": "key-data", "title": "Key data", "version": "1.2"}],
+        "banks": [
+            {"id": "neglect", "title": "Recognising and responding to neglect", "version": "1.0"},
+            {"id": "key-data", "title": "Key data", "version": "1.2"},
+        ],
         "modules": [
-            {"id": "neglect", "title": "Recognising and responding to neglect", "bank_version": "1.0", "status": "passed",
-             "questions": 10, "pass_mark": 0.7, "best_score": 0.9, "completions": 2, "attempts": 23, "correct": 19,
-             "seconds": 3900.0, "first_activity": "2026-11-01T09:00:00+00:00", "last_activity": "2026-11-01T10:05:00+00:00"},
-            {"id": "key-data", "title": "Key data", "bank_version": "1.2", "status": "not started", "questions": 8,
-             "pass_mark": 0.7, "best_score": None, "completions": 0, "attempts": 0, "correct": 0, "seconds": 0,
-             "first_activity": None, "last_activity": None},
+            {
+                "id": "neglect",
+                "title": "Recognising and responding to neglect",
+                "bank_version": "1.0",
+                "status": "passed",
+                "questions": 10,
+                "pass_mark": 0.7,
+                "best_score": 0.9,
+                "completions": 2,
+                "attempts": 23,
+                "correct": 19,
+                "seconds": 3900.0,
+                "first_activity": "2026-11-01T09:00:00+00:00",
+                "last_activity": "2026-11-01T10:05:00+00:00",
+            },
+            {
+                "id": "key-data",
+                "title": "Key data",
+                "bank_version": "1.2",
+                "status": "not started",
+                "questions": 8,
+                "pass_mark": 0.7,
+                "best_score": None,
+                "completions": 0,
+                "attempts": 0,
+                "correct": 0,
+                "seconds": 0,
+                "first_activity": None,
+                "last_activity": None,
+            },
         ],
         "activities": [
-            {"kind": "module", "module_id": "neglect", "title": "Recognising and responding to neglect",
-             "started_at": "2026-11-01T09:00:00+00:00", "ended_at": "2026-11-01T09:40:00+00:00", "status": "completed",
-             "questions": 10, "correct": 8, "seconds": 2400.0},
-            {"kind": "retake", "module_id": "neglect", "title": "Retake: Recognising and responding to neglect",
-             "started_at": "2026-11-01T09:45:00+00:00", "ended_at": "2026-11-01T10:05:00+00:00", "status": "completed",
-             "questions": 2, "correct": 2, "seconds": 600.0},
-            *[{"kind": "reflection", "module_id": r["module_id"], "title": r["prompt"][:120], "started_at": r["created_at"],
-               "ended_at": r["updated_at"], "status": "written", "questions": 0, "correct": 0, "seconds": r["seconds"]}
-              for r in reflections],
+            {
+                "kind": "module",
+                "module_id": "neglect",
+                "title": "Recognising and responding to neglect",
+                "started_at": "2026-11-01T09:00:00+00:00",
+                "ended_at": "2026-11-01T09:40:00+00:00",
+                "status": "completed",
+                "questions": 10,
+                "correct": 8,
+                "seconds": 2400.0,
+            },
+            {
+                "kind": "retake",
+                "module_id": "neglect",
+                "title": "Retake: Recognising and responding to neglect",
+                "started_at": "2026-11-01T09:45:00+00:00",
+                "ended_at": "2026-11-01T10:05:00+00:00",
+                "status": "completed",
+                "questions": 2,
+                "correct": 2,
+                "seconds": 600.0,
+            },
+            *[
+                {
+                    "kind": "reflection",
+                    "module_id": r["module_id"],
+                    "title": r["prompt"][:120],
+                    "started_at": r["created_at"],
+                    "ended_at": r["updated_at"],
+                    "status": "written",
+                    "questions": 0,
+                    "correct": 0,
+                    "seconds": r["seconds"],
+                }
+                for r in reflections
+            ],
         ],
         "attempts": [
-            {"module_id": "neglect", "question_id": "q-poverty-lens", "revision": 1, "content_hash": "ab" * 32,
-             "correct": True, "confidence": None, "answered_at": "2026-11-01T09:01:00+00:00", "seconds": 40.0},
+            {
+                "module_id": "neglect",
+                "question_id": "q-poverty-lens",
+                "revision": 1,
+                "content_hash": "ab" * 32,
+                "correct": True,
+                "confidence": None,
+                "answered_at": "2026-11-01T09:01:00+00:00",
+                "seconds": 40.0,
+            },
         ],
         "reflections": reflections,
-        "totals": {"cpd_hours": 1.33, "seconds": 4800.0, "modules_available": 2, "modules_completed": 1,
-                   "modules_passed": 1, "questions_answered": 23, "reflections": 2},
+        "totals": {
+            "cpd_hours": 1.33,
+            "seconds": 4800.0,
+            "modules_available": 2,
+            "modules_completed": 1,
+            "modules_passed": 1,
+            "questions_answered": 23,
+            "reflections": 2,
+        },
         "identifiers": [],
-        "integrity": {"algorithm": "ed25519", "public_key": "A" * 44, "fingerprint": FINGERPRINT,
-                      "digests": {"profile": "0" * 64}, "signature": "B" * 88},
+        "integrity": {
+            "algorithm": "ed25519",
+            "public_key": "A" * 44,
+            "fingerprint": FINGERPRINT,
+            "digests": {"profile": "0" * 64},
+            "signature": "B" * 88,
+        },
     }
 
 
 def reviewed(doc: dict) -> dict:
     doc = copy.deepcopy(doc)
     doc["review"] = {
-        "supervisor": {"name": "Sgt Ann Smith", "role": "Sergeant", "force": "Example Constabulary", "staff_number": "999"},
-        "date": "2026-12-01T10:00:00+00:00", "outcome": "discuss", "comment": "Overall comment from the supervisor.",
-        "comments": [{"reflection": doc["reflections"][0]["id"], "comment": "Comment on the first reflection."}],
-        "covers": "c" * 64, "algorithm": "ed25519", "public_key": "C" * 44, "fingerprint": "ffff:eeee:dddd:cccc",
+        "supervisor": {
+            "name": "Sgt Ann Smith",
+            "role": "Sergeant",
+            "force": "Example Constabulary",
+            "staff_number": "999",
+        },
+        "date": "2026-12-01T10:00:00+00:00",
+        "outcome": "discuss",
+        "comment": "Overall comment from the supervisor.",
+        "comments": [
+            {
+                "reflection": doc["reflections"][0]["id"],
+                "comment": "Comment on the first reflection.",
+            }
+        ],
+        "covers": "c" * 64,
+        "algorithm": "ed25519",
+        "public_key": "C" * 44,
+        "fingerprint": "ffff:eeee:dddd:cccc",
         "signature": "D" * 88,
     }
-    doc["identifiers"] = [{"reflection": doc["reflections"][0]["id"], "field": "what", "kind": "postcode", "redacted": True}]
+    doc["identifiers"] = [
+        {
+            "reflection": doc["reflections"][0]["id"],
+            "field": "what",
+            "kind": "postcode",
+            "redacted": True,
+        }
+    ]
     return doc
 
 
-BAD_TEXT = "\n".join([SCRIPT, *FORMULAS, f"Reversed {RLO}txet{RLO} here", f"Emoji {EMOJI} here",
-                      "“Curly” quotes — and an em dash, naïve café"])
+BAD_TEXT = "\n".join(
+    [
+        SCRIPT,
+        *FORMULAS,
+        f"Reversed {RLO}txet{RLO} here",
+        f"Emoji {EMOJI} here",
+        "“Curly” quotes — and an em dash, naïve café",
+    ]
+)
 
 
 def bad_doc() -> dict:
@@ -111,8 +224,12 @@ def bad_doc() -> dict:
     long_answer = ("A very long answer about practice. " * 600)[:20_000]
     doc["profile"]["name"] = f"{NAME} {SCRIPT}"
     doc["reflections"] = [
-        reflection(1, what=BAD_TEXT, so_what=long_answer, now_what=long_answer + "\nend of the long answer"),
-        reflection(2, prompt='=HYPERLINK("http://x","y")', what="-2+3", so_what="@SUM(A1)", now_what="+1+1"),
+        reflection(
+            1, what=BAD_TEXT, so_what=long_answer, now_what=long_answer + "\nend of the long answer"
+        ),
+        reflection(
+            2, prompt='=HYPERLINK("http://x","y")', what="-2+3", so_what="@SUM(A1)", now_what="+1+1"
+        ),
         reflection(3, what="x" * 20_000, so_what=f"{RLO}{EMOJI}", now_what="\t=1+1"),
     ]
     doc["activities"][0]["title"] = "+1+1"
@@ -170,8 +287,11 @@ def pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes]]:
         if stream_at != -1 and stream_at < end_obj:
             head = data[start:stream_at]
             length = int(re.search(rb"/Length (\d+)", head).group(1))
-            raw = data[stream_at + 7:stream_at + 7 + length]
-            objects[int(m.group(1))] = (head, zlib.decompress(raw) if b"/FlateDecode" in head else raw)
+            raw = data[stream_at + 7 : stream_at + 7 + length]
+            objects[int(m.group(1))] = (
+                head,
+                zlib.decompress(raw) if b"/FlateDecode" in head else raw,
+            )
             pos = stream_at + 7 + length
         else:
             objects[int(m.group(1))] = (data[start:end_obj], b"")
@@ -181,8 +301,16 @@ def pdf_objects(data: bytes) -> dict[int, tuple[bytes, bytes]]:
 
 def pdf_literal(raw: bytes) -> bytes:
     escapes = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-    return re.sub(rb"\\([0-7]{1,3}|.)", lambda m: bytes([int(m.group(1), 8)]) if m.group(1)[:1].isdigit()
-                  else escapes.get(m.group(1), m.group(1)), raw, flags=re.S)
+    return re.sub(
+        rb"\\([0-7]{1,3}|.)",
+        lambda m: (
+            bytes([int(m.group(1), 8)])
+            if m.group(1)[:1].isdigit()
+            else escapes.get(m.group(1), m.group(1))
+        ),
+        raw,
+        flags=re.S,
+    )
 
 
 def pdf_lines(data: bytes) -> list[str]:
@@ -202,12 +330,19 @@ def pdf_lines(data: bytes) -> list[str]:
     for number in pages:
         contents = int(re.search(rb"/Contents (\d+) 0 R", objects[number][0]).group(1))
         font: dict[int, str] = {}
-        for m in re.finditer(rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", objects[contents][1], re.S):
+        for m in re.finditer(
+            rb"/(F\d+) [\d.]+ Tf|\(((?:\\.|[^\\)])*)\) Tj", objects[contents][1], re.S
+        ):
             if m.group(1):
                 font = unicode_maps[m.group(1)]
             else:
                 raw = pdf_literal(m.group(2))
-                lines.append("".join(font.get(int.from_bytes(raw[i:i + 2], "big"), "?") for i in range(0, len(raw), 2)))
+                lines.append(
+                    "".join(
+                        font.get(int.from_bytes(raw[i : i + 2], "big"), "?")
+                        for i in range(0, len(raw), 2)
+                    )
+                )
     return lines
 
 
@@ -249,12 +384,19 @@ def test_an_unknown_format_is_refused():
 def test_only_the_pdf_loads_fpdf(tmp_path):
     log = tmp_path / "log.json"
     log.write_text(json.dumps(sample_doc()), encoding="utf-8")
-    code = ("import json, sys; from scr_cpd.progress.log.render import render; "
-            "doc = json.load(open(sys.argv[1], encoding='utf-8')); "
-            "[render(doc, f) for f in ('md', 'html', 'csv')]; print('fpdf' in sys.modules)")
+    code = (
+        "import json, sys; from scr_cpd.progress.log.render import render; "
+        "doc = json.load(open(sys.argv[1], encoding='utf-8')); "
+        "[render(doc, f) for f in ('md', 'html', 'csv')]; print('fpdf' in sys.modules)"
+    )
     src = str(Path(scr_cpd.__file__).resolve().parents[1])
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")]))}
-    result = subprocess.run([sys.executable, "-c", code, str(log)], capture_output=True, text=True, check=True, env=env)
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [src, os.environ.get("PYTHONPATH")])),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(log)], capture_output=True, text=True, check=True, env=env
+    )
     assert result.stdout.strip() == "False"
 
 
@@ -264,11 +406,26 @@ def test_each_document_format_shows_the_whole_log(fmt):
     doc = reviewed(sample_doc())
     text = text_of(fmt, render(doc, fmt))
     assert "CPD log" in text
-    for value in (NAME, "Detective Constable", "Example Constabulary", "12345", "1 Apr 2026 to 26 Nov 2026",
-                  "26 Nov 2026 14:03 UTC", "scr-cpd 0.1.0", "Key data (version 1.2)", FINGERPRINT, "cpd review verify"):
+    for value in (
+        NAME,
+        "Detective Constable",
+        "Example Constabulary",
+        "12345",
+        "1 Apr 2026 to 26 Nov 2026",
+        "26 Nov 2026 14:03 UTC",
+        "scr-cpd 0.1.0",
+        "Key data (version 1.2)",
+        FINGERPRINT,
+        "cpd review verify",
+    ):
         assert value in text, value
-    for label, value in (("CPD hours", "1.33 (1 h 20 min on task)"), ("Modules passed", "1 of 2"), ("Modules completed", "1 of 2"),
-                         ("Questions answered", "23"), ("Reflections", "2")):
+    for label, value in (
+        ("CPD hours", "1.33 (1 h 20 min on task)"),
+        ("Modules passed", "1 of 2"),
+        ("Modules completed", "1 of 2"),
+        ("Questions answered", "23"),
+        ("Reflections", "2"),
+    ):
         assert re.search(rf"{label}:? {re.escape(value)}", text), label
     assert "Recognising and responding to neglect passed 90% 23 1 h 05 min" in text
     assert "Key data not started – 0 0 min" in text
@@ -280,9 +437,18 @@ def test_each_document_format_shows_the_whole_log(fmt):
     assert "Reflection 2 of 2: Free reflection" in text
     assert "We are emotionally aware, We analyse critically" in text
     assert "written 1 Nov 2026 09:30 UTC · last updated 2 Nov 2026 10:15 UTC" in text
-    for value in ("Discuss with the officer", "1 Dec 2026 10:00 UTC", "Sgt Ann Smith", "ffff:eeee:dddd:cccc",
-                  "Overall comment from the supervisor.", "Comment on the first reflection.",
-                  f"Reflection 1 ({doc['reflections'][0]['id']})", "Possible identifying information", "postcode", "masked"):
+    for value in (
+        "Discuss with the officer",
+        "1 Dec 2026 10:00 UTC",
+        "Sgt Ann Smith",
+        "ffff:eeee:dddd:cccc",
+        "Overall comment from the supervisor.",
+        "Comment on the first reflection.",
+        f"Reflection 1 ({doc['reflections'][0]['id']})",
+        "Possible identifying information",
+        "postcode",
+        "masked",
+    ):
         assert value in text, value
 
 
@@ -300,11 +466,27 @@ def test_an_unsigned_log_without_review_says_so(fmt):
 def test_csv_has_a_row_per_activity_and_per_reflection():
     doc = sample_doc()
     rows = csv_rows(render(doc, "csv"))
-    assert list(rows[0]) == ["date", "kind", "module", "title", "questions", "correct", "score", "minutes", "details"]
+    assert list(rows[0]) == [
+        "date",
+        "kind",
+        "module",
+        "title",
+        "questions",
+        "correct",
+        "score",
+        "minutes",
+        "details",
+    ]
     assert [r["kind"] for r in rows] == ["module", "reflection", "reflection", "retake"]  # by date
     module = rows[0]
-    assert (module["date"], module["module"], module["questions"], module["correct"], module["score"], module["minutes"]) == (
-        "2026-11-01 09:00", "neglect", "10", "8", "80%", "40.0")
+    assert (
+        module["date"],
+        module["module"],
+        module["questions"],
+        module["correct"],
+        module["score"],
+        module["minutes"],
+    ) == ("2026-11-01 09:00", "neglect", "10", "8", "80%", "40.0")
     first, second = rows[1], rows[2]
     assert first["title"] == doc["reflections"][0]["prompt"]
     assert first["minutes"] == "15.0"
@@ -341,23 +523,54 @@ def test_html_is_one_accessible_printable_page():
     parsed = parse_html(page)
     assert page.startswith("<!DOCTYPE html>")
     assert '<html lang="en-GB">' in page
-    assert "white-space: pre-wrap" in page and "@media print" in page and "break-inside: avoid" in page
+    assert (
+        "white-space: pre-wrap" in page and "@media print" in page and "break-inside: avoid" in page
+    )
     levels = [level for level, _ in parsed.headings]
     assert levels[0] == 1 and levels.count(1) == 1
     assert all(b - a <= 1 for a, b in zip(levels, levels[1:])), "no heading level is skipped"
     titles = [t for level, t in parsed.headings if level == 2]
-    assert titles == ["Signature", "Summary", "Supervisor review", "Modules", "Possible identifying information", "Reflections"]
+    assert titles == [
+        "Signature",
+        "Summary",
+        "Supervisor review",
+        "Modules",
+        "Possible identifying information",
+        "Reflections",
+    ]
     reflections = [t for level, t in parsed.headings if level == 3 and t.startswith("Reflection ")]
-    assert reflections == ["Reflection 1 of 2: Recognising and responding to neglect", "Reflection 2 of 2: Free reflection"]
+    assert reflections == [
+        "Reflection 1 of 2: Recognising and responding to neglect",
+        "Reflection 2 of 2: Free reflection",
+    ]
     # Line breaks the officer typed are kept, inside a pre-wrap block.
-    assert '<p class="text">What answer 1: I saw a home without food.\nSecond line of what 1.</p>' in page
+    assert (
+        '<p class="text">What answer 1: I saw a home without food.\nSecond line of what 1.</p>'
+        in page
+    )
 
 
 MARKDOWN_ATTACKS = [
-    "# Not a heading", "Title\n===", "Title\n---", "---", "* * *", "[a link](http://evil.example)", "![image](x.png)",
-    "<b>bold</b> <a href='http://evil.example'>x</a>", "<http://evil.example>", "[ref]: http://evil.example",
-    "1. not a list", "- not a list", "+ not a list", "> not a quote", "    not code", "```\nnot code\n```",
-    "**not bold** _not italic_ ~~not struck~~", "| not | a table |", "&lt;not an entity&gt;", "back\\slash",
+    "# Not a heading",
+    "Title\n===",
+    "Title\n---",
+    "---",
+    "* * *",
+    "[a link](http://evil.example)",
+    "![image](x.png)",
+    "<b>bold</b> <a href='http://evil.example'>x</a>",
+    "<http://evil.example>",
+    "[ref]: http://evil.example",
+    "1. not a list",
+    "- not a list",
+    "+ not a list",
+    "> not a quote",
+    "    not code",
+    "```\nnot code\n```",
+    "**not bold** _not italic_ ~~not struck~~",
+    "| not | a table |",
+    "&lt;not an entity&gt;",
+    "back\\slash",
 ]
 
 
@@ -369,13 +582,32 @@ def test_markdown_cannot_be_broken_out_of():
     html = markdown_to_html(markdown)
     parsed = parse_html(html)
     tags = [tag for tag, _ in parsed.tags]
-    assert not set(tags) & {"script", "a", "img", "b", "pre", "blockquote", "ol", "hr", "del", "h4", "h5", "h6"}
+    assert not set(tags) & {
+        "script",
+        "a",
+        "img",
+        "b",
+        "pre",
+        "blockquote",
+        "ol",
+        "hr",
+        "del",
+        "h4",
+        "h5",
+        "h6",
+    }
     assert tags.count("code") == 1, "only our own `cpd review verify`"
     assert tags.count("em") == 3, "only the reference line of each reflection"
     assert [t for level, t in parsed.headings if level == 1] == ["CPD log"]
-    assert [t for level, t in parsed.headings if level == 2] == ["Signature", "Summary", "Modules", "Reflections"]
+    assert [t for level, t in parsed.headings if level == 2] == [
+        "Signature",
+        "Summary",
+        "Modules",
+        "Reflections",
+    ]
     assert [t for level, t in parsed.headings if level == 3] == [
-        f"Reflection {n} of 3: Recognising and responding to neglect" for n in (1, 2, 3)]
+        f"Reflection {n} of 3: Recognising and responding to neglect" for n in (1, 2, 3)
+    ]
     text = "".join(parsed.text)
     for attack in MARKDOWN_ATTACKS:
         for line in attack.split("\n"):
@@ -394,7 +626,7 @@ def test_csv_neutralises_formulas():
     cells = [cell for row in rows for cell in row.values()]
     assert not [c for c in cells if c.startswith(FORMULA_TRIGGERS)]
     titles = {row["title"] for row in rows}
-    assert {"'+1+1", "'@SUM(A1)", "'=HYPERLINK(\"http://x\",\"y\")"} <= titles
+    assert {"'+1+1", "'@SUM(A1)", '\'=HYPERLINK("http://x","y")'} <= titles
     assert all(len(c) <= CELL_LIMIT for c in cells)
     long_row = next(row for row in rows if "A very long answer" in row["details"])
     assert long_row["details"].endswith("[truncated: the full text is in the JSON log]")
@@ -450,10 +682,25 @@ def test_every_format_renders_bad_input(fmt):
 
 def minimal_doc() -> dict:
     return {
-        "format": "scr-cpd/log@1", "generated_at": "2026-11-26T14:03:00+00:00", "app": {"version": "0.1.0"},
-        "profile": {}, "period": {}, "banks": [], "modules": [], "activities": [], "attempts": [], "reflections": [],
-        "totals": {"cpd_hours": 0, "seconds": 0, "modules_available": 0, "modules_completed": 0, "modules_passed": 0,
-                   "questions_answered": 0, "reflections": 0},
+        "format": "scr-cpd/log@1",
+        "generated_at": "2026-11-26T14:03:00+00:00",
+        "app": {"version": "0.1.0"},
+        "profile": {},
+        "period": {},
+        "banks": [],
+        "modules": [],
+        "activities": [],
+        "attempts": [],
+        "reflections": [],
+        "totals": {
+            "cpd_hours": 0,
+            "seconds": 0,
+            "modules_available": 0,
+            "modules_completed": 0,
+            "modules_passed": 0,
+            "questions_answered": 0,
+            "reflections": 0,
+        },
     }
 
 
@@ -483,5 +730,7 @@ def test_a_missing_pdf_font_is_one_clear_error(monkeypatch):
     from scr_cpd.progress.log.render import RenderError, to_pdf
 
     monkeypatch.setitem(to_pdf.FONT_FILES, "", "NoSuchFont.ttf")
-    with pytest.raises(RenderError, match="the font NoSuchFont.ttf is missing from the installation; reinstall"):
+    with pytest.raises(
+        RenderError, match="the font NoSuchFont.ttf is missing from the installation; reinstall"
+    ):
         render(sample_doc(), "pdf")

@@ -1,4 +1,5 @@
 """Aiken import: single-answer questions, and a line-numbered error for each broken one."""
+
 from __future__ import annotations
 
 import time
@@ -38,10 +39,14 @@ def test_two_questions_with_both_label_styles():
     assert not result.errors
     first, second = result.bank["questions"]
     assert first == {
-        "id": "q-1", "type": "single", "prompt": "Who chairs a MARAC?",
-        "options": [{"text": "The police officer in the case"},
-                    {"text": "A chair agreed locally", "correct": True},
-                    {"text": "The child's teacher"}],
+        "id": "q-1",
+        "type": "single",
+        "prompt": "Who chairs a MARAC?",
+        "options": [
+            {"text": "The police officer in the case"},
+            {"text": "A chair agreed locally", "correct": True},
+            {"text": "The child's teacher"},
+        ],
         "explanation": "Imported from quiz.txt line 1; no general feedback was given.",
         "learning_points": [],
     }
@@ -146,9 +151,27 @@ def test_import_bank_with_crlf_bom_and_aiken_extension(tmp_path: Path):
     assert len(result.bank["questions"]) == 2
 
 
-AIKEN_BITS = st.sampled_from(["Q?", "A) x", "B. y", "C)", "ANSWER: A", "ANSWER: Z", "ANSWER:",
-                              "answer: b", "NUMBERING: 1", "1) z", "a) z", "", " ", "\t", "é",
-                              "A)  .", "ANSWER: A,B"])
+AIKEN_BITS = st.sampled_from(
+    [
+        "Q?",
+        "A) x",
+        "B. y",
+        "C)",
+        "ANSWER: A",
+        "ANSWER: Z",
+        "ANSWER:",
+        "answer: b",
+        "NUMBERING: 1",
+        "1) z",
+        "a) z",
+        "",
+        " ",
+        "\t",
+        "é",
+        "A)  .",
+        "ANSWER: A,B",
+    ]
+)
 
 
 def parsed_quickly(text: str, filename: str):

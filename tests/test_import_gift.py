@@ -1,4 +1,5 @@
 """GIFT import: Moodle's reading of each construct, mapped onto the bank format."""
+
 from __future__ import annotations
 
 import time
@@ -58,8 +59,7 @@ def test_estimated_minutes_is_one_and_a_half_per_question():
 
 
 def test_several_categories_become_tags_with_a_warning_per_change():
-    text = ("$CATEGORY: Unit/Neglect\n\nA? {T####x}\n\n$CATEGORY: Unit/Online harm\n\n"
-            "B? {F####x}\n")
+    text = "$CATEGORY: Unit/Neglect\n\nA? {T####x}\n\n$CATEGORY: Unit/Online harm\n\nB? {F####x}\n"
     result = parse(text)
     first, second = result.bank["questions"]
     assert result.bank["id"] == "neglect"
@@ -89,8 +89,9 @@ def test_title_with_escaped_colon():
 def test_missing_general_feedback_gets_a_placeholder_and_warning():
     result = parse("\n\nQ? {T}")
     question = result.bank["questions"][0]
-    assert question["explanation"] == ("Imported from sample.gift line 3; "
-                                       "no general feedback was given.")
+    assert question["explanation"] == (
+        "Imported from sample.gift line 3; no general feedback was given."
+    )
     assert lines_of(result, "warning") == [3]
 
 
@@ -103,15 +104,19 @@ def test_single_choice_with_feedback_per_option():
         "  =Make the child safe #Right: safety first.\n"
         "  ~Wait for backup #Tempting, but the child is at risk.\n"
         "  ~Call the parents\n"
-        "  ####Safety of the child comes first.\n}")
+        "  ####Safety of the child comes first.\n}"
+    )
     assert question == {
-        "id": "q-scene", "type": "single", "prompt": "You arrive first. What do you do?",
+        "id": "q-scene",
+        "type": "single",
+        "prompt": "You arrive first. What do you do?",
         "options": [
             {"text": "Make the child safe", "correct": True, "feedback": "Right: safety first."},
             {"text": "Wait for backup", "feedback": "Tempting, but the child is at risk."},
             {"text": "Call the parents"},
         ],
-        "explanation": "Safety of the child comes first.", "learning_points": [],
+        "explanation": "Safety of the child comes first.",
+        "learning_points": [],
     }
 
 
@@ -163,7 +168,7 @@ def test_duplicate_options_are_dropped_with_a_warning():
 
 
 def test_too_few_usable_options_skip_the_question():
-    result = parse("Q? {=<img src\\=\"@@PLUGINFILE@@/a.png\"> ~b####x}")
+    result = parse('Q? {=<img src\\="@@PLUGINFILE@@/a.png"> ~b####x}')
     assert result.bank["questions"] == []
     assert "question skipped" in messages(result, "warning")
     assert "media left out" in messages(result, "warning")
@@ -221,15 +226,18 @@ def test_lone_answer_without_equals_is_a_short_answer_with_warning():
 
 
 def test_numerical_forms():
-    text = ("A {#1822####x}\n\nB {#5:0.5####x}\n\nC {#1..5####x}\n\nD {#-5..5####x}\n\n"
-            "E {#3.141..3.142####x}")
+    text = (
+        "A {#1822####x}\n\nB {#5:0.5####x}\n\nC {#1..5####x}\n\nD {#-5..5####x}\n\n"
+        "E {#3.141..3.142####x}"
+    )
     values = [(q["answer"], q["tolerance"]) for q in parse(text).bank["questions"]]
     assert values == [(1822, 0), (5, 0.5), (3, 2), (0, 5), (3.1415, 0.0005)]
 
 
 def test_numerical_keeps_the_full_credit_answer_and_warns_about_others():
-    result = parse("Q? {#\n  =2006:1#Right\n  =%50%2006:3#Close\n  ~#Not a likely year\n"
-                   "  ####General\n}")
+    result = parse(
+        "Q? {#\n  =2006:1#Right\n  =%50%2006:3#Close\n  ~#Not a likely year\n  ####General\n}"
+    )
     question = result.bank["questions"][0]
     assert (question["answer"], question["tolerance"]) == (2006, 1)
     assert question["correct_feedback"] == "Right"
@@ -247,8 +255,10 @@ def test_numerical_answer_that_is_not_a_number_is_an_error():
 
 
 def test_matching_pairs_and_distractor_warning():
-    result = parse("Match. {\n  =MAPPA -> Managing offenders\n  =MARAC -> Domestic abuse risk\n"
-                   "  =MASH -> Shared safeguarding hub\n  = -> A distractor\n  ####x\n}")
+    result = parse(
+        "Match. {\n  =MAPPA -> Managing offenders\n  =MARAC -> Domestic abuse risk\n"
+        "  =MASH -> Shared safeguarding hub\n  = -> A distractor\n  ####x\n}"
+    )
     question = result.bank["questions"][0]
     assert question["pairs"] == [
         {"left": "MAPPA", "right": "Managing offenders"},
@@ -268,8 +278,13 @@ def test_matching_pair_without_arrow_is_an_error():
 
 def test_essay_becomes_a_reflection_prompt():
     result = parse("::Own practice::Think of a visit where you noticed neglect.{}")
-    assert result.bank["reflections"] == [{"id": "r-own-practice", "prompt": (
-        "Think of a visit where you noticed neglect."), "learning_points": []}]
+    assert result.bank["reflections"] == [
+        {
+            "id": "r-own-practice",
+            "prompt": ("Think of a visit where you noticed neglect."),
+            "learning_points": [],
+        }
+    ]
 
 
 def test_description_is_skipped_with_a_warning():
@@ -325,8 +340,10 @@ def test_metadata_tag_comments_become_tags():
 
 
 def test_html_is_turned_into_text_and_media_is_reported():
-    result = parse("[html]<p>One &amp; two</p><p>Three<br>four <img src\\=\"@@PLUGINFILE@@/x.png\">"
-                   "</p>{T####<b>Why</b>}")
+    result = parse(
+        '[html]<p>One &amp; two</p><p>Three<br>four <img src\\="@@PLUGINFILE@@/x.png">'
+        "</p>{T####<b>Why</b>}"
+    )
     question = result.bank["questions"][0]
     assert question["prompt"] == "One & two\n\nThree\nfour"
     assert question["explanation"] == "Why"
@@ -392,10 +409,36 @@ def test_import_bank_unknown_extension_or_missing_file(tmp_path: Path):
 
 # --- robustness -------------------------------------------------------------------------
 
-GIFT_BITS = st.sampled_from(list("{}~=#:\\%->/$[]\n ") + [
-    "::", "####", "\n\n", "{#", "TRUE", "F", "%50%", "%-33.3%", "1..5", ":0.5", "->", "//",
-    "$CATEGORY: a/b\n\n", "[html]", "[markdown]", "<p>", "</a>", "<![if", "&nbsp;", "\\n",
-    "\ue000", "\r\n", "\ufeff", "é", "\u2028"])
+GIFT_BITS = st.sampled_from(
+    list("{}~=#:\\%->/$[]\n ")
+    + [
+        "::",
+        "####",
+        "\n\n",
+        "{#",
+        "TRUE",
+        "F",
+        "%50%",
+        "%-33.3%",
+        "1..5",
+        ":0.5",
+        "->",
+        "//",
+        "$CATEGORY: a/b\n\n",
+        "[html]",
+        "[markdown]",
+        "<p>",
+        "</a>",
+        "<![if",
+        "&nbsp;",
+        "\\n",
+        "\ue000",
+        "\r\n",
+        "\ufeff",
+        "é",
+        "\u2028",
+    ]
+)
 
 
 def parsed_quickly(text: str, filename: str):

@@ -1,5 +1,6 @@
 """The interactive (questionary) prompts: driven through prompt_toolkit's pipe input in-process,
 and through a pseudo-terminal against the real `python -m scr_cpd` process."""
+
 from __future__ import annotations
 
 import os
@@ -33,8 +34,11 @@ RIGHT_KEYS = {
 }
 SURE = ENTER  # "How sure were you?": the first choice
 PROMPT_READY = {
-    "q-single": r"Use shortcuts or arrow keys\)", "q-true-false": r"Use shortcuts or arrow keys\)",
-    "q-multiple": r"Use arrow keys to move", "q-numeric": "Your answer", "q-short": "Your answer",
+    "q-single": r"Use shortcuts or arrow keys\)",
+    "q-true-false": r"Use shortcuts or arrow keys\)",
+    "q-multiple": r"Use arrow keys to move",
+    "q-numeric": "Your answer",
+    "q-short": "Your answer",
     "q-matching": r"Use arrow keys\)",
 }
 
@@ -89,10 +93,25 @@ def test_a_whole_module_answered_with_arrow_keys(tmp_path, keys):
     assert result.exit_code == 0
     out = result.output
     assert out.count("Correct ✓") == 6
-    assert "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop" in out
+    assert (
+        "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
+        in out
+    )
     assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in out
     assert [(a.question_id, a.response, a.correct, a.confidence) for a in attempts(home)] == [
-        (q, {"q-single": 0, "q-multiple": [0, 2], "q-true-false": True, "q-numeric": 7, "q-short": "Paris", "q-matching": [0, 1]}[q], True, "sure")
+        (
+            q,
+            {
+                "q-single": 0,
+                "q-multiple": [0, 2],
+                "q-true-false": True,
+                "q-numeric": 7,
+                "q-short": "Paris",
+                "q-matching": [0, 1],
+            }[q],
+            True,
+            "sure",
+        )
         for q in order
     ]
 
@@ -101,8 +120,14 @@ def test_wrong_choice_shows_the_answer_and_the_feedback(tmp_path, keys):
     home = tmp_path / "home"
     order = plan_for(home)
     first = order[0]
-    wrong = {"q-single": DOWN + ENTER, "q-multiple": SPACE + DOWN + SPACE + ENTER, "q-true-false": DOWN + ENTER,
-             "q-numeric": "8" + ENTER, "q-short": "Lyon" + ENTER, "q-matching": ENTER + ENTER}[first]
+    wrong = {
+        "q-single": DOWN + ENTER,
+        "q-multiple": SPACE + DOWN + SPACE + ENTER,
+        "q-true-false": DOWN + ENTER,
+        "q-numeric": "8" + ENTER,
+        "q-short": "Lyon" + ENTER,
+        "q-matching": ENTER + ENTER,
+    }[first]
     result = run(home, keys, wrong + SURE + CTRL_C, "start", "tiny", *SEED)
     assert "Incorrect ✗" in result.output and "The answer: " in result.output
     assert "Blind spot: you were sure, and it was wrong." in result.output
@@ -116,7 +141,10 @@ def test_ctrl_c_stops_and_keeps_what_was_answered(tmp_path, keys):
     typed = RIGHT_KEYS[order[0]] + SURE + RIGHT_KEYS[order[1]] + SURE + CTRL_C
     result = run(home, keys, typed, "start", "tiny", *SEED)
     assert result.exit_code == 0
-    assert "Stopped. 2 answer(s) saved; `cpd start tiny` continues where you left off." in result.output
+    assert (
+        "Stopped. 2 answer(s) saved; `cpd start tiny` continues where you left off."
+        in result.output
+    )
     assert [a.question_id for a in attempts(home)] == order[:2]
 
 
@@ -149,7 +177,14 @@ pexpect = pytest.importorskip("pexpect")
 
 def spawn(home: Path, *args: str):
     env = dict(os.environ, PYTHONPATH=str(SRC), SCR_CPD_HOME=str(home), TERM="xterm", NO_COLOR="1")
-    child = pexpect.spawn(sys.executable, ["-m", "scr_cpd", *args], env=env, encoding="utf-8", timeout=20, dimensions=(40, 120))
+    child = pexpect.spawn(
+        sys.executable,
+        ["-m", "scr_cpd", *args],
+        env=env,
+        encoding="utf-8",
+        timeout=20,
+        dimensions=(40, 120),
+    )
     return child
 
 
@@ -167,7 +202,10 @@ def test_real_terminal_runs_interactive_prompts_and_ctrl_c_keeps_answers(tmp_pat
     child.expect("Question 2 of 6")
     child.sendintr()  # Ctrl-C, through the terminal
     # At a prompt it stops the module (exit 0); while output is printing it interrupts (130).
-    stopped = [r"Stopped\. 1 answer\(s\) saved; `cpd start tiny` continues", "Stopped. Everything you answered so far is saved."]
+    stopped = [
+        r"Stopped\. 1 answer\(s\) saved; `cpd start tiny` continues",
+        "Stopped. Everything you answered so far is saved.",
+    ]
     which = child.expect(stopped)
     child.expect(pexpect.EOF)
     child.close()

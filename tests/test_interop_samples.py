@@ -1,4 +1,5 @@
 """Real GIFT and Aiken files written by others (kept outside the repo, in ../shared)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,8 +16,9 @@ DIALECTS = {"aikenadv_hebrew_english_sample.txt"}
 
 def sample_files() -> list[Path]:
     folders = [SAMPLES / "gift", SAMPLES / "aiken"]
-    return sorted(p for folder in folders if folder.is_dir() for p in folder.iterdir()
-                  if p.is_file())
+    return sorted(
+        p for folder in folders if folder.is_dir() for p in folder.iterdir() if p.is_file()
+    )
 
 
 def malformed(path: Path) -> bool:

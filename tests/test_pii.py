@@ -1,4 +1,5 @@
 """The identifiable-information guard: what it catches, what it must leave alone, and masking."""
+
 import dataclasses
 import os
 import re
@@ -29,37 +30,96 @@ def assert_caught(example, kind):
 # --- what it catches ------------------------------------------------------------------------
 
 POSTCODES = [
-    "SW1A 1AA", "SW1A1AA", "sw1a 1aa", "GIR 0AA", "gir0aa", "M1 1AE", "B33 8TH", "CR2 6XH",
-    "DN55 1PT", "W1A 0AX", "EC1A 1BB", "LS1 4AP", "M1 1ST",
+    "SW1A 1AA",
+    "SW1A1AA",
+    "sw1a 1aa",
+    "GIR 0AA",
+    "gir0aa",
+    "M1 1AE",
+    "B33 8TH",
+    "CR2 6XH",
+    "DN55 1PT",
+    "W1A 0AX",
+    "EC1A 1BB",
+    "LS1 4AP",
+    "M1 1ST",
 ]
 PHONES = [
-    "07700 900123", "07700900123", "+44 20 7946 0958", "(020) 7946 0958", "020 7946 0958",
-    "+44 (0)20 7946 0958", "0161 496 0000", "01632 960123", "07911 123456", "0800 123 4567",
-    "+44 7911 123456", "+1 202 555 0143",
+    "07700 900123",
+    "07700900123",
+    "+44 20 7946 0958",
+    "(020) 7946 0958",
+    "020 7946 0958",
+    "+44 (0)20 7946 0958",
+    "0161 496 0000",
+    "01632 960123",
+    "07911 123456",
+    "0800 123 4567",
+    "+44 7911 123456",
+    "+1 202 555 0143",
 ]
 EMAILS = [
-    "jane.doe@example.co.uk", "a+b@mail.example.org", "J_Smith99@police.example.gov.uk",
+    "jane.doe@example.co.uk",
+    "a+b@mail.example.org",
+    "J_Smith99@police.example.gov.uk",
     "x@y.io",
 ]
 NI_NUMBERS = ["AB 12 34 56 C", "AB123456C", "ab123456c", "JG103759A", "ZY 98 76 54 D", "CE123456B"]
 DATES = [
-    "12/03/2015", "12.03.2015", "12-03-2015", "1/3/2015", "12/03/15", "12 March 2015",
-    "12th Mar 2015", "1st of April, 2009", "3 Sept 2016", "2015-03-12", "2015/3/12",
-    "March 12, 2015", "12-Mar-2015", "29/02/2016", "03/25/2015",
+    "12/03/2015",
+    "12.03.2015",
+    "12-03-2015",
+    "1/3/2015",
+    "12/03/15",
+    "12 March 2015",
+    "12th Mar 2015",
+    "1st of April, 2009",
+    "3 Sept 2016",
+    "2015-03-12",
+    "2015/3/12",
+    "March 12, 2015",
+    "12-Mar-2015",
+    "29/02/2016",
+    "03/25/2015",
 ]
 DOB_FORMS = [
-    "DOB 12/03/15", "DOB: 12.3.2015", "D.O.B. 12/03/2015", "dob 3/2015", "DOB: March 2015",
-    "born on 12th March", "born on the 3rd of May 2011", "date of birth 12 March", "born 12/03",
+    "DOB 12/03/15",
+    "DOB: 12.3.2015",
+    "D.O.B. 12/03/2015",
+    "dob 3/2015",
+    "DOB: March 2015",
+    "born on 12th March",
+    "born on the 3rd of May 2011",
+    "date of birth 12 March",
+    "born 12/03",
 ]
 REFERENCES = [
-    "CRN 12345/21", "crime ref 44/123456/22", "Crime Reference: 44/123456/22",
-    "occurrence 2021-123456", "URN 01AB2345678", "incident 123 of 12/03/2021",
-    "log 45 of 01/02/22", "Ref: 4455667", "case number 12345", "crime no. 1234/19",
-    "12345678", "123456789012",
+    "CRN 12345/21",
+    "crime ref 44/123456/22",
+    "Crime Reference: 44/123456/22",
+    "occurrence 2021-123456",
+    "URN 01AB2345678",
+    "incident 123 of 12/03/2021",
+    "log 45 of 01/02/22",
+    "Ref: 4455667",
+    "case number 12345",
+    "crime no. 1234/19",
+    "12345678",
+    "123456789012",
 ]
 TITLED_NAMES = [
-    "Mrs Smith", "Mr. O'Neil", "Dr Patel-Jones", "Miss Jones", "Ms Brown", "Master Brown",
-    "Mx Taylor", "Mrs Jane Smith", "Mr McDonald", "Dr.Okafor", "Ms Éloïse Durand", "Mrs SMITH",
+    "Mrs Smith",
+    "Mr. O'Neil",
+    "Dr Patel-Jones",
+    "Miss Jones",
+    "Ms Brown",
+    "Master Brown",
+    "Mx Taylor",
+    "Mrs Jane Smith",
+    "Mr McDonald",
+    "Dr.Okafor",
+    "Ms Éloïse Durand",
+    "Mrs SMITH",
 ]
 
 
@@ -109,13 +169,15 @@ def test_finds_each_item_where_it_is():
         ("reference-number", "CRN 12345/21"),
         ("email", "jo@ex.com"),
     ]
-    assert all(text[f.start:f.end] == f.text for f in found)
+    assert all(text[f.start : f.end] == f.text for f in found)
 
 
 def test_space_separated_phone_numbers_are_found_one_by_one():
     found = kinds_and_texts("Call 07911 123456 07700 900123 or 020 7946 0958 today")
     assert found == [
-        ("phone", "07911 123456"), ("phone", "07700 900123"), ("phone", "020 7946 0958")
+        ("phone", "07911 123456"),
+        ("phone", "07700 900123"),
+        ("phone", "020 7946 0958"),
     ]
 
 
@@ -143,18 +205,72 @@ def test_titled_names_take_at_most_two_more_capitalised_words():
 # --- what it must leave alone ---------------------------------------------------------------
 
 MUST_NOT_FLAG = [
-    "Child A", "Child C", "Child M", "p.15", "pp.20-21", "2017-19", "2014-17", "1998-2019",
-    "MAPPA", "MARAC", "ABE", "MASH", "LCSPR", "Sarah's Law", "Clare's law", "CSPRP",
-    "Working Together (HM Government, 2018)", "Table 3", "235 SCRs", "131 of the 235", "42%",
-    "3,473", "24 hours", "four months", "0.77 SCRs per 100,000", "College of Policing (2022)",
-    "a 15-year-old", "Year 9", "in 2019", "March 2019", "at 02:30", "PC 1234", "Section 47",
+    "Child A",
+    "Child C",
+    "Child M",
+    "p.15",
+    "pp.20-21",
+    "2017-19",
+    "2014-17",
+    "1998-2019",
+    "MAPPA",
+    "MARAC",
+    "ABE",
+    "MASH",
+    "LCSPR",
+    "Sarah's Law",
+    "Clare's law",
+    "CSPRP",
+    "Working Together (HM Government, 2018)",
+    "Table 3",
+    "235 SCRs",
+    "131 of the 235",
+    "42%",
+    "3,473",
+    "24 hours",
+    "four months",
+    "0.77 SCRs per 100,000",
+    "College of Policing (2022)",
+    "a 15-year-old",
+    "Year 9",
+    "in 2019",
+    "March 2019",
+    "at 02:30",
+    "PC 1234",
+    "Section 47",
     "S.47",
     # anonymised or ordinary forms close to what is caught
-    "Mr X", "Mrs A", "Mrs smith", "the mr", "Year 10 2LS", "take the A1 2nd exit", "m1 1st",
-    "paragraph 4.3.12", "1.5.2", "version 10.5.3", "3.14159265", "1234567", "0.1234567",
-    "ring 999", "call 101", "reference 2018", "ref 2017-19", "incident 12", "the incident in 2019",
-    "31/02/2015", "45/13/2015", "12/03/1850", "12 March", "Thursday 12th", "CSE@", "a@b",
-    "user@localhost", "in the 2019/20 financial year", "Q1 1AA", "SW1A 1CA", "QQ 12 34 56 C",
+    "Mr X",
+    "Mrs A",
+    "Mrs smith",
+    "the mr",
+    "Year 10 2LS",
+    "take the A1 2nd exit",
+    "m1 1st",
+    "paragraph 4.3.12",
+    "1.5.2",
+    "version 10.5.3",
+    "3.14159265",
+    "1234567",
+    "0.1234567",
+    "ring 999",
+    "call 101",
+    "reference 2018",
+    "ref 2017-19",
+    "incident 12",
+    "the incident in 2019",
+    "31/02/2015",
+    "45/13/2015",
+    "12/03/1850",
+    "12 March",
+    "Thursday 12th",
+    "CSE@",
+    "a@b",
+    "user@localhost",
+    "in the 2019/20 financial year",
+    "Q1 1AA",
+    "SW1A 1CA",
+    "QQ 12 34 56 C",
 ]
 
 NI_EXCLUDED = (
@@ -190,6 +306,7 @@ def test_a_briefing_style_paragraph_is_left_alone():
 
 
 # --- redact and describe --------------------------------------------------------------------
+
 
 def test_redact_replaces_each_finding_and_nothing_else():
     text = "Mrs Smith (SW1A 1AA, 07700 900123) told me on 12/03/2015."
@@ -255,11 +372,13 @@ def test_redacting_twice_is_the_same_as_once(text):
 
 def test_merge_combines_overlaps_and_keeps_the_text():
     text = "0123456789"
-    merged = merge([
-        Finding("reference-number", 5, 9, text[5:9]),
-        Finding("phone", 0, 6, text[0:6]),
-        Finding("postcode", 2, 3, text[2:3]),
-    ])
+    merged = merge(
+        [
+            Finding("reference-number", 5, 9, text[5:9]),
+            Finding("phone", 0, 6, text[0:6]),
+            Finding("postcode", 2, 3, text[2:3]),
+        ]
+    )
     assert merged == [Finding("phone", 0, 9, text[0:9])]
 
 
@@ -275,9 +394,7 @@ def test_describe_reads_as_one_sentence():
 
 
 def test_describe_names_every_kind():
-    text = (
-        "SW1A 1AA; 07700 900123; jo@ex.com; AB 12 34 56 C; 12/03/2015; CRN 12345/21; Mrs Smith"
-    )
+    text = "SW1A 1AA; 07700 900123; jo@ex.com; AB 12 34 56 C; 12/03/2015; CRN 12345/21; Mrs Smith"
     assert describe(find_identifiers(text), limit=10) == (
         "7 things that may identify someone: a postcode (SW1A 1AA), a phone number "
         "(07700 900123), an email address (jo@ex.com), a National Insurance number "
@@ -287,8 +404,11 @@ def test_describe_names_every_kind():
 
 
 def test_describe_keeps_long_lists_and_long_items_short():
-    findings = find_identifiers(" ".join(f"Mrs Smith{i:02d}x" for i in range(3)) + " " +
-                                " ".join("SW1A 1AA" for _ in range(7)))
+    findings = find_identifiers(
+        " ".join(f"Mrs Smith{i:02d}x" for i in range(3))
+        + " "
+        + " ".join("SW1A 1AA" for _ in range(7))
+    )
     sentence = describe(findings)
     assert sentence.startswith("10 things that may identify someone: ")
     assert sentence.endswith(", and 4 more")
@@ -314,8 +434,16 @@ def test_importing_the_guard_does_not_import_phonenumbers():
 # --- robustness -----------------------------------------------------------------------------
 
 FRAGMENTS = st.sampled_from(
-    POSTCODES + PHONES + EMAILS + NI_NUMBERS + DATES + DOB_FORMS + REFERENCES + TITLED_NAMES
-    + MUST_NOT_FLAG + [" ", "\n", "-", "/", ".", ",", "(", ")", "@", "+", "0", "7", "Mr", "DOB"]
+    POSTCODES
+    + PHONES
+    + EMAILS
+    + NI_NUMBERS
+    + DATES
+    + DOB_FORMS
+    + REFERENCES
+    + TITLED_NAMES
+    + MUST_NOT_FLAG
+    + [" ", "\n", "-", "/", ".", ",", "(", ")", "@", "+", "0", "7", "Mr", "DOB"]
 )
 TEXTS = st.one_of(st.text(max_size=300), st.lists(FRAGMENTS | st.text(max_size=5)).map("".join))
 
@@ -325,7 +453,7 @@ def assert_well_formed(text, findings):
     for f in findings:
         assert f.kind in KINDS
         assert previous_end <= f.start < f.end <= len(text)
-        assert text[f.start:f.end] == f.text
+        assert text[f.start : f.end] == f.text
         previous_end = f.end
 
 
@@ -362,7 +490,7 @@ def test_redact_is_idempotent_and_leaves_nothing_to_find(text):
 def test_merge_and_redact_handle_any_overlapping_findings(case):
     text, raw = case
     findings = [
-        Finding(kind, min(a, b), max(a, b), text[min(a, b):max(a, b)])
+        Finding(kind, min(a, b), max(a, b), text[min(a, b) : max(a, b)])
         for kind, a, b in raw
         if a != b
     ]
@@ -370,8 +498,10 @@ def test_merge_and_redact_handle_any_overlapping_findings(case):
     assert_well_formed(text, merged)
     covered = {i for f in findings for i in range(f.start, f.end)}
     assert covered == {i for f in merged for i in range(f.start, f.end)}
-    outside = [text[a:b] for a, b in zip([0] + [f.end for f in merged],
-                                          [f.start for f in merged] + [len(text)])]
+    outside = [
+        text[a:b]
+        for a, b in zip([0] + [f.end for f in merged], [f.start for f in merged] + [len(text)])
+    ]
     masked = redact(text, findings)
     assert re.split(r"\[[a-zA-Z ]+ removed\]", masked) == outside
 

@@ -12,7 +12,18 @@ def reflect(home, text_lines, module="neglect", prompt_choice="1"):
 
 
 def test_reflect_saves_three_fields_and_tags(isolated_home):
-    result = reflect(isolated_home, ["I learned to look in the cupboards.", "", "Neglect hides other harm.", "", "I will check sleeping arrangements.", "", "1 5"])
+    result = reflect(
+        isolated_home,
+        [
+            "I learned to look in the cupboards.",
+            "",
+            "Neglect hides other harm.",
+            "",
+            "I will check sleeping arrangements.",
+            "",
+            "1 5",
+        ],
+    )
     assert result.exit_code == 0, result.output
     [entry] = rf.all_entries(Store.open(isolated_home))
     assert entry.module_id == "neglect"
@@ -48,8 +59,18 @@ def test_nothing_written_keeps_no_reflection(isolated_home):
 
 
 def test_identifier_warning_then_edit(isolated_home):
-    lines = ["Mrs Smith at SW1A 1AA told me.", "", "matters", "", "act", "",
-             "y", "A parent told me.", "", ""]
+    lines = [
+        "Mrs Smith at SW1A 1AA told me.",
+        "",
+        "matters",
+        "",
+        "act",
+        "",
+        "y",
+        "A parent told me.",
+        "",
+        "",
+    ]
     result = reflect(isolated_home, lines)
     assert "Warning" in result.output and "postcode" in result.output
     [entry] = rf.all_entries(Store.open(isolated_home))
@@ -69,7 +90,11 @@ def test_free_reflection_with_own_prompt(isolated_home):
     modules = cpd("modules", home=isolated_home)
     assert modules.exit_code == 0
     count = len([line for line in modules.output.splitlines()[1:] if line.strip()])
-    result = cpd("reflect", input=f"{count + 1}\n1\nA shift I keep thinking about\nwhat\n\nso\n\nnow\n\n\n", home=isolated_home)
+    result = cpd(
+        "reflect",
+        input=f"{count + 1}\n1\nA shift I keep thinking about\nwhat\n\nso\n\nnow\n\n\n",
+        home=isolated_home,
+    )
     assert result.exit_code == 0, result.output
     [entry] = rf.all_entries(Store.open(isolated_home))
     assert entry.module_id is None and entry.prompt == "A shift I keep thinking about"
@@ -84,7 +109,15 @@ def test_list_show_edit_delete(isolated_home):
     shown = cpd("reflections", "show", entry.uid, home=isolated_home)
     assert "old what" in shown.output and "Now what?" in shown.output
 
-    edited = cpd("reflections", "edit", entry.uid, "--field", "what", input="new what\n\n", home=isolated_home)
+    edited = cpd(
+        "reflections",
+        "edit",
+        entry.uid,
+        "--field",
+        "what",
+        input="new what\n\n",
+        home=isolated_home,
+    )
     assert edited.exit_code == 0, edited.output
     after = rf.get(Store.open(isolated_home), entry.uid)
     assert after.what == "new what"
@@ -115,7 +148,9 @@ def test_save_field_commits_immediately(isolated_home):
     uid = rf.create(store, "prompt", "neglect")
     rf.save_field(store, uid, "what", "typed", 12.5)
     other = sqlite3.connect(isolated_home / "progress.db")  # a second connection sees it at once
-    assert other.execute("SELECT what, seconds FROM reflections WHERE uid = ?", (uid,)).fetchone() == ("typed", 12.5)
+    assert other.execute(
+        "SELECT what, seconds FROM reflections WHERE uid = ?", (uid,)
+    ).fetchone() == ("typed", 12.5)
 
 
 def test_field_time_is_capped(isolated_home):

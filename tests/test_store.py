@@ -1,5 +1,6 @@
 """The progress layer: the SQLite store (schema, permissions, refusing files that are not ours),
 the quiz loop that commits each answer, and the per-module summary."""
+
 from __future__ import annotations
 
 import multiprocessing
@@ -29,13 +30,46 @@ from scr_cpd.progress.summary import format_duration, module_progress
 FIXTURE = Path(__file__).parent / "fixtures" / "tiny-bank.yaml"
 
 EXPECTED_SCHEMA = {
-    "attempts": ["id", "session_id", "module_id", "question_id", "revision", "content_hash", "response",
-                 "correct", "confidence", "answered_at", "seconds"],
+    "attempts": [
+        "id",
+        "session_id",
+        "module_id",
+        "question_id",
+        "revision",
+        "content_hash",
+        "response",
+        "correct",
+        "confidence",
+        "answered_at",
+        "seconds",
+    ],
     "cards": ["module_id", "question_id", "revision", "card", "due", "last_review"],
     "profile": ["key", "value"],
-    "reflections": ["id", "uid", "module_id", "prompt_id", "prompt", "what", "so_what", "now_what", "tags",
-                    "learning_points", "seconds", "created_at", "updated_at"],
-    "sessions": ["id", "kind", "module_id", "bank_version", "plan", "started_at", "ended_at", "status"],
+    "reflections": [
+        "id",
+        "uid",
+        "module_id",
+        "prompt_id",
+        "prompt",
+        "what",
+        "so_what",
+        "now_what",
+        "tags",
+        "learning_points",
+        "seconds",
+        "created_at",
+        "updated_at",
+    ],
+    "sessions": [
+        "id",
+        "kind",
+        "module_id",
+        "bank_version",
+        "plan",
+        "started_at",
+        "ended_at",
+        "status",
+    ],
     "settings": ["key", "value"],
 }
 EXPECTED_INDEXES = ["attempts_question", "attempts_session", "cards_due", "sessions_module"]
@@ -56,7 +90,10 @@ def store(tmp_path):
 
 
 def schema_of(db: sqlite3.Connection) -> dict[str, list[str]]:
-    tables = [r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+    tables = [
+        r[0]
+        for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    ]
     return {t: [c[1] for c in db.execute(f"PRAGMA table_info({t})")] for t in tables}
 
 
@@ -69,7 +106,12 @@ def mode(path: Path) -> int:
 
 def test_migrating_a_blank_database_gives_the_expected_schema(store):
     assert schema_of(store.db) == EXPECTED_SCHEMA
-    indexes = [r[0] for r in store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name")]
+    indexes = [
+        r[0]
+        for r in store.db.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL ORDER BY name"
+        )
+    ]
     assert indexes == EXPECTED_INDEXES
     assert store.db.execute("PRAGMA user_version").fetchone()[0] == len(MIGRATIONS)
     assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
@@ -116,7 +158,10 @@ def test_processes_creating_the_home_and_database_at_once_all_succeed(tmp_path, 
     context = multiprocessing.get_context("fork")
     barrier = context.Barrier(4)
     results = context.Queue()
-    workers = [context.Process(target=_open_store_after, args=(tmp_path / "home", barrier, results)) for _ in range(4)]
+    workers = [
+        context.Process(target=_open_store_after, args=(tmp_path / "home", barrier, results))
+        for _ in range(4)
+    ]
     for worker in workers:
         worker.start()
     for worker in workers:
@@ -203,7 +248,9 @@ def test_read_only_home_folder_is_named(tmp_path):
     home.mkdir()
     home.chmod(0o500)
     try:
-        with pytest.raises(StoreError, match=f"cannot write to the home folder {home} \\(Permission denied\\)"):
+        with pytest.raises(
+            StoreError, match=f"cannot write to the home folder {home} \\(Permission denied\\)"
+        ):
             Store.open(home)
     finally:
         home.chmod(0o700)
@@ -264,7 +311,9 @@ def test_a_failed_write_leaves_nothing_half_done(store):
 class ScriptedUI:
     """Answers by question id; `Stop` as an answer stops there, like q or end of input."""
 
-    def __init__(self, answers: dict[str, Any], clock: list[float] | None = None, step: float = 0.0):
+    def __init__(
+        self, answers: dict[str, Any], clock: list[float] | None = None, step: float = 0.0
+    ):
         self.answers = answers
         self.asked: list[Presented] = []
         self.feedback: list[Any] = []
@@ -291,11 +340,20 @@ class ScriptedUI:
         self.said.append(text)
 
 
-RIGHT = {"q-single": 0, "q-multiple": [0, 2], "q-true-false": True, "q-numeric": 7, "q-short": "Paris", "q-matching": [0, 1]}
+RIGHT = {
+    "q-single": 0,
+    "q-multiple": [0, 2],
+    "q-true-false": True,
+    "q-numeric": 7,
+    "q-short": "Paris",
+    "q-matching": [0, 1],
+}
 
 
 def lookup_in(bank: Any):
-    return lambda module_id, question_id: bank.question(question_id) if module_id == bank.id else None
+    return lambda module_id, question_id: (
+        bank.question(question_id) if module_id == bank.id else None
+    )
 
 
 def test_every_answer_is_committed_before_feedback_is_shown(store, tiny):
@@ -335,7 +393,10 @@ def test_wrong_answers_are_stored_as_wrong_with_hash_and_revision(store, tiny):
     session = store.start_session("module", "tiny", [("tiny", "q-single"), ("tiny", "q-numeric")])
     run_session(store, session, lookup_in(tiny), ScriptedUI({"q-single": 1, "q-numeric": 8}))
     attempts = store.attempts(session_id=session.id)
-    assert [(a.question_id, a.response, a.correct) for a in attempts] == [("q-single", 1, False), ("q-numeric", 8, False)]
+    assert [(a.question_id, a.response, a.correct) for a in attempts] == [
+        ("q-single", 1, False),
+        ("q-numeric", 8, False),
+    ]
     assert attempts[0].content_hash == tiny.question("q-single").content_hash
     assert attempts[0].revision == 1
 
@@ -348,7 +409,13 @@ def test_time_on_task_is_measured_and_idle_time_capped(store, tiny):
     assert [a.seconds for a in store.attempts(session_id=session.id)] == [42.0, 42.0]
 
     idle = store.start_session("module", "tiny", [("tiny", "q-single")])
-    run_session(store, idle, lookup_in(tiny), ScriptedUI(RIGHT, clock=now, step=5000.0), clock=lambda: now[0])
+    run_session(
+        store,
+        idle,
+        lookup_in(tiny),
+        ScriptedUI(RIGHT, clock=now, step=5000.0),
+        clock=lambda: now[0],
+    )
     assert store.attempts(session_id=idle.id)[0].seconds == IDLE_CAP_SECONDS
 
 
@@ -403,12 +470,24 @@ def test_module_progress_goes_from_not_started_to_passed(store, tiny):
     again = store.start_session("module", "tiny", in_bank_order)
     run_session(store, again, lookup_in(tiny), ScriptedUI(wrong))
     progress = module_progress(store, [tiny])["tiny"]
-    assert (progress.status, progress.best_score, progress.completions, progress.attempts) == ("passed", pytest.approx(5 / 6), 2, 12)
+    assert (progress.status, progress.best_score, progress.completions, progress.attempts) == (
+        "passed",
+        pytest.approx(5 / 6),
+        2,
+        12,
+    )
 
 
 def test_a_completed_module_below_the_pass_mark_is_completed_not_passed(store, tiny):
     session = store.start_session("module", "tiny", plan_module(tiny, random.Random(0)))
-    wrong = {"q-single": 1, "q-multiple": [0], "q-true-false": False, "q-numeric": 1, "q-short": "Lyon", "q-matching": [0, 1]}
+    wrong = {
+        "q-single": 1,
+        "q-multiple": [0],
+        "q-true-false": False,
+        "q-numeric": 1,
+        "q-short": "Lyon",
+        "q-matching": [0, 1],
+    }
     run_session(store, session, lookup_in(tiny), ScriptedUI(wrong))
     progress = module_progress(store, [tiny])["tiny"]
     assert (progress.status, progress.best_score) == ("completed", pytest.approx(1 / 6))
@@ -433,8 +512,12 @@ def test_a_question_answered_twice_in_one_session_counts_once_by_its_latest_answ
     """Two terminals on the same module share its session and may both answer a question."""
     session = store.start_session("module", "tiny", [q.key for q in tiny.questions])
     for question in tiny.questions:
-        store.record_attempt(session.id, "tiny", question.id, 1, question.content_hash, 0, False, 1.0)
-        store.record_attempt(session.id, "tiny", question.id, 1, question.content_hash, 0, True, 1.0)
+        store.record_attempt(
+            session.id, "tiny", question.id, 1, question.content_hash, 0, False, 1.0
+        )
+        store.record_attempt(
+            session.id, "tiny", question.id, 1, question.content_hash, 0, True, 1.0
+        )
     store.end_session(session.id, "completed")
     progress = module_progress(store, [tiny])["tiny"]
     assert (progress.best_score, progress.attempts) == (1.0, 12)

@@ -1,4 +1,5 @@
 """`cpd`: the command line. Each command is thin: it asks the library and prints the answer."""
+
 from __future__ import annotations
 
 import os
@@ -98,9 +99,21 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    home: Optional[Path] = typer.Option(None, "--home", help="Folder for your progress, keys and extra banks (env SCR_CPD_HOME).", show_default=False),
-    plain: Optional[bool] = typer.Option(None, "--plain/--interactive", help="Plain numbered prompts (screen readers, pipes); default: plain when input is not a terminal.", show_default=False),
-    version: bool = typer.Option(False, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+    home: Optional[Path] = typer.Option(
+        None,
+        "--home",
+        help="Folder for your progress, keys and extra banks (env SCR_CPD_HOME).",
+        show_default=False,
+    ),
+    plain: Optional[bool] = typer.Option(
+        None,
+        "--plain/--interactive",
+        help="Plain numbered prompts (screen readers, pipes); default: plain when input is not a terminal.",
+        show_default=False,
+    ),
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Show the version and exit."
+    ),
 ) -> None:
     """Learn from serious case reviews: themed modules, cited feedback, reflections and a CPD log.
 
@@ -154,8 +167,13 @@ def _review(app: typer.Typer) -> None:
 
 
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
-    "modules": _learn, "start": _learn, "progress": _learn, "practice": _learn, "settings": _learn,
-    "reflect": _reflect, "reflections": _reflect,
+    "modules": _learn,
+    "start": _learn,
+    "progress": _learn,
+    "practice": _learn,
+    "settings": _learn,
+    "reflect": _reflect,
+    "reflections": _reflect,
     "profile": _profile,
     "export": _export,
     "bank": _bank,
@@ -169,5 +187,8 @@ def main() -> None:
     except Exception as exc:  # a bug, not a user error: say so in one line unless debugging
         if os.environ.get("SCR_CPD_DEBUG"):
             raise
-        typer.echo(f"Internal error: {type(exc).__name__}: {exc} (set SCR_CPD_DEBUG=1 for details, and please report it)", err=True)
+        typer.echo(
+            f"Internal error: {type(exc).__name__}: {exc} (set SCR_CPD_DEBUG=1 for details, and please report it)",
+            err=True,
+        )
         sys.exit(1)

@@ -1,4 +1,5 @@
 """The trainer's commands: `cpd bank list|validate|schema|new|install|stats|import|export`."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,11 @@ STDOUT = Path("-")
 def validate(
     ctx: typer.Context,
     paths: List[Path] = typer.Argument(..., help="Bank files or folders of banks."),
-    against: Optional[List[Path]] = typer.Option(None, "--against", help="The previous version of the bank (file or folder): report question ids removed and meanings changed without a `revision:` bump. Repeatable."),
+    against: Optional[List[Path]] = typer.Option(
+        None,
+        "--against",
+        help="The previous version of the bank (file or folder): report question ids removed and meanings changed without a `revision:` bump. Repeatable.",
+    ),
     strict: bool = typer.Option(False, "--strict", help="Exit 1 on warnings too (for CI)."),
 ) -> None:
     """Check banks: every problem in each file as file:line: field: message. Exit 1 on errors."""
@@ -33,7 +38,9 @@ def validate(
         typer.echo(str(problem))
     errors, warnings = len(report.errors), len(report.warnings)
     compared = " (compared with the old version)" if against else ""
-    typer.echo(f"{report.files} file(s) checked{compared}: {errors} error(s), {warnings} warning(s).")
+    typer.echo(
+        f"{report.files} file(s) checked{compared}: {errors} error(s), {warnings} warning(s)."
+    )
     if not report.files:
         raise UserError("no bank files (.yaml or .yml) found there", 2)
     if errors or (strict and warnings):
@@ -53,9 +60,16 @@ def list_banks(ctx: typer.Context) -> None:
     env = get_env(ctx)
     table = Table(box=None, header_style=None if env.plain else "bold")
     for column in ("Module", "Version", "Questions", "Reflections", "From"):
-        table.add_column(column, justify="right" if column in ("Questions", "Reflections") else "left", no_wrap=column == "Module", overflow="fold")
+        table.add_column(
+            column,
+            justify="right" if column in ("Questions", "Reflections") else "left",
+            no_wrap=column == "Module",
+            overflow="fold",
+        )
     for bank in env.library.ordered():
-        table.add_row(bank.id, bank.version, str(len(bank.questions)), str(len(bank.reflections)), bank.origin)
+        table.add_row(
+            bank.id, bank.version, str(len(bank.questions)), str(len(bank.reflections)), bank.origin
+        )
     console = env.console()
     console.print(table)
     console.print("Folders:", markup=False)
@@ -66,7 +80,9 @@ def list_banks(ctx: typer.Context) -> None:
 
 @app.command("schema")
 def schema(
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write to this file instead of printing."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="Write to this file instead of printing."
+    ),
 ) -> None:
     """Print the JSON Schema of the bank format (point your editor's YAML extension at it)."""
     from scr_cpd.content.schema import json_schema
@@ -84,8 +100,12 @@ def schema(
 
 @app.command("new")
 def new(
-    module_id: str = typer.Argument(..., metavar="ID", help="The new module's id: lower-case letters, digits and hyphens."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: ID.yaml here; - prints it)."),
+    module_id: str = typer.Argument(
+        ..., metavar="ID", help="The new module's id: lower-case letters, digits and hyphens."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="File to write (default: ID.yaml here; - prints it)."
+    ),
     title: Optional[str] = typer.Option(None, "--title", help="The module's title."),
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
@@ -93,7 +113,10 @@ def new(
     from scr_cpd.content.starter import SLUG, starter_bank, suggest_id
 
     if not SLUG.match(module_id):
-        raise UserError(f"{module_id!r} is not a valid module id: use lower-case letters, digits and single hyphens, e.g. {suggest_id(module_id)}", 2)
+        raise UserError(
+            f"{module_id!r} is not a valid module id: use lower-case letters, digits and single hyphens, e.g. {suggest_id(module_id)}",
+            2,
+        )
     text = starter_bank(module_id, title)
     path = output or Path(f"{module_id}.yaml")
     if path == STDOUT:
@@ -101,7 +124,9 @@ def new(
         return
     _write(path, text, force)
     typer.echo(f"Wrote {path}: a valid bank with one example of each question type.")
-    typer.echo(f"Next: edit it, then `cpd bank validate {path}`. For completion and inline errors in your editor: `cpd bank schema -o {path.parent / 'bank.schema.json'}`.")
+    typer.echo(
+        f"Next: edit it, then `cpd bank validate {path}`. For completion and inline errors in your editor: `cpd bank schema -o {path.parent / 'bank.schema.json'}`."
+    )
 
 
 # --- install ------------------------------------------------------------------------------
@@ -111,7 +136,9 @@ def new(
 def install(
     ctx: typer.Context,
     file: Path = typer.Argument(..., help="The bank file to install."),
-    replace: bool = typer.Option(False, "--replace", help="Replace an installed bank with the same module id."),
+    replace: bool = typer.Option(
+        False, "--replace", help="Replace an installed bank with the same module id."
+    ),
 ) -> None:
     """Validate a bank and copy it into <home>/banks/, where `cpd modules` finds it."""
     from scr_cpd.content.validate import check_file
@@ -123,15 +150,21 @@ def install(
     for problem in problems:
         typer.echo(str(problem))
     if not data:
-        raise UserError(f"{file} was not installed: fix the error(s) above, then run `cpd bank validate {file}`")
+        raise UserError(
+            f"{file} was not installed: fix the error(s) above, then run `cpd bank validate {file}`"
+        )
     module_id = data["id"]
     existing = env.library.get(module_id)
     if existing is not None and existing.origin == "bundled":
-        raise UserError(f"{module_id!r} is the id of a bundled module, which always takes precedence; give your bank another id")
+        raise UserError(
+            f"{module_id!r} is the id of a bundled module, which always takes precedence; give your bank another id"
+        )
     target = env.home / "banks" / f"{module_id}.yaml"
     if existing is not None and existing.origin == "home":
         if not replace:
-            raise UserError(f"a bank with the id {module_id!r} is already installed ({existing.path}, version {existing.version}); use --replace to replace it")
+            raise UserError(
+                f"a bank with the id {module_id!r} is already installed ({existing.path}, version {existing.version}); use --replace to replace it"
+            )
         _check_update(existing.path, file, data, lines)
     elif target.exists() and not replace:
         raise UserError(f"{target} already exists; use --replace to overwrite it")
@@ -140,12 +173,21 @@ def install(
         typer.echo(f"{file} is already installed.")
         return
     _write(target, file.read_bytes(), force=True)
-    if existing is not None and existing.origin == "home" and existing.path and not _same_file(existing.path, target):
+    if (
+        existing is not None
+        and existing.origin == "home"
+        and existing.path
+        and not _same_file(existing.path, target)
+    ):
         existing.path.unlink(missing_ok=True)
     if existing is not None and existing.origin == "SCR_CPD_BANKS":
-        typer.echo(f"Note: {existing.path} (from SCR_CPD_BANKS) has the same module id and will now be ignored.")
+        typer.echo(
+            f"Note: {existing.path} (from SCR_CPD_BANKS) has the same module id and will now be ignored."
+        )
     questions = len(data["questions"])
-    typer.echo(f"Installed {module_id} (version {data.get('version')}, {questions} questions) as {target}. Start it with `cpd start {module_id}`.")
+    typer.echo(
+        f"Installed {module_id} (version {data.get('version')}, {questions} questions) as {target}. Start it with `cpd start {module_id}`."
+    )
 
 
 def _check_update(old_path: Path, new_path: Path, data: dict, lines: dict) -> None:
@@ -160,7 +202,9 @@ def _check_update(old_path: Path, new_path: Path, data: dict, lines: dict) -> No
     for problem in changes:
         typer.echo(str(problem))
     if any(p.severity == "error" for p in changes):
-        raise UserError(f"{new_path} was not installed: compared with the installed version it would mix up officers' progress (above); ask its author to fix it, or check with `cpd bank validate {new_path} --against {old_path}`")
+        raise UserError(
+            f"{new_path} was not installed: compared with the installed version it would mix up officers' progress (above); ask its author to fix it, or check with `cpd bank validate {new_path} --against {old_path}`"
+        )
 
 
 # --- stats --------------------------------------------------------------------------------
@@ -170,7 +214,9 @@ def _check_update(old_path: Path, new_path: Path, data: dict, lines: dict) -> No
 def stats(
     ctx: typer.Context,
     module: Optional[str] = typer.Argument(None, help="Module id (default: every module)."),
-    min_answers: int = typer.Option(5, "--min-answers", min=1, help="Answers a question needs before it is flagged."),
+    min_answers: int = typer.Option(
+        5, "--min-answers", min=1, help="Answers a question needs before it is flagged."
+    ),
 ) -> None:
     """Per module: questions by type, learning-point coverage and, from the answers in this
     home folder, each question's facility and wrong answers, flagging questions that look too
@@ -193,9 +239,14 @@ def stats(
 
 def _stats_lines(result: Any, detailed: bool) -> list[str]:
     bank = result.bank
-    types = ", ".join(f"{n} {kind}" for kind, n in sorted(result.by_type.items(), key=lambda kv: -kv[1]))
+    types = ", ".join(
+        f"{n} {kind}" for kind, n in sorted(result.by_type.items(), key=lambda kv: -kv[1])
+    )
     served = len(result.served) - len(result.unserved)
-    lines = [f"{bank.id}: {bank.title} (version {bank.version})", f"  {len(bank.questions)} questions: {types}"]
+    lines = [
+        f"{bank.id}: {bank.title} (version {bank.version})",
+        f"  {len(bank.questions)} questions: {types}",
+    ]
     points = f"  Learning points: {served} of {len(result.served)} served by a question"
     if result.unserved:
         points += f"; not served: {', '.join(result.unserved)}"
@@ -213,7 +264,9 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
     for q in answered:
         if not detailed and not q.flags:
             continue
-        lines.append(f"  {q.question.id:<{width}}  {q.answers:>7}  {q.facility:>8.0%}  {'; '.join(q.flags) or '-'}")
+        lines.append(
+            f"  {q.question.id:<{width}}  {q.answers:>7}  {q.facility:>8.0%}  {'; '.join(q.flags) or '-'}"
+        )
         if detailed and q.wrong:
             shown = ", ".join(f"{c.label} ×{c.count}" for c in q.wrong[:6])
             more = f", and {len(q.wrong) - 6} more" if len(q.wrong) > 6 else ""
@@ -223,7 +276,9 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
         lines.append(f"  Not answered yet: {', '.join(unanswered)}")
     if not detailed:
         quiet = len(answered) - sum(bool(q.flags) for q in answered)
-        lines.append(f"  ({quiet} other answered question(s) not flagged; `cpd bank stats {bank.id}` shows every one)")
+        lines.append(
+            f"  ({quiet} other answered question(s) not flagged; `cpd bank stats {bank.id}` shows every one)"
+        )
     return lines + [""]
 
 
@@ -233,10 +288,16 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
 @app.command("import")
 def import_(
     file: Path = typer.Argument(..., help="A Moodle GIFT or Aiken file."),
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="gift or aiken (default: from the file)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="The bank to write (default: FILE with .yaml; - prints it)."),
+    fmt: Optional[str] = typer.Option(
+        None, "--format", "-f", help="gift or aiken (default: from the file)."
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="The bank to write (default: FILE with .yaml; - prints it)."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
-    partial: bool = typer.Option(False, "--partial", help="Write the questions that could be read even if others could not."),
+    partial: bool = typer.Option(
+        False, "--partial", help="Write the questions that could be read even if others could not."
+    ),
 ) -> None:
     """Convert a Moodle GIFT or Aiken file into a bank, listing everything that could not be
     carried over with its line."""
@@ -251,7 +312,9 @@ def import_(
         raise UserError(f"{file} is not a file", 2)
     path = output or file.with_suffix(".yaml")
     if path != STDOUT and path.exists() and not force:
-        raise UserError(f"{path} already exists; use --force to overwrite it, or -o to choose another file", 2)
+        raise UserError(
+            f"{path} already exists; use --force to overwrite it, or -o to choose another file", 2
+        )
     result = import_bank(file, fmt)
     to_stderr = path == STDOUT  # keep the YAML on stdout clean
     for problem in result.problems:
@@ -259,28 +322,44 @@ def import_(
     errors = result.errors
     imported = len(result.bank.get("questions") or [])
     if errors and not (partial and imported):
-        hint = f", or use --partial to write the {imported} question(s) that could be read" if imported else ""
-        raise UserError(f"nothing written: {len(errors)} error(s) above; fix them and import again{hint}")
+        hint = (
+            f", or use --partial to write the {imported} question(s) that could be read"
+            if imported
+            else ""
+        )
+        raise UserError(
+            f"nothing written: {len(errors)} error(s) above; fix them and import again{hint}"
+        )
     if not imported:
-        raise UserError(f"nothing written: no question in {file} could be imported, and a bank needs at least one")
+        raise UserError(
+            f"nothing written: no question in {file} could be imported, and a bank needs at least one"
+        )
     text = bank_to_yaml(result.bank, header=_import_header(file))
     data, lines = read_yaml(text, str(path))
     _, checks = validate_bank_data(data, str(path), lines)
     if any(p.severity == "error" for p in checks):
         for problem in checks:
             typer.echo(str(problem), err=to_stderr)
-        raise UserError("nothing written: the converted bank would not pass `cpd bank validate` (above)")
+        raise UserError(
+            "nothing written: the converted bank would not pass `cpd bank validate` (above)"
+        )
     if path == STDOUT:
         typer.echo(text, nl=False)
     else:
         _write(path, text, force=True)
     reflections = len(result.bank.get("reflections") or [])
     where = "" if path == STDOUT else f"Wrote {path}: "
-    typer.echo(f"{where}{imported} question(s) and {reflections} reflection prompt(s) from {file}; {len(errors)} error(s) and {len(result.problems) - len(errors)} warning(s) while importing.", err=to_stderr)
+    typer.echo(
+        f"{where}{imported} question(s) and {reflections} reflection prompt(s) from {file}; {len(errors)} error(s) and {len(result.problems) - len(errors)} warning(s) while importing.",
+        err=to_stderr,
+    )
     if checks:
         summary = Counter(_warning_kind(p.message) for p in checks)
         details = "; ".join(f"{n} × {kind}" for kind, n in summary.most_common())
-        typer.echo(f"`cpd bank validate` warns about: {details}. Run it on the file to see each line.", err=to_stderr)
+        typer.echo(
+            f"`cpd bank validate` warns about: {details}. Run it on the file to see each line.",
+            err=to_stderr,
+        )
 
 
 def _import_header(file: Path) -> str:
@@ -302,7 +381,9 @@ def export(
     ctx: typer.Context,
     module: str = typer.Argument(..., help="A module id (see `cpd bank list`) or a bank file."),
     fmt: str = typer.Option("gift", "--format", "-f", help="gift (Moodle)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write (default: print it)."),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="File to write (default: print it)."
+    ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
     """Write a bank as a Moodle GIFT file; importing it back gives an equivalent bank."""
@@ -327,7 +408,9 @@ def export(
         typer.echo(text, nl=False)
         return
     _write(output, text, force)
-    typer.echo(f"Wrote {output}: {len(data['questions'])} question(s) and {len(data.get('reflections') or [])} reflection prompt(s) of {data['id']} as GIFT.")
+    typer.echo(
+        f"Wrote {output}: {len(data['questions'])} question(s) and {len(data.get('reflections') or [])} reflection prompt(s) of {data['id']} as GIFT."
+    )
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -335,7 +418,7 @@ def export(
 
 def _write(path: Path, data: str | bytes, force: bool) -> None:
     """Write atomically (never half a file); refuse to overwrite unless forced."""
-    from scr_cpd.progress.files import write_private
+    from scr_cpd.common.files import write_private
 
     if path.exists() and not force:
         raise UserError(f"{path} already exists; use --force to overwrite it", 2)

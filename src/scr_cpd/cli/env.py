@@ -1,4 +1,5 @@
 """What every command shares: the home folder, plain or interactive mode, the store and banks."""
+
 from __future__ import annotations
 
 import os
@@ -67,7 +68,9 @@ class Env:
 
             close = difflib.get_close_matches(module_id, list(self.library.banks), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise UserError(f"no module called {module_id!r}{hint}; run `cpd modules` to see them", exit_code=2)
+            raise UserError(
+                f"no module called {module_id!r}{hint}; run `cpd modules` to see them", exit_code=2
+            )
         return bank
 
     def warn_bank_problems(self) -> None:
@@ -75,12 +78,16 @@ class Env:
         for problem in errors[:10]:
             typer.echo(f"Bank not loaded: {problem}", err=True)
         if len(errors) > 10:
-            typer.echo(f"… and {len(errors) - 10} more; run `cpd bank validate` for all of them.", err=True)
+            typer.echo(
+                f"… and {len(errors) - 10} more; run `cpd bank validate` for all of them.", err=True
+            )
 
 
 def make_env(home: Path | None, plain: bool | None) -> Env:
     if home is None:
-        home = Path(os.environ["SCR_CPD_HOME"]) if os.environ.get("SCR_CPD_HOME") else default_home()
+        home = (
+            Path(os.environ["SCR_CPD_HOME"]) if os.environ.get("SCR_CPD_HOME") else default_home()
+        )
     if plain is None:
         plain = not sys.stdin.isatty() or os.environ.get("TERM") == "dumb"
     return Env(home=home.expanduser(), plain=plain)
@@ -101,7 +108,7 @@ def friendly_errors() -> tuple[type[Exception], ...]:
     """The errors a person can cause, each shown as one sentence (see `app.FriendlyGroup`).
 
     Imported when an error happens, not at start-up, to keep `cpd --help` quick."""
-    from scr_cpd.progress.files import OutputError
+    from scr_cpd.common.files import OutputError
     from scr_cpd.progress.reflections import ReflectionError
 
     return (UserError, StoreError, BankError, OutputError, ReflectionError)
@@ -115,7 +122,9 @@ def escape(text: str) -> str:
     return escape_markup(text)
 
 
-def print_table(plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()) -> None:
+def print_table(
+    plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()
+) -> None:
     """Columns padded with spaces.
 
     Plain mode gives one line per row and draws no rule: a screen reader reads each row as one
@@ -131,7 +140,8 @@ def print_table(plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any
         wrapped = [_wrap(text, width) for text, width in zip(line, widths)]
         for k in range(max(len(parts) for parts in wrapped)):
             cells = [
-                (parts[k] if k < len(parts) else "").rjust(width) if name in right
+                (parts[k] if k < len(parts) else "").rjust(width)
+                if name in right
                 else (parts[k] if k < len(parts) else "").ljust(width)
                 for name, parts, width in zip(columns, wrapped, widths)
             ]
@@ -162,4 +172,6 @@ def _wrap(text: str, width: int) -> list[str]:
 
 
 def _colour() -> bool:
-    return sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )

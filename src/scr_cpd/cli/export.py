@@ -1,4 +1,5 @@
 """`cpd export`: the CPD log, signed, as JSON (canonical), Markdown, HTML, PDF or CSV."""
+
 from __future__ import annotations
 
 import json
@@ -20,12 +21,35 @@ def register(app: typer.Typer) -> None:
 
 def export(
     ctx: typer.Context,
-    fmt: Optional[str] = typer.Option(None, "--format", "-f", help="json (the signed canonical log), md, html, pdf or csv; default: from -o, else json."),
-    since: Optional[datetime] = typer.Option(None, "--since", formats=["%Y-%m-%d"], help="Only activity on or after this date (YYYY-MM-DD)."),
-    until: Optional[datetime] = typer.Option(None, "--until", formats=["%Y-%m-%d"], help="Only activity on or before this date (YYYY-MM-DD)."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="File to write; default: cpd-log-<name>-<date>.<format> here."),
-    redact: bool = typer.Option(False, "--redact", help="Mask text that looks like it identifies someone (postcodes, phone numbers, names…)."),
-    schema: bool = typer.Option(False, "--schema", help="Print the JSON Schema of the log format and exit."),
+    fmt: Optional[str] = typer.Option(
+        None,
+        "--format",
+        "-f",
+        help="json (the signed canonical log), md, html, pdf or csv; default: from -o, else json.",
+    ),
+    since: Optional[datetime] = typer.Option(
+        None,
+        "--since",
+        formats=["%Y-%m-%d"],
+        help="Only activity on or after this date (YYYY-MM-DD).",
+    ),
+    until: Optional[datetime] = typer.Option(
+        None,
+        "--until",
+        formats=["%Y-%m-%d"],
+        help="Only activity on or before this date (YYYY-MM-DD).",
+    ),
+    output: Optional[Path] = typer.Option(
+        None, "-o", "--output", help="File to write; default: cpd-log-<name>-<date>.<format> here."
+    ),
+    redact: bool = typer.Option(
+        False,
+        "--redact",
+        help="Mask text that looks like it identifies someone (postcodes, phone numbers, names…).",
+    ),
+    schema: bool = typer.Option(
+        False, "--schema", help="Print the JSON Schema of the log format and exit."
+    ),
 ) -> None:
     """Export your CPD log, signed with your own key so a supervisor can check it was not edited."""
     if schema:
@@ -37,15 +61,23 @@ def export(
     if since and until and since > until:
         raise UserError("--since must be on or before --until", 2)
     env = get_env(ctx)
-    write_export(env, fmt, since.date() if since else None, until.date() if until else None, output, redact)
+    write_export(
+        env, fmt, since.date() if since else None, until.date() if until else None, output, redact
+    )
 
 
 def export_from_menu(env: Env) -> None:
     """From the home menu: the signed JSON for a supervisor, or a readable copy, in this folder."""
     from scr_cpd.progress.quiz import Stop
 
-    choices = [("JSON — the signed log for your supervisor", "json"), ("HTML — to read or print", "html"),
-               ("PDF", "pdf"), ("Markdown", "md"), ("CSV — one row per activity", "csv"), ("Back", None)]
+    choices = [
+        ("JSON — the signed log for your supervisor", "json"),
+        ("HTML — to read or print", "html"),
+        ("PDF", "pdf"),
+        ("Markdown", "md"),
+        ("CSV — one row per activity", "csv"),
+        ("Back", None),
+    ]
     try:
         fmt = env.ui().choose("Which format?", choices)
     except Stop:
@@ -54,10 +86,14 @@ def export_from_menu(env: Env) -> None:
         write_export(env, fmt, None, None, None, False)
 
 
-def write_export(env: Env, fmt: str, since: date | None, until: date | None, output: Path | None, redact: bool) -> Path:
+def write_export(
+    env: Env, fmt: str, since: date | None, until: date | None, output: Path | None, redact: bool
+) -> Path:
     doc = export_log(env, since, until, redact, signed=fmt == "json")
-    path = output or Path(f"cpd-log-{_slug(doc['profile']['name']) or 'officer'}-{doc['generated_at'][:10]}.{fmt}")
-    from scr_cpd.progress.files import OutputError, write_private
+    path = output or Path(
+        f"cpd-log-{_slug(doc['profile']['name']) or 'officer'}-{doc['generated_at'][:10]}.{fmt}"
+    )
+    from scr_cpd.common.files import OutputError, write_private
 
     try:
         write_private(path, render(doc, fmt))
@@ -65,15 +101,21 @@ def write_export(env: Env, fmt: str, since: date | None, until: date | None, out
         raise UserError(str(exc)) from None
     console = env.console()
     totals = doc["totals"]
-    console.print(f"Wrote {path} ({fmt}): {totals['cpd_hours']:.2f} CPD hours, {totals['modules_passed']} of "
-                  f"{totals['modules_available']} modules passed, {totals['reflections']} reflection(s).")
-    console.print(f"Signed with your key {doc['integrity']['fingerprint']}; give your supervisor this fingerprint "
-                  "so they can trust it (`cpd review trust`).")
+    console.print(
+        f"Wrote {path} ({fmt}): {totals['cpd_hours']:.2f} CPD hours, {totals['modules_passed']} of "
+        f"{totals['modules_available']} modules passed, {totals['reflections']} reflection(s)."
+    )
+    console.print(
+        f"Signed with your key {doc['integrity']['fingerprint']}; give your supervisor this fingerprint "
+        "so they can trust it (`cpd review trust`)."
+    )
     _warn_identifiers(env, doc, redact)
     return path
 
 
-def export_log(env: Env, since: date | None, until: date | None, redact: bool, signed: bool = True) -> dict:
+def export_log(
+    env: Env, since: date | None, until: date | None, redact: bool, signed: bool = True
+) -> dict:
     from scr_cpd.progress.log.build import build_log
     from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log
 
@@ -103,7 +145,9 @@ def _format(fmt: str | None, output: Path | None) -> str:
         suffix = output.suffix.lower().lstrip(".") if output else ""
         fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix) or "json"
         if fmt not in FORMATS:
-            raise UserError(f"cannot tell the format from {output}; add --format ({', '.join(FORMATS)})", 2)
+            raise UserError(
+                f"cannot tell the format from {output}; add --format ({', '.join(FORMATS)})", 2
+            )
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UserError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", 2)
@@ -122,8 +166,11 @@ def _warn_identifiers(env: Env, doc: dict, redact: bool) -> None:
     kinds = sorted({f["kind"] for f in found})
     where = sorted({f["reflection"] for f in found})
     if redact:
-        err.print(f"Masked {len(found)} possible identifier(s) ({', '.join(kinds)}) in {', '.join(where)}.")
+        err.print(
+            f"Masked {len(found)} possible identifier(s) ({', '.join(kinds)}) in {', '.join(where)}."
+        )
     else:
-        err.print(f"Warning: {len(found)} thing(s) that may identify someone ({', '.join(kinds)}) in {', '.join(where)}. "
-                  "Edit them (`cpd reflections edit ID`) or export with --redact.")
-
+        err.print(
+            f"Warning: {len(found)} thing(s) that may identify someone ({', '.join(kinds)}) in {', '.join(where)}. "
+            "Edit them (`cpd reflections edit ID`) or export with --redact."
+        )

@@ -1,4 +1,5 @@
 """The officer's commands: the home menu, `modules`, `start` and `progress`."""
+
 from __future__ import annotations
 
 import random
@@ -37,15 +38,28 @@ def modules(ctx: typer.Context) -> None:
     for bank in banks:
         p = done[bank.id]
         best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        rows.append((bank.id, bank.title, len(bank.questions), bank.estimated_minutes, p.status, best))
-    print_table(env.plain, ("Module", "Title", "Questions", "Minutes", "Status", "Best"), rows, right=("Questions", "Minutes", "Best"))
+        rows.append(
+            (bank.id, bank.title, len(bank.questions), bank.estimated_minutes, p.status, best)
+        )
+    print_table(
+        env.plain,
+        ("Module", "Title", "Questions", "Minutes", "Status", "Best"),
+        rows,
+        right=("Questions", "Minutes", "Best"),
+    )
 
 
 def start(
     ctx: typer.Context,
     module: str = typer.Argument(..., help="Module id, as listed by `cpd modules`."),
-    restart: bool = typer.Option(False, "--restart", help="Start afresh instead of continuing (earlier answers stay in your history)."),
-    seed: Optional[int] = typer.Option(None, "--seed", hidden=True, help="Fix the question order (for tests and demos)."),
+    restart: bool = typer.Option(
+        False,
+        "--restart",
+        help="Start afresh instead of continuing (earlier answers stay in your history).",
+    ),
+    seed: Optional[int] = typer.Option(
+        None, "--seed", hidden=True, help="Fix the question order (for tests and demos)."
+    ),
 ) -> None:
     """Work through a module: answer each question, get feedback with the briefing page."""
     env = get_env(ctx)
@@ -53,7 +67,9 @@ def start(
     run_module(env, bank, restart=restart, rng=random.Random(seed))
 
 
-def run_module(env: Env, bank: Any, restart: bool = False, rng: random.Random | None = None) -> None:
+def run_module(
+    env: Env, bank: Any, restart: bool = False, rng: random.Random | None = None
+) -> None:
     from scr_cpd.cli.practice import blind_spot_prompts, print_blind_spots, session_blind_spots
     from scr_cpd.progress.quiz import plan_module
     from scr_cpd.progress.schedule import ensure_cards
@@ -69,20 +85,28 @@ def run_module(env: Env, bank: Any, restart: bool = False, rng: random.Random | 
         session = None
     if session:
         answered = len(store.attempts(session_id=session.id))
-        console.print(f"Continuing {bank.title}: {answered} of {len(session.plan)} answered. (Use --restart to begin again.)")
+        console.print(
+            f"Continuing {bank.title}: {answered} of {len(session.plan)} answered. (Use --restart to begin again.)"
+        )
     else:
         session = store.start_session("module", bank.id, plan_module(bank, rng), bank.version)
         console.print(f"{bank.title}\n{bank.summary}")
-        console.print(f"{len(bank.questions)} questions, about {bank.estimated_minutes} minutes. {ui.stop_hint}")
+        console.print(
+            f"{len(bank.questions)} questions, about {bank.estimated_minutes} minutes. {ui.stop_hint}"
+        )
     result = _run(env, session, ui, rng)
     if not result.finished:
-        console.print(f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; `cpd start {bank.id}` continues where you left off.")
+        console.print(
+            f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; `cpd start {bank.id}` continues where you left off."
+        )
         return
     missed = _show_summary(env, bank, result)
     blind_spots = session_blind_spots(env, result.session.id)
     print_blind_spots(env, blind_spots)
     if missed and ui.confirm(f"Retake the {len(missed)} question(s) you missed?", default=True):
-        retake = store.start_session("retake", bank.id, [(bank.id, q) for q in missed], bank.version)
+        retake = store.start_session(
+            "retake", bank.id, [(bank.id, q) for q in missed], bank.version
+        )
         again = _run(env, retake, ui, rng)
         if again.finished:
             console.print(f"Retake: {again.correct} of {again.total} correct.")
@@ -111,8 +135,10 @@ def _show_summary(env: Env, bank: Any, result: Any) -> list[str]:
     attempts = env.store.attempts(session_id=result.session.id)
     missed = [a.question_id for a in attempts if not a.correct]
     verdict = "Passed" if result.score >= bank.pass_mark else "Not yet passed"
-    console.print(f"Module complete: {result.correct} of {result.total} correct ({result.score:.0%}). "
-                  f"Pass mark {bank.pass_mark:.0%}: {verdict}.")
+    console.print(
+        f"Module complete: {result.correct} of {result.total} correct ({result.score:.0%}). "
+        f"Pass mark {bank.pass_mark:.0%}: {verdict}."
+    )
     points: list[str] = []
     for qid in missed:
         question = bank.question(qid)
@@ -145,18 +171,34 @@ def print_progress(env: Env) -> None:
         p = done[bank.id]
         best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
         m = known[bank.id]
-        rows.append((bank.id, p.status, best, f"{m.share:.0%}", m.due, p.attempts, format_duration(p.seconds)))
+        rows.append(
+            (
+                bank.id,
+                p.status,
+                best,
+                f"{m.share:.0%}",
+                m.due,
+                p.attempts,
+                format_duration(p.seconds),
+            )
+        )
     columns = ("Module", "Status", "Best", "Mastery", "Due", "Attempts", "Time")
     print_table(env.plain, columns, rows, right=columns[2:])
     console = env.console()
-    reflecting = env.store.db.execute("SELECT COALESCE(SUM(seconds), 0) FROM reflections").fetchone()[0]
-    seconds = sum(p.seconds for p in done.values()) + reflecting  # the same sum as the log's CPD hours
+    reflecting = env.store.db.execute(
+        "SELECT COALESCE(SUM(seconds), 0) FROM reflections"
+    ).fetchone()[0]
+    seconds = (
+        sum(p.seconds for p in done.values()) + reflecting
+    )  # the same sum as the log's CPD hours
     passed = sum(p.status == "passed" for p in done.values())
-    console.print(f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)")
+    console.print(
+        f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)"
+    )
     print_overview(env, banks, known)
 
 
-def home_menu(env: Env) -> None:
+def home_menu(env: Env) -> None:  # noqa: C901 (to be split)
     """`cpd` alone: continue, practise, choose a module, reflect, see progress, export, or quit."""
     from scr_cpd.progress.quiz import Stop
 
@@ -174,7 +216,9 @@ def home_menu(env: Env) -> None:
                 break
         due = _due_count(env, banks)
         if due:
-            choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", ("practise", None)))
+            choices.append(
+                (f"Practise {due} due question{'' if due == 1 else 's'}", ("practise", None))
+            )
         choices += [
             ("Choose a module", ("choose", None)),
             ("Write a reflection", ("reflect", None)),
@@ -192,7 +236,11 @@ def home_menu(env: Env) -> None:
             run_module(env, bank)
         elif action == "choose":
             try:
-                picked = ui.choose("Which module?", [(f"{b.title} ({len(b.questions)} questions)", b) for b in banks] + [("Back", None)])
+                picked = ui.choose(
+                    "Which module?",
+                    [(f"{b.title} ({len(b.questions)} questions)", b) for b in banks]
+                    + [("Back", None)],
+                )
             except Stop:
                 return
             if picked is not None:
@@ -217,5 +265,3 @@ def _due_count(env: Env, banks: list[Any]) -> int:
     from scr_cpd.progress.schedule import due_questions
 
     return len(due_questions(env.store, banks))
-
-

@@ -1,4 +1,5 @@
 """`cpd profile`: the name, role, force and staff number printed on every log and sign-off."""
+
 from __future__ import annotations
 
 from typing import Optional
@@ -7,7 +8,12 @@ import typer
 
 from scr_cpd.cli.env import escape, get_env
 
-FIELDS = (("name", "Name"), ("role", "Role (e.g. PC, DS, Sergeant)"), ("force", "Force"), ("staff_number", "Staff or collar number"))
+FIELDS = (
+    ("name", "Name"),
+    ("role", "Role (e.g. PC, DS, Sergeant)"),
+    ("force", "Force"),
+    ("staff_number", "Staff or collar number"),
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -16,10 +22,14 @@ def register(app: typer.Typer) -> None:
 
 def profile(
     ctx: typer.Context,
-    name: Optional[str] = typer.Option(None, "--name", help="Your name as it should appear on your CPD log."),
+    name: Optional[str] = typer.Option(
+        None, "--name", help="Your name as it should appear on your CPD log."
+    ),
     role: Optional[str] = typer.Option(None, "--role", help="Your role or rank."),
     force: Optional[str] = typer.Option(None, "--force", help="Your police force."),
-    staff_number: Optional[str] = typer.Option(None, "--staff-number", help="Your staff or collar number."),
+    staff_number: Optional[str] = typer.Option(
+        None, "--staff-number", help="Your staff or collar number."
+    ),
     show: bool = typer.Option(False, "--show", help="Only show the profile."),
 ) -> None:
     """Set who you are for your CPD log (asks for each field, or set them with the options)."""
@@ -36,7 +46,11 @@ def profile(
         env.console().print("Press Enter to keep what is shown in brackets.")
         try:
             for key, label in FIELDS:
-                answer = ui.read(f"{label} [{current.get(key, '')}]: ") if env.plain else _ask(label, current.get(key, ""))
+                answer = (
+                    ui.read(f"{label} [{current.get(key, '')}]: ")
+                    if env.plain
+                    else _ask(label, current.get(key, ""))
+                )
                 if answer:
                     store.set_profile(**{key: answer.strip()})
         except Stop:

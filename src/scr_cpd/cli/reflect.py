@@ -1,4 +1,5 @@
 """Reflections: `cpd reflect [MODULE]` and `cpd reflections list|show|edit|delete`."""
+
 from __future__ import annotations
 
 import os
@@ -24,9 +25,17 @@ def register(root: typer.Typer) -> None:
 
 def reflect(
     ctx: typer.Context,
-    module: Optional[str] = typer.Argument(None, help="Module id; leave out to choose, or to write a free reflection."),
-    editor: bool = typer.Option(False, "--editor", help="Write each answer in $EDITOR instead of the terminal."),
-    tag: List[str] = typer.Option([], "--tag", help="Competency and Values Framework tag (repeatable); see `cpd reflections tags`."),
+    module: Optional[str] = typer.Argument(
+        None, help="Module id; leave out to choose, or to write a free reflection."
+    ),
+    editor: bool = typer.Option(
+        False, "--editor", help="Write each answer in $EDITOR instead of the terminal."
+    ),
+    tag: List[str] = typer.Option(
+        [],
+        "--tag",
+        help="Competency and Values Framework tag (repeatable); see `cpd reflections tags`.",
+    ),
 ) -> None:
     """Write a reflection: What? So what? Now what? Each answer is saved as soon as you finish it."""
 
@@ -34,7 +43,9 @@ def reflect(
     reflect_interactively(env, env.bank(module) if module else None, editor=editor, tags=tag)
 
 
-def reflect_interactively(env: Env, bank: Any = None, editor: bool = False, tags: list[str] | None = None) -> None:
+def reflect_interactively(
+    env: Env, bank: Any = None, editor: bool = False, tags: list[str] | None = None
+) -> None:
     """Choose a module (unless given) and a prompt, then write the three answers."""
     from scr_cpd.progress.quiz import Stop
 
@@ -46,7 +57,9 @@ def reflect_interactively(env: Env, bank: Any = None, editor: bool = False, tags
             return
         write_reflection(env, bank, prompt, editor=editor, tags=tags)
     except Stop:
-        env.console().print("Stopped. Whatever you finished writing is saved (`cpd reflections list`).")
+        env.console().print(
+            "Stopped. Whatever you finished writing is saved (`cpd reflections list`)."
+        )
 
 
 def offer_reflection(env: Env, bank: Any, suggestions: list[str] | None = None) -> None:
@@ -62,16 +75,22 @@ def offer_reflection(env: Env, bank: Any, suggestions: list[str] | None = None) 
         if prompt is not None:
             write_reflection(env, bank, prompt)
     except Stop:
-        env.console().print("Stopped. Whatever you finished writing is saved (`cpd reflections list`).")
+        env.console().print(
+            "Stopped. Whatever you finished writing is saved (`cpd reflections list`)."
+        )
 
 
 def _choose_module(env: Env) -> Any:
     ui = env.ui()
-    choices = [(b.title, b) for b in env.library.ordered()] + [("A free reflection (no module)", None)]
+    choices = [(b.title, b) for b in env.library.ordered()] + [
+        ("A free reflection (no module)", None)
+    ]
     return ui.choose("Which module is this reflection about?", choices)
 
 
-def _choose_prompt(env: Env, bank: Any, suggestions: list[str] | tuple = ()) -> tuple[str, str | None, list[str]] | None:
+def _choose_prompt(
+    env: Env, bank: Any, suggestions: list[str] | tuple = ()
+) -> tuple[str, str | None, list[str]] | None:
     """(prompt text, prompt id, learning point ids), or None to cancel."""
     ui = env.ui()
     choices: list[tuple[str, Any]] = [(f"Blind spot: {s}", (s, None, [])) for s in suggestions]
@@ -87,8 +106,13 @@ def _choose_prompt(env: Env, bank: Any, suggestions: list[str] | tuple = ()) -> 
     return picked
 
 
-def write_reflection(env: Env, bank: Any, prompt: tuple[str, str | None, list[str]], editor: bool = False,
-                     tags: list[str] | None = None) -> str:
+def write_reflection(
+    env: Env,
+    bank: Any,
+    prompt: tuple[str, str | None, list[str]],
+    editor: bool = False,
+    tags: list[str] | None = None,
+) -> str:
     from scr_cpd.progress import reflections as rf
 
     store = env.store
@@ -144,8 +168,13 @@ def _check_identifiers(env: Env, uid: str, editor: bool) -> None:
             return
         console = env.console()
         for field, found in flagged:
-            console.print(f"Warning — {rf.FIELD_LABELS[field].split('?')[0]}?: {escape(describe(found))}")
-        if not ui.confirm("Edit to remove it? (No keeps it; `cpd export --redact` can mask it later)", default=True):
+            console.print(
+                f"Warning — {rf.FIELD_LABELS[field].split('?')[0]}?: {escape(describe(found))}"
+            )
+        if not ui.confirm(
+            "Edit to remove it? (No keeps it; `cpd export --redact` can mask it later)",
+            default=True,
+        ):
             return
         for field, _found in flagged:
             _write_field(env, uid, field, editor, current=entry.text(field))
@@ -166,7 +195,9 @@ def _ask_tags(env: Env, uid: str) -> None:
         def parse(text: str) -> list[str]:
             picks = text.replace(",", " ").split()
             if not all(p.isdigit() and 1 <= int(p) <= len(names) for p in picks):
-                raise ValueError(f"Type numbers from 1 to {len(names)} separated by spaces, or press Enter to skip.")
+                raise ValueError(
+                    f"Type numbers from 1 to {len(names)} separated by spaces, or press Enter to skip."
+                )
             return [names[int(p) - 1] for p in picks]
 
         try:
@@ -177,8 +208,13 @@ def _ask_tags(env: Env, uid: str) -> None:
         import questionary
 
         try:
-            tags = questionary.checkbox("Competency and Values Framework tags (optional):",
-                                        choices=[questionary.Choice(rf.CVF_TAGS[t], value=t) for t in names]).unsafe_ask() or []
+            tags = (
+                questionary.checkbox(
+                    "Competency and Values Framework tags (optional):",
+                    choices=[questionary.Choice(rf.CVF_TAGS[t], value=t) for t in names],
+                ).unsafe_ask()
+                or []
+            )
         except (KeyboardInterrupt, EOFError):
             return
     if tags:
@@ -188,7 +224,9 @@ def _ask_tags(env: Env, uid: str) -> None:
 def edit_in_editor(label: str, current: str = "") -> str:
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not command:
-        raise UserError("--editor needs the EDITOR environment variable (for example EDITOR=nano)", 2)
+        raise UserError(
+            "--editor needs the EDITOR environment variable (for example EDITOR=nano)", 2
+        )
     header = f"# {label}\n# Lines starting with # are ignored. Save and close the editor when you are done.\n"
     with tempfile.NamedTemporaryFile("w", suffix=".md", delete=False, encoding="utf-8") as handle:
         handle.write(header + current)
@@ -197,7 +235,9 @@ def edit_in_editor(label: str, current: str = "") -> str:
         os.chmod(path, 0o600)
         result = subprocess.run([*shlex.split(command), str(path)])
         if result.returncode != 0:
-            raise UserError(f"the editor ({command}) exited with status {result.returncode}; nothing was changed")
+            raise UserError(
+                f"the editor ({command}) exited with status {result.returncode}; nothing was changed"
+            )
         lines = path.read_text(encoding="utf-8").splitlines()
     except FileNotFoundError:
         raise UserError(f"cannot start the editor {command!r}; check EDITOR") from None
@@ -219,7 +259,10 @@ def _entry(env: Env, uid: str) -> Any:
 
 
 @app.command("list")
-def list_reflections(ctx: typer.Context, module: Optional[str] = typer.Option(None, "--module", help="Only this module.")) -> None:
+def list_reflections(
+    ctx: typer.Context,
+    module: Optional[str] = typer.Option(None, "--module", help="Only this module."),
+) -> None:
     """Your reflections, newest last."""
     from scr_cpd.cli.env import print_table
     from scr_cpd.cli.ui import shorten
@@ -230,7 +273,16 @@ def list_reflections(ctx: typer.Context, module: Optional[str] = typer.Option(No
     if not entries:
         env.console().print("No reflections yet. Write one with `cpd reflect`.")
         return
-    rows = [(e.uid, e.created_at[:10], e.module_id or "(free)", shorten(e.prompt, 50), ", ".join(e.tags)) for e in entries]
+    rows = [
+        (
+            e.uid,
+            e.created_at[:10],
+            e.module_id or "(free)",
+            shorten(e.prompt, 50),
+            ", ".join(e.tags),
+        )
+        for e in entries
+    ]
     print_table(env.plain, ("Id", "Date", "Module", "Prompt", "Tags"), rows)
 
 
@@ -242,7 +294,9 @@ def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="I
     env = get_env(ctx)
     e = _entry(env, reflection_id)
     console = env.console()
-    console.print(f"{e.uid} · {e.module_id or 'free reflection'} · created {e.created_at} · updated {e.updated_at}")
+    console.print(
+        f"{e.uid} · {e.module_id or 'free reflection'} · created {e.created_at} · updated {e.updated_at}"
+    )
     console.print(f"Prompt: {escape(e.prompt)}")
     for field in rf.FIELDS:
         console.print(f"\n{rf.FIELD_LABELS[field]}\n{escape(e.text(field)) or '(not written)'}")
@@ -254,7 +308,9 @@ def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="I
 def edit(
     ctx: typer.Context,
     reflection_id: str = typer.Argument(..., metavar="ID"),
-    field: Optional[str] = typer.Option(None, "--field", help="Only this answer: what, so-what or now-what."),
+    field: Optional[str] = typer.Option(
+        None, "--field", help="Only this answer: what, so-what or now-what."
+    ),
     editor: bool = typer.Option(False, "--editor", help="Edit in $EDITOR."),
     tag: List[str] = typer.Option([], "--tag", help="Replace the tags with these (repeatable)."),
 ) -> None:
@@ -296,7 +352,10 @@ def delete(
 
     env = get_env(ctx)
     entry = _entry(env, reflection_id)
-    if not yes and not env.ui().confirm(f"Delete reflection {entry.uid} ({entry.prompt[:50]})? This cannot be undone.", default=False):
+    if not yes and not env.ui().confirm(
+        f"Delete reflection {entry.uid} ({entry.prompt[:50]})? This cannot be undone.",
+        default=False,
+    ):
         env.console().print("Kept.")
         raise typer.Exit(1)
     rf.delete(env.store, entry.uid)

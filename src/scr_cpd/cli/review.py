@@ -43,7 +43,7 @@ def safe(text: Any) -> str:
 @contextmanager
 def friendly() -> Iterator[None]:
     """The review library's and file writer's errors become one sentence (and exit 1)."""
-    from scr_cpd.progress.files import OutputError
+    from scr_cpd.common.files import OutputError
     from scr_cpd.progress.review import ReviewError
 
     try:
@@ -658,7 +658,7 @@ def _print_problems(console: Any, officers: list[Any]) -> None:
 def _write_reports(
     rows: list[Any], csv_file: Path | None, html_file: Path | None, skipped: int
 ) -> None:
-    from scr_cpd.progress.files import write_private
+    from scr_cpd.common.files import write_private
     from scr_cpd.progress.review import render_csv, render_html
     from scr_cpd.progress.store import iso
 
@@ -819,7 +819,7 @@ def sign_log_file(
     output: Path | None,
 ) -> tuple[Path, str | None, str]:
     """Sign and write; returns (where, a note for the supervisor or None, their key's fingerprint)."""
-    from scr_cpd.progress.files import write_private
+    from scr_cpd.common.files import write_private
     from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_review
     from scr_cpd.progress.review import SIGNABLE, dump_log, load_log, reviewed_path
     from scr_cpd.progress.store import iso

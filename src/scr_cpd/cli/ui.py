@@ -4,6 +4,7 @@ Both implement `progress.quiz.QuizUI`. Plain mode needs no cursor control or col
 works with screen readers, pipes and tests; the interactive one uses questionary (imported
 only when it is used).
 """
+
 from __future__ import annotations
 
 import re
@@ -28,7 +29,14 @@ def make_console(plain: bool, stderr: bool = False) -> Console:
     from rich.console import Console
 
     if plain:
-        return Console(no_color=True, highlight=False, emoji=False, stderr=stderr, soft_wrap=True, force_terminal=False)
+        return Console(
+            no_color=True,
+            highlight=False,
+            emoji=False,
+            stderr=stderr,
+            soft_wrap=True,
+            force_terminal=False,
+        )
     return Console(highlight=False, stderr=stderr)
 
 
@@ -48,7 +56,7 @@ def question_heading(p: Presented) -> str:
     return f"Question {p.number} of {p.total} · {kind}"
 
 
-def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
+def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:  # noqa: C901 (to be split)
     """Right or wrong in words and a symbol (never colour alone), why, and where it is taught."""
     q = fb.question
 
@@ -56,7 +64,9 @@ def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
         return text if plain else f"[{style}]{text}[/]"
 
     console.print()
-    console.print(styled("Correct ✓", "bold green") if fb.correct else styled("Incorrect ✗", "bold red"))
+    console.print(
+        styled("Correct ✓", "bold green") if fb.correct else styled("Incorrect ✗", "bold red")
+    )
     chosen = dict(fb.option_feedback)
     if q.type == "single":
         console.print(f"You answered: {escape(q.describe_response(fb.response))}")
@@ -81,7 +91,10 @@ def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
     if fb.general_feedback:
         console.print(escape(fb.general_feedback))
     if fb.confidence == "sure" and not fb.correct:
-        console.print(styled("Blind spot:", "yellow") + " you were sure, and it was wrong. Worth a reflection at the end.")
+        console.print(
+            styled("Blind spot:", "yellow")
+            + " you were sure, and it was wrong. Worth a reflection at the end."
+        )
     console.print(styled("Why:", "bold") + " " + escape(q.explanation))
     console.print(styled(escape(str(q.citation)), "dim"))
     console.print()
@@ -135,10 +148,14 @@ class PlainUI:
             for n, i in enumerate(p.option_order, start=1):
                 self.console.print(f"  {n}. {escape(q.options[i].text)}")
             hint = "number" if q.type == "single" else "numbers, separated by spaces"
-            return self.ask_until(f"Your answer ({hint}; q to stop): ", lambda s: parse_choice(s, p))
+            return self.ask_until(
+                f"Your answer ({hint}; q to stop): ", lambda s: parse_choice(s, p)
+            )
         if q.type == "true_false":
             self.console.print("  1. True\n  2. False")
-            return self.ask_until("Your answer (1 = true, 2 = false; q to stop): ", parse_true_false)
+            return self.ask_until(
+                "Your answer (1 = true, 2 = false; q to stop): ", parse_true_false
+            )
         if q.type == "numeric":
             unit = f" in {q.unit}" if q.unit else ""
             return self.ask_until(f"Your answer (a number{unit}; q to stop): ", parse_number)
@@ -162,12 +179,21 @@ class PlainUI:
         def parse(text: str) -> str | None:
             if text == "":
                 return None
-            choice = {"1": "sure", "2": "fairly", "3": "guess", "s": "sure", "f": "fairly", "g": "guess"}.get(text.lower())
+            choice = {
+                "1": "sure",
+                "2": "fairly",
+                "3": "guess",
+                "s": "sure",
+                "f": "fairly",
+                "g": "guess",
+            }.get(text.lower())
             if choice is None:
                 raise ValueError("Type 1, 2 or 3, or press Enter to skip.")
             return choice
 
-        return self.ask_until("How sure were you? 1 sure, 2 fairly sure, 3 guessing (Enter to skip): ", parse)
+        return self.ask_until(
+            "How sure were you? 1 sure, 2 fairly sure, 3 guessing (Enter to skip): ", parse
+        )
 
     def show_feedback(self, fb: Feedback) -> None:
         print_feedback(self.console, fb, plain=True)
@@ -225,7 +251,10 @@ def parse_choice(text: str, p: Presented) -> Any:
     count = len(p.option_order)
     picks = [t for t in re.split(r"[\s,]+", text) if t]
     if not picks or not all(t.isdigit() and 1 <= int(t) <= count for t in picks):
-        raise ValueError(f"Type a number from 1 to {count}" + (" (or several, separated by spaces)." if p.question.type == "multiple" else "."))
+        raise ValueError(
+            f"Type a number from 1 to {count}"
+            + (" (or several, separated by spaces)." if p.question.type == "multiple" else ".")
+        )
     chosen = [p.option_order[int(t) - 1] for t in picks]
     if p.question.type == "single":
         if len(chosen) != 1:
@@ -265,7 +294,9 @@ def parse_matching(text: str, p: Presented) -> list[int]:
     letters = [c for c in text.lower() if c.isalpha()]
     valid = LETTERS[:count]
     if len(letters) != count or any(c not in valid for c in letters):
-        raise ValueError(f"Type {count} letters from {valid[0]} to {valid[-1]}, one for each numbered item, e.g. {valid}.")
+        raise ValueError(
+            f"Type {count} letters from {valid[0]} to {valid[-1]}, one for each numbered item, e.g. {valid}."
+        )
     return [p.right_order[LETTERS.index(c)] for c in letters]
 
 
@@ -292,35 +323,69 @@ class InteractiveUI(PlainUI):
         self.console.rule(question_heading(p), style="cyan")
         self.console.print(escape(q.prompt))
         if q.type in ("single", "multiple"):
-            choices = self._option_choices([q.options[i].text for i in p.option_order], list(p.option_order), numbered=q.type == "multiple")
+            choices = self._option_choices(
+                [q.options[i].text for i in p.option_order],
+                list(p.option_order),
+                numbered=q.type == "multiple",
+            )
         if q.type == "single":
-            return self._ask(questionary.select("Your answer:", choices=choices, use_shortcuts=len(choices) <= 9))
+            return self._ask(
+                questionary.select("Your answer:", choices=choices, use_shortcuts=len(choices) <= 9)
+            )
         if q.type == "multiple":
             while True:
-                picked = self._ask(questionary.checkbox("Choose all that apply (space to select, enter to submit):", choices=choices))
+                picked = self._ask(
+                    questionary.checkbox(
+                        "Choose all that apply (space to select, enter to submit):", choices=choices
+                    )
+                )
                 if picked:
                     return sorted(picked)
                 self.console.print("Select at least one option (space bar), then press Enter.")
         if q.type == "true_false":
-            return self._ask(questionary.select("Your answer:", choices=[questionary.Choice("True", value=True), questionary.Choice("False", value=False)], use_shortcuts=True))
+            return self._ask(
+                questionary.select(
+                    "Your answer:",
+                    choices=[
+                        questionary.Choice("True", value=True),
+                        questionary.Choice("False", value=False),
+                    ],
+                    use_shortcuts=True,
+                )
+            )
         if q.type == "numeric":
+
             def valid(text: str) -> bool | str:
                 try:
                     parse_number(text)
                     return True
                 except ValueError as exc:
                     return str(exc)
+
             unit = f" ({q.unit})" if q.unit else ""
             return parse_number(self._ask(questionary.text(f"Your answer{unit}:", validate=valid)))
         if q.type == "short_answer":
-            return parse_text(self._ask(questionary.text("Your answer:", validate=lambda t: bool(t.strip()) or "Type an answer.")))
+            return parse_text(
+                self._ask(
+                    questionary.text(
+                        "Your answer:", validate=lambda t: bool(t.strip()) or "Type an answer."
+                    )
+                )
+            )
         if q.type == "matching":
-            rights = self._option_choices([q.pairs[r].right for r in p.right_order], list(p.right_order), letters=True)
+            rights = self._option_choices(
+                [q.pairs[r].right for r in p.right_order], list(p.right_order), letters=True
+            )
             width = self.console.width - 8
-            return [self._ask(questionary.select(f"{shorten(pair.left, width)} →", choices=rights)) for pair in q.pairs]
+            return [
+                self._ask(questionary.select(f"{shorten(pair.left, width)} →", choices=rights))
+                for pair in q.pairs
+            ]
         raise ValueError(f"unknown question type {q.type}")
 
-    def _option_choices(self, texts: list[str], values: list[Any], letters: bool = False, numbered: bool = False) -> list[Any]:
+    def _option_choices(
+        self, texts: list[str], values: list[Any], letters: bool = False, numbered: bool = False
+    ) -> list[Any]:
         """Menu entries that fit on one line; when some do not, the options are printed in full
         (wrapped) above the menu first, so nothing an officer must read is cut off."""
         import questionary
@@ -337,14 +402,19 @@ class InteractiveUI(PlainUI):
                 grid.add_row(f"{label}.", escape(text))
             self.console.print(grid)
         prefix = (lambda n: f"{labels[n]}. ") if letters or numbered else (lambda n: "")
-        return [questionary.Choice(prefix(n) + shorten(t, width), value=v) for n, (t, v) in enumerate(zip(texts, values))]
+        return [
+            questionary.Choice(prefix(n) + shorten(t, width), value=v)
+            for n, (t, v) in enumerate(zip(texts, values))
+        ]
 
     def ask_confidence(self) -> str | None:
         import questionary
 
         choices = [questionary.Choice(CONFIDENCE_LABELS[c], value=c) for c in CONFIDENCE_LEVELS]
         choices.append(questionary.Choice("Skip", value=None))
-        return self._ask(questionary.select("How sure were you?", choices=choices, use_shortcuts=True))
+        return self._ask(
+            questionary.select("How sure were you?", choices=choices, use_shortcuts=True)
+        )
 
     def show_feedback(self, fb: Feedback) -> None:
         print_feedback(self.console, fb, plain=False)
@@ -360,11 +430,14 @@ class InteractiveUI(PlainUI):
     def choose(self, title: str, choices: list[tuple[str, Any]]) -> Any:
         import questionary
 
-        return self._ask(questionary.select(title, choices=[questionary.Choice(label, value=value) for label, value in choices]))
+        return self._ask(
+            questionary.select(
+                title, choices=[questionary.Choice(label, value=value) for label, value in choices]
+            )
+        )
 
     def text(self, prompt: str, multiline: bool = True) -> str:
         import questionary
 
         hint = " (Esc then Enter to finish)" if multiline else ""
         return str(self._ask(questionary.text(prompt + hint, multiline=multiline)) or "").strip()
-

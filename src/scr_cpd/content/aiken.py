@@ -4,6 +4,7 @@ Follows Moodle's importer (question/format/aiken/format.php): lines are trimmed,
 than 2 characters are ignored, an option is a capital letter then `)` or `.`. Beyond Moodle, each
 broken question gets an error on its own line and the parser carries on with the next question.
 """
+
 from __future__ import annotations
 
 import re
@@ -55,14 +56,18 @@ class _AikenParser:
         elif match := _OPTION.fullmatch(line):
             self._option(number, match.group(1), match.group(2).strip())
         elif _BAD_LABEL.match(line) and self.open:
-            self._drop(number, f"option label in {line[:30]!r} is not Aiken: options are labelled "
-                       "with capital letters, A) or A.")
+            self._drop(
+                number,
+                f"option label in {line[:30]!r} is not Aiken: options are labelled "
+                "with capital letters, A) or A.",
+            )
         else:
             self._text_line(number, line)
 
     def _still_skipping(self, line: str) -> bool:
         self.skipping = bool(
-            _OPTION.fullmatch(line) or _BAD_LABEL.match(line) or _ANY_KEYWORD.match(line))
+            _OPTION.fullmatch(line) or _BAD_LABEL.match(line) or _ANY_KEYWORD.match(line)
+        )
         return self.skipping
 
     def _text_line(self, number: int, line: str) -> None:
@@ -71,11 +76,16 @@ class _AikenParser:
         elif not self.open.options:
             self.open.stem.append(line)
         elif _KEYWORD.match(line):
-            self._drop(number, f"unexpected line {line[:40]!r} between the options and ANSWER "
-                       "(a dialect keyword such as AikenAdv's NUMBERING: is not Aiken)")
+            self._drop(
+                number,
+                f"unexpected line {line[:40]!r} between the options and ANSWER "
+                "(a dialect keyword such as AikenAdv's NUMBERING: is not Aiken)",
+            )
         else:
-            self._drop(self.open.line, f"question has no ANSWER line before the next question "
-                       f"starts at line {number}")
+            self._drop(
+                self.open.line,
+                f"question has no ANSWER line before the next question starts at line {number}",
+            )
             self.skipping = False
             self.open = _Open(number, [line])
 
@@ -111,34 +121,50 @@ class _AikenParser:
         elif len(question.options) < 2:
             message = "question has fewer than 2 options"
         elif not re.fullmatch(r"[A-Z]", value):
-            message = (f"ANSWER {value!r} is not one capital letter; Aiken questions have "
-                       "exactly one right option")
+            message = (
+                f"ANSWER {value!r} is not one capital letter; Aiken questions have "
+                "exactly one right option"
+            )
         elif value not in labels:
             message = f"ANSWER {value} is not among the options ({', '.join(labels)})"
         else:
             return value
-        self.out.error(number, "ANSWER", f"{message}; question at line {question.line} "
-                       "not imported")
+        self.out.error(
+            number, "ANSWER", f"{message}; question at line {question.line} not imported"
+        )
         return None
 
     def _finish(self, question: _Open, letter: str, answer_line: int) -> None:
         if len(question.stem) > 1:
-            self.out.warn(question.line, "question", "question text runs over several lines; "
-                          "Moodle's Aiken import needs it on one line (lines joined here)")
+            self.out.warn(
+                question.line,
+                "question",
+                "question text runs over several lines; "
+                "Moodle's Aiken import needs it on one line (lines joined here)",
+            )
         labels = [label for label, _, _ in question.options]
         if labels != [chr(ord("A") + i) for i in range(len(labels))]:
-            self.out.warn(question.line, "options", f"option labels {''.join(labels)} are not "
-                          "A, B, C... in order; Moodle goes by position, this import by letter")
-        options = [{"text": text, **({"correct": True} if label == letter else {})}
-                   for label, text, _ in question.options]
-        self.out.add_question({
-            "id": "",
-            "type": "single",
-            "prompt": " ".join(question.stem),
-            "options": options,
-            "explanation": "",
-            "learning_points": [],
-        }, question.line)
+            self.out.warn(
+                question.line,
+                "options",
+                f"option labels {''.join(labels)} are not "
+                "A, B, C... in order; Moodle goes by position, this import by letter",
+            )
+        options = [
+            {"text": text, **({"correct": True} if label == letter else {})}
+            for label, text, _ in question.options
+        ]
+        self.out.add_question(
+            {
+                "id": "",
+                "type": "single",
+                "prompt": " ".join(question.stem),
+                "options": options,
+                "explanation": "",
+                "learning_points": [],
+            },
+            question.line,
+        )
 
     def _drop(self, line: int, message: str) -> None:
         where = f"question at line {self.open.line}" if self.open else "question"

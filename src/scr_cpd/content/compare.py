@@ -10,6 +10,7 @@ and content hash. So between two versions of a bank:
 - a question whose wording changed (content hash differs) with the same revision is fine for a
   typo fix but not for a change of meaning, so it is reported for the trainer to judge (warning).
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -34,12 +35,18 @@ def compare_banks(
     new_lines, old_lines = new_lines or {}, old_lines or {}
     problems: list[Problem] = []
 
-    def report(index: int | None, field: str, message: str, severity: str = "error", at: tuple = ("id",)) -> None:
+    def report(
+        index: int | None, field: str, message: str, severity: str = "error", at: tuple = ("id",)
+    ) -> None:
         line = line_for(new_lines, ("questions", index) if index is not None else at)
         problems.append(Problem(new_name, line, field, message, severity))
 
     if old["id"] != new["id"]:
-        report(None, "id", f"the module id changed from {old['id']!r} (in {old_name}) to {new['id']!r}: officers' progress is kept under the module id, so all of it would be orphaned; keep the id {old['id']!r}")
+        report(
+            None,
+            "id",
+            f"the module id changed from {old['id']!r} (in {old_name}) to {new['id']!r}: officers' progress is kept under the module id, so all of it would be orphaned; keep the id {old['id']!r}",
+        )
     old_questions = {q.id: q for q in bank_from_dict(old).questions}
     new_bank = bank_from_dict(new)
     new_index = {q.id: i for i, q in enumerate(new_bank.questions)}
@@ -48,12 +55,26 @@ def compare_banks(
     for old_index, (qid, before) in enumerate(old_questions.items()):
         if qid in new_index:
             continue
-        where = f"line {line_for(old_lines, ('questions', old_index))} of {old_name}" if old_lines else old_name
+        where = (
+            f"line {line_for(old_lines, ('questions', old_index))} of {old_name}"
+            if old_lines
+            else old_name
+        )
         renamed = added.get(before.content_hash)
         if renamed is not None:
-            report(new_index[renamed.id], f"questions.{renamed.id}", f"this is question {qid!r} ({where}) under a new id: progress is kept per question id, so officers' answers to it would no longer count; keep the id {qid!r}")
+            report(
+                new_index[renamed.id],
+                f"questions.{renamed.id}",
+                f"this is question {qid!r} ({where}) under a new id: progress is kept per question id, so officers' answers to it would no longer count; keep the id {qid!r}",
+            )
         else:
-            report(None, f"questions.{qid}", f"question {qid!r} ({where}) was removed: officers' earlier answers to it stay in their logs but no longer count towards this module", "warning", at=("questions",))
+            report(
+                None,
+                f"questions.{qid}",
+                f"question {qid!r} ({where}) was removed: officers' earlier answers to it stay in their logs but no longer count towards this module",
+                "warning",
+                at=("questions",),
+            )
 
     for after in new_bank.questions:
         before = old_questions.get(after.id)
@@ -62,16 +83,29 @@ def compare_banks(
         index = new_index[after.id]
         field = f"questions.{after.id}"
         if after.revision < before.revision:
-            report(index, f"{field}.revision", f"revision went down from {before.revision} to {after.revision}; a revision only ever goes up")
+            report(
+                index,
+                f"{field}.revision",
+                f"revision went down from {before.revision} to {after.revision}; a revision only ever goes up",
+            )
             continue
         if after.revision > before.revision or after.content_hash == before.content_hash:
             continue
         bump = f"bump it to `revision: {before.revision + 1}`"
         answer_change = _answer_change(before, after)
         if answer_change:
-            report(index, field, f"{answer_change}, but the revision is still {after.revision}: earlier answers would count towards the changed question; {bump}")
+            report(
+                index,
+                field,
+                f"{answer_change}, but the revision is still {after.revision}: earlier answers would count towards the changed question; {bump}",
+            )
         else:
-            report(index, field, f"the wording changed ({', '.join(_wording_changes(before, after))}) but the revision is still {after.revision}: fine for a typo fix; if the meaning changed, {bump}", "warning")
+            report(
+                index,
+                field,
+                f"the wording changed ({', '.join(_wording_changes(before, after))}) but the revision is still {after.revision}: fine for a typo fix; if the meaning changed, {bump}",
+                "warning",
+            )
     return sorted(problems, key=lambda p: p.line or 0)
 
 
@@ -82,11 +116,15 @@ def _answer_change(before: Question, after: Question) -> str:
     old, new = before.correct_response_text(), after.correct_response_text()
     kind = after.type
     if kind in ("single", "multiple"):
-        same = sum(o.correct for o in before.options) == sum(o.correct for o in after.options) and _close(old, new)
+        same = sum(o.correct for o in before.options) == sum(
+            o.correct for o in after.options
+        ) and _close(old, new)
     elif kind == "numeric":
         same = float(before.answer) == float(after.answer)
     elif kind == "short_answer":
-        same = bool({normalise_text(a) for a in before.answers} & {normalise_text(a) for a in after.answers})
+        same = bool(
+            {normalise_text(a) for a in before.answers} & {normalise_text(a) for a in after.answers}
+        )
     elif kind == "matching":
         same = len(before.pairs) == len(after.pairs) and _close(old, new)
     else:
@@ -98,7 +136,10 @@ def _close(old: str, new: str) -> bool:
     """The same text give or take a typo fix."""
     import difflib
 
-    return normalise_text(old) == normalise_text(new) or difflib.SequenceMatcher(None, old, new).ratio() >= 0.85
+    return (
+        normalise_text(old) == normalise_text(new)
+        or difflib.SequenceMatcher(None, old, new).ratio() >= 0.85
+    )
 
 
 def _wording_changes(before: Question, after: Question) -> list[str]:

@@ -1,4 +1,5 @@
 """Problems found in content files, each tied to a file and line."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -7,6 +7,7 @@ type is decided in Moodle's order (essay, numerical, `~` choice, `=...->` matchi
 Whatever the bank format cannot hold is reported as a warning with its line, never dropped
 silently.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,7 +37,9 @@ _TAG_COMMENT = re.compile(r"\[tag:([^\]]+)\]")
 _SIDECAR_COMMENT = re.compile(r"//\s*scr-cpd\s+(correct_feedback|incorrect_feedback|unit):\s?(.*)")
 _LOOKS_HTML = re.compile(
     r"</?(p|br|div|span|img|a|b|i|u|em|strong|ul|ol|li|table|tr|td|th|h[1-6]|pre|code|sup|sub|"
-    r"font|hr|audio|video|iframe|blockquote)\b[^<>]*>|&(nbsp|amp|lt|gt|quot|#\d+);", re.I)
+    r"font|hr|audio|video|iframe|blockquote)\b[^<>]*>|&(nbsp|amp|lt|gt|quot|#\d+);",
+    re.I,
+)
 
 
 def parse_gift(text: str, filename: str) -> ImportResult:
@@ -107,7 +110,7 @@ def _split_format(raw: str, default: str) -> tuple[str, str]:
     if raw.startswith("["):
         close = raw.find("]")
         if close > 0 and raw[1:close] in _TEXT_FORMATS:
-            return raw[1:close], raw[close + 1:]
+            return raw[1:close], raw[close + 1 :]
     return default, raw
 
 
@@ -123,8 +126,22 @@ _PRE_SPACE, _PRE_NEWLINE = "\ue0f0", "\ue0f1"
 
 
 class _HtmlText(HTMLParser):
-    _BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table", "tr",
-               "blockquote", "pre"}
+    _BLOCKS = {
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+        "blockquote",
+        "pre",
+    }
     _MEDIA = {"img", "audio", "video", "source", "embed", "object", "iframe"}
 
     def __init__(self, keep_newlines: bool):
@@ -164,7 +181,7 @@ class _HtmlText(HTMLParser):
         if "@@PLUGINFILE@@" in href:
             self.media.append(href)
         elif href.startswith(("http://", "https://", "mailto:")):
-            shown = "".join(self.parts[first_part:first_part + 50])  # bounded: links can nest
+            shown = "".join(self.parts[first_part : first_part + 50])  # bounded: links can nest
             if href not in shown:
                 self.parts.append(f" ({href})")
 
@@ -189,6 +206,7 @@ def html_to_text(html: str, keep_newlines: bool = False) -> tuple[str, list[str]
         text = "".join(parser.parts)
     except Exception:  # noqa: BLE001 - html.parser still trips on odd "<!" markup
         import html as html_lib
+
         text = html_lib.unescape(re.sub(r"<[^<>]*>", " ", html))
     lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
@@ -213,7 +231,7 @@ class _Question:
 
     @property
     def answers(self) -> str:
-        return self.block.text[self.start:self.end]
+        return self.block.text[self.start : self.end]
 
 
 class _GiftParser:
@@ -244,17 +262,24 @@ class _GiftParser:
     def _category(self, block: _Block, start: int, end: int) -> None:
         first_end = block.text.find("\n", start, end)
         if first_end != -1 and block.text[first_end:end].strip(_WS):
-            self.out.error(block.line_at(first_end + 1), "category",
-                           "no blank line after $CATEGORY: Moodle reads the following lines as "
-                           "part of the category name, so they were not imported")
+            self.out.error(
+                block.line_at(first_end + 1),
+                "category",
+                "no blank line after $CATEGORY: Moodle reads the following lines as "
+                "part of the category name, so they were not imported",
+            )
             end = first_end
-        path = _show(block.text[start + len("$CATEGORY:"):end]).strip(_WS)
+        path = _show(block.text[start + len("$CATEGORY:") : end]).strip(_WS)
         path = re.sub(r"^\$[a-z]+\$/", "", path)
         line = block.line_at(start)
         if self.categories and path != self.category:
-            self.out.warn(line, "category", f"category changes to {path!r}; a bank is one "
-                          "module, so the questions that follow are tagged "
-                          f"{slugify(_category_name(path)) or '(nothing)'!r} instead")
+            self.out.warn(
+                line,
+                "category",
+                f"category changes to {path!r}; a bank is one "
+                "module, so the questions that follow are tagged "
+                f"{slugify(_category_name(path)) or '(nothing)'!r} instead",
+            )
         self.category = path
         if path and path not in self.categories:
             self.categories.append(path)
@@ -277,8 +302,12 @@ class _GiftParser:
         opening, closing = text.find("{", start, end), text.find("}", start, end)
         where = f"question {title!r}" if title else "question"
         if opening == -1 and closing == -1:
-            self.out.warn(line, where, "description (text with no answer block) skipped: "
-                          "a bank holds only questions and reflections")
+            self.out.warn(
+                line,
+                where,
+                "description (text with no answer block) skipped: "
+                "a bank holds only questions and reflections",
+            )
             return
         if opening == -1 or closing == -1 or closing < opening:
             self._brace_error(block, opening, closing, where)
@@ -291,46 +320,73 @@ class _GiftParser:
     def _title(self, block: _Block, start: int, end: int) -> tuple[str | None, int]:
         text = block.text
         if not text.startswith("::", start):
-            if text.startswith(":", start) and "::" in text[start + 1:_line_end(text, start)]:
-                self.out.warn(block.line_at(start), "title", "text starts like a title with one "
-                              "':' missing (a title is ::name::); kept as question text")
+            if text.startswith(":", start) and "::" in text[start + 1 : _line_end(text, start)]:
+                self.out.warn(
+                    block.line_at(start),
+                    "title",
+                    "text starts like a title with one "
+                    "':' missing (a title is ::name::); kept as question text",
+                )
             return None, start
         finish = text.find("::", start + 2, end)
         if finish == -1:
-            self.out.warn(block.line_at(start), "title",
-                          "title has no closing '::'; the leading '::' was dropped, as Moodle does")
+            self.out.warn(
+                block.line_at(start),
+                "title",
+                "title has no closing '::'; the leading '::' was dropped, as Moodle does",
+            )
             return None, _span(text, start + 2, end)[0]
-        title = _show(text[start + 2:finish]).strip(_WS)
+        title = _show(text[start + 2 : finish]).strip(_WS)
         return title or None, _span(text, finish + 2, end)[0]
 
     def _brace_error(self, block: _Block, opening: int, closing: int, where: str) -> None:
         if closing == -1:
-            self.out.error(block.line_at(opening), where, "'{' is never closed (a '}' is "
-                           "missing, or a blank line splits the answers); question not imported")
+            self.out.error(
+                block.line_at(opening),
+                where,
+                "'{' is never closed (a '}' is "
+                "missing, or a blank line splits the answers); question not imported",
+            )
         elif opening == -1:
-            self.out.error(block.line_at(closing), where, "'}' with no '{' before it; "
-                           "question not imported")
+            self.out.error(
+                block.line_at(closing), where, "'}' with no '{' before it; question not imported"
+            )
         else:
-            self.out.error(block.line_at(closing), where, "'}' comes before the first '{'; "
-                           "question not imported")
+            self.out.error(
+                block.line_at(closing),
+                where,
+                "'}' comes before the first '{'; question not imported",
+            )
 
     def _check_extra_braces(self, block, opening, closing, end, where) -> None:
         inner = block.text.find("{", opening + 1, closing)
         if inner != -1:
-            self.out.warn(block.line_at(inner), where, "unescaped '{' inside the answers is kept "
-                          "as text (Moodle uses the first '{' and first '}'); write it as \\{")
-        tail = block.text[closing + 1:end]
+            self.out.warn(
+                block.line_at(inner),
+                where,
+                "unescaped '{' inside the answers is kept "
+                "as text (Moodle uses the first '{' and first '}'); write it as \\{",
+            )
+        tail = block.text[closing + 1 : end]
         if "{" in tail or "}" in tail:
-            self.out.warn(block.line_at(closing + 1), where, "several {} groups: only the first "
-                          "is read as answers; the rest stays in the question text, as in Moodle")
+            self.out.warn(
+                block.line_at(closing + 1),
+                where,
+                "several {} groups: only the first "
+                "is read as answers; the rest stays in the question text, as in Moodle",
+            )
 
     def _frame(self, block, title, line, start, opening, closing, end, where) -> _Question | None:
         text = block.text
         blank = "" if text[end - 1] == "}" else _BLANK
         if blank:
-            self.out.warn(block.line_at(closing), where, "missing-word layout: text follows the "
-                          f"answers, so the prompt shows {_BLANK} where the answer block was")
-        raw_prompt = text[start:opening] + blank + text[closing + 1:end]
+            self.out.warn(
+                block.line_at(closing),
+                where,
+                "missing-word layout: text follows the "
+                f"answers, so the prompt shows {_BLANK} where the answer block was",
+            )
+        raw_prompt = text[start:opening] + blank + text[closing + 1 : end]
         if not _show(_split_format(raw_prompt, "moodle")[1]).strip(_WS):
             self.out.error(line, where, "question has no text; not imported")
             return None
@@ -339,8 +395,9 @@ class _GiftParser:
         explanation = ""
         separator = text.rfind("####", a_start, a_end)
         if separator != -1:
-            explanation = self._render(text[separator + 4:a_end], fmt, block.line_at(separator),
-                                       where)
+            explanation = self._render(
+                text[separator + 4 : a_end], fmt, block.line_at(separator), where
+            )
             a_end = _span(text, a_start, separator)[1]
         return _Question(block, title, line, fmt, prompt, a_start, a_end, explanation)
 
@@ -387,8 +444,11 @@ class _GiftParser:
 
     def _essay(self, q: _Question, where: str) -> None:
         if q.explanation:
-            self.out.warn(q.line, where, "essay general feedback left out: reflection prompts "
-                          "have no feedback")
+            self.out.warn(
+                q.line,
+                where,
+                "essay general feedback left out: reflection prompts have no feedback",
+            )
         self.out.add_reflection(q.prompt, q.title, q.line)
 
     # answer pieces
@@ -399,8 +459,9 @@ class _GiftParser:
         dropped when empty. `keep_marker` keeps '=' on choices, like Moodle's "~=" trick."""
         text = block.text
         markers = list(pattern.finditer(text, start, end))
-        begins = [start] + [m.start() if keep_marker and m.group() == "=" else m.end()
-                            for m in markers]
+        begins = [start] + [
+            m.start() if keep_marker and m.group() == "=" else m.end() for m in markers
+        ]
         finishes = [m.start() for m in markers] + [end]
         pieces = []
         for i, (begin, finish) in enumerate(zip(begins, finishes)):
@@ -440,15 +501,23 @@ class _GiftParser:
     def _choice_weight(self, raw: str, had_marker: bool, line: int, where: str):
         if raw.startswith("="):
             if _WEIGHT_RE.match(raw, 1):
-                self.out.warn(line, where, "a weight after '=' is ignored (the answer counts "
-                              "100% and the %..% stays in its text, as in Moodle); use ~%n%")
+                self.out.warn(
+                    line,
+                    where,
+                    "a weight after '=' is ignored (the answer counts "
+                    "100% and the %..% stays in its text, as in Moodle); use ~%n%",
+                )
             return 100.0, raw[1:]
         match = _WEIGHT_RE.match(raw)
         if match:
-            return _weight_value(match.group()), raw[match.end():]
+            return _weight_value(match.group()), raw[match.end() :]
         if not had_marker:
-            self.out.warn(line, where, f"choice {raw[:40]!r} has no '=' or '~' in front; read "
-                          "as a wrong choice (0%), as Moodle does")
+            self.out.warn(
+                line,
+                where,
+                f"choice {raw[:40]!r} has no '=' or '~' in front; read "
+                "as a wrong choice (0%), as Moodle does",
+            )
         return 0.0, raw
 
     def _choice_fields(self, q, options, weights, single_mode, where) -> dict | None:
@@ -456,22 +525,33 @@ class _GiftParser:
             correct = [w >= _FULL for w, _ in weights]
             for (w, line), option in zip(weights, options):
                 if 0 < w < _FULL:
-                    self.out.warn(line, where, f"partial credit {w:g}% on {option['text']!r} "
-                                  "cannot be expressed; the choice counts as wrong")
+                    self.out.warn(
+                        line,
+                        where,
+                        f"partial credit {w:g}% on {option['text']!r} "
+                        "cannot be expressed; the choice counts as wrong",
+                    )
         else:
             correct = [w > 0 for w, _ in weights]
             self._check_all_or_nothing([w for w, _ in weights], q.line, where)
         if not any(correct):
-            self.out.error(q.line, where, "no correct choice (no '=' and no positive %weight%); "
-                           "question not imported")
+            self.out.error(
+                q.line,
+                where,
+                "no correct choice (no '=' and no positive %weight%); question not imported",
+            )
             return None
         for option, is_correct in zip(options, correct):
             if is_correct:
                 option["correct"] = True
         kind = "multiple" if not single_mode or sum(correct) > 1 else "single"
         if single_mode and kind == "multiple":
-            self.out.warn(q.line, where, f"{sum(correct)} '=' answers (Moodle accepts any one of "
-                          "them): imported as 'multiple', where all of them must be chosen")
+            self.out.warn(
+                q.line,
+                where,
+                f"{sum(correct)} '=' answers (Moodle accepts any one of "
+                "them): imported as 'multiple', where all of them must be chosen",
+            )
         return {"type": kind, "options": [_ordered_option(o) for o in options]}
 
     def _check_all_or_nothing(self, weights: list[float], line: int, where: str) -> None:
@@ -481,8 +561,12 @@ class _GiftParser:
         equal = max(positive) - min(positive) < 0.01
         if not equal or abs(sum(positive) - 100) > 0.1:
             shown = ", ".join(f"{w:g}%" for w in weights)
-            self.out.warn(line, where, f"partial weights ({shown}) are not all-or-nothing; every "
-                          "choice with a positive weight now simply counts as correct")
+            self.out.warn(
+                line,
+                where,
+                f"partial weights ({shown}) are not all-or-nothing; every "
+                "choice with a positive weight now simply counts as correct",
+            )
 
     # true/false
 
@@ -501,8 +585,12 @@ class _GiftParser:
     def _short_answer(self, q: _Question, where: str) -> dict | None:
         pieces = self._pieces(q.block, q.start, q.end, _EQUALS, False)
         if pieces and not pieces[0][2]:
-            self.out.warn(q.line, where, "the answer has no '=' in front; Moodle reads it as the "
-                          "one accepted answer, and so does this import")
+            self.out.warn(
+                q.line,
+                where,
+                "the answer has no '=' in front; Moodle reads it as the "
+                "one accepted answer, and so does this import",
+            )
         accepted, correct_feedbacks, fields = [], [], {"type": "short_answer"}
         for line, raw, _ in pieces:
             weight, answer, feedback = self._weighted_answer(raw, q.fmt, line, where)
@@ -510,8 +598,12 @@ class _GiftParser:
                 if feedback:
                     fields["incorrect_feedback"] = feedback
             elif weight < _FULL:
-                self.out.warn(line, where, f"answer {answer!r} worth {weight:g}% dropped: only "
-                              "full-credit answers can be kept")
+                self.out.warn(
+                    line,
+                    where,
+                    f"answer {answer!r} worth {weight:g}% dropped: only "
+                    "full-credit answers can be kept",
+                )
             else:
                 accepted.extend(self._literal_answer(answer, line, where))
                 if feedback:
@@ -527,7 +619,7 @@ class _GiftParser:
     def _weighted_answer(self, raw: str, fmt: str, line: int, where: str):
         match = _WEIGHT_RE.match(raw)
         weight = _weight_value(match.group()) if match else 100.0
-        body = raw[match.end():] if match else raw
+        body = raw[match.end() :] if match else raw
         answer, hash_, feedback = body.partition("#")
         feedback_text = self._feedback(feedback if hash_ else None, fmt, line, where)
         return weight, self._render(answer, fmt, line, where), feedback_text
@@ -537,8 +629,12 @@ class _GiftParser:
         if re.search(r"(?<!\\)\*", answer):
             plain = " ".join(re.sub(r"(?<!\\)\*", " ", answer).split())
             plain = plain.replace("\\*", "*")
-            self.out.warn(line, where, f"wildcard answer {answer!r} cannot be expressed; "
-                          + (f"kept as {plain!r}" if plain else "dropped"))
+            self.out.warn(
+                line,
+                where,
+                f"wildcard answer {answer!r} cannot be expressed; "
+                + (f"kept as {plain!r}" if plain else "dropped"),
+            )
             return [plain] if plain else []
         return [answer.replace("\\*", "*")] if answer else []
 
@@ -547,8 +643,12 @@ class _GiftParser:
         for answer in answers:
             key = " ".join(answer.lower().split())
             if key in seen:
-                self.out.warn(line, where, f"answer {answer!r} repeats another (answers are "
-                              "compared ignoring case and spaces); dropped")
+                self.out.warn(
+                    line,
+                    where,
+                    f"answer {answer!r} repeats another (answers are "
+                    "compared ignoring case and spaces); dropped",
+                )
                 continue
             seen.add(key)
             unique.append(answer)
@@ -559,8 +659,12 @@ class _GiftParser:
         if distinct:
             fields["correct_feedback"] = distinct[0]
         if len(distinct) > 1:
-            self.out.warn(line, where, "accepted answers have different feedback; only the "
-                          "first is kept, as the correct-answer feedback")
+            self.out.warn(
+                line,
+                where,
+                "accepted answers have different feedback; only the "
+                "first is kept, as the correct-answer feedback",
+            )
 
     # numerical
 
@@ -590,21 +694,29 @@ class _GiftParser:
     def _numeric_answer(self, raw: str, fmt: str, line: int, where: str):
         match = _WEIGHT_RE.match(raw)
         weight = _weight_value(match.group()) if match else 100.0
-        body = raw[match.end():] if match else raw
+        body = raw[match.end() :] if match else raw
         value, hash_, feedback = body.partition("#")
         value = _show(value).strip(_WS)
         answer, tolerance = _number_and_tolerance(value)
         if answer is None and value == "*":
             return weight, None, None, self._feedback(feedback if hash_ else None, fmt, line, where)
         if answer is None or tolerance is None:
-            self.out.error(line, where, f"numerical answer {value!r} is not a number, number:"
-                           "tolerance or min..max; question not imported")
+            self.out.error(
+                line,
+                where,
+                f"numerical answer {value!r} is not a number, number:"
+                "tolerance or min..max; question not imported",
+            )
             return None
         if tolerance < 0:
             self.out.warn(line, where, f"negative tolerance in {value!r} made positive")
             tolerance = -tolerance
-        return weight, answer, tolerance, self._feedback(feedback if hash_ else None, fmt,
-                                                         line, where)
+        return (
+            weight,
+            answer,
+            tolerance,
+            self._feedback(feedback if hash_ else None, fmt, line, where),
+        )
 
     def _numeric_fields(self, fields: dict, values: list, line: int, where: str) -> dict | None:
         kept = None
@@ -615,8 +727,12 @@ class _GiftParser:
             elif weight >= _FULL and kept is None:
                 kept = (answer, tolerance, feedback)
             else:
-                self.out.warn(answer_line, where, f"numerical answer {_number_text(answer)} "
-                              f"(worth {weight:g}%) dropped: a bank question keeps one answer")
+                self.out.warn(
+                    answer_line,
+                    where,
+                    f"numerical answer {_number_text(answer)} "
+                    f"(worth {weight:g}%) dropped: a bank question keeps one answer",
+                )
         if kept is None:
             self.out.error(line, where, "no full-credit numerical answer; question not imported")
             return None
@@ -638,15 +754,20 @@ class _GiftParser:
         pairs = []
         for line, raw, _ in pieces:
             if "->" not in raw:
-                self.out.error(line, where, f"matching pair {raw[:40]!r} has no '->'; "
-                               "question not imported")
+                self.out.error(
+                    line, where, f"matching pair {raw[:40]!r} has no '->'; question not imported"
+                )
                 return None
             left_raw, _, right_raw = raw.partition("->")
             left = self._render(left_raw, q.fmt, line, where)
             right = _show(right_raw).strip(_WS)
             if not left or not right:
-                self.out.warn(line, where, f"pair with an empty side ({left!r} -> {right!r}) is "
-                              "an extra distractor in Moodle; bank pairs cannot hold it; dropped")
+                self.out.warn(
+                    line,
+                    where,
+                    f"pair with an empty side ({left!r} -> {right!r}) is "
+                    "an extra distractor in Moodle; bank pairs cannot hold it; dropped",
+                )
                 continue
             pairs.append({"left": left, "right": right})
         return {"type": "matching", "pairs": pairs}
@@ -698,14 +819,14 @@ def _number_and_tolerance(value: str):
     """Moodle's numerical forms: 'n', 'n:tolerance' and 'min..max' (stored as mid ± half)."""
     marker = value.find("..")
     if marker > 0:
-        low, high = _number(value[:marker]), _number(value[marker + 2:])
+        low, high = _number(value[:marker]), _number(value[marker + 2 :])
         if low is None or high is None:
             return None, None
         middle = (low + high) / 2
         return _tidy(middle), _tidy(high - middle)
     marker = value.find(":")
     if marker > 0:
-        return _number(value[:marker]), _number(value[marker + 1:])
+        return _number(value[:marker]), _number(value[marker + 1 :])
     return _number(value), 0
 
 
@@ -762,11 +883,15 @@ def bank_to_gift(bank: dict) -> str:
     """A GIFT file Moodle can import. Bank-only fields (learning points, sources, ...) are not
     carried; feedback GIFT has no place for is kept in `// scr-cpd` comments, which Moodle
     ignores and parse_gift reads back. `gift_export_problems` lists everything not carried."""
-    blocks = [f"$CATEGORY: {bank.get('id', 'imported')}",
-              f"// {' '.join(str(bank.get('title', '')).split())}"]
+    blocks = [
+        f"$CATEGORY: {bank.get('id', 'imported')}",
+        f"// {' '.join(str(bank.get('title', '')).split())}",
+    ]
     blocks += [_question_to_gift(q) for q in bank.get("questions", []) if _exportable(q)]
-    blocks += [f"::{_escape(r['id'])}::[markdown]{_escape(r['prompt'])}{{}}"
-               for r in bank.get("reflections", [])]
+    blocks += [
+        f"::{_escape(r['id'])}::[markdown]{_escape(r['prompt'])}{{}}"
+        for r in bank.get("reflections", [])
+    ]
     return "\n\n".join(blocks) + "\n"
 
 
@@ -777,27 +902,36 @@ def gift_export_problems(bank: dict) -> list[str]:
         qid = question.get("id", "?")
         for answer in question.get("answers", []) if question["type"] == "short_answer" else []:
             if "->" in answer:
-                messages.append(f"{qid}: answer {answer!r} contains '->', which Moodle reads as "
-                                "a matching question; left out")
+                messages.append(
+                    f"{qid}: answer {answer!r} contains '->', which Moodle reads as "
+                    "a matching question; left out"
+                )
         for pair in question.get("pairs", []) if question["type"] == "matching" else []:
             if "->" in pair["left"]:
-                messages.append(f"{qid}: pair {pair['left']!r} contains '->' on its left side, "
-                                "which GIFT cannot write; left out")
+                messages.append(
+                    f"{qid}: pair {pair['left']!r} contains '->' on its left side, "
+                    "which GIFT cannot write; left out"
+                )
         if not _exportable(question):
             messages.append(f"{qid}: nothing of the question is left to write; question left out")
         for key in _sidecar_fields(question):
-            messages.append(f"{qid}: GIFT has no place for {key}; kept as a '// scr-cpd' "
-                            "comment, which Moodle ignores")
+            messages.append(
+                f"{qid}: GIFT has no place for {key}; kept as a '// scr-cpd' "
+                "comment, which Moodle ignores"
+            )
     if bank.get("learning_points"):
-        messages.append("learning points, sources and other bank-only fields are not part of "
-                        "GIFT and are not exported")
+        messages.append(
+            "learning points, sources and other bank-only fields are not part of "
+            "GIFT and are not exported"
+        )
     return messages
 
 
 def _question_to_gift(question: dict) -> str:
     lines = [f"// [tag:{tag}]" for tag in question.get("tags", [])]
-    lines += [f"// scr-cpd {key}: {_escape(str(question[key]))}"
-              for key in _sidecar_fields(question)]
+    lines += [
+        f"// scr-cpd {key}: {_escape(str(question[key]))}" for key in _sidecar_fields(question)
+    ]
     answers = _ANSWER_WRITERS[question["type"]](question)
     lines.append(f"::{_escape(question['id'])}::[markdown]{_escape(question['prompt'])}{answers}")
     return "\n".join(lines)
@@ -815,8 +949,11 @@ def _sidecar_fields(question: dict) -> list[str]:
     keys = list(_SIDECAR_FIELDS.get(question["type"], ()))
     if question["type"] == "short_answer":
         # Any '->' in a block that also holds '=' makes Moodle read it as matching.
-        keys += [k for k in ("correct_feedback", "incorrect_feedback")
-                 if "->" in str(question.get(k, ""))]
+        keys += [
+            k
+            for k in ("correct_feedback", "incorrect_feedback")
+            if "->" in str(question.get(k, ""))
+        ]
     return [key for key in keys if question.get(key)]
 
 
@@ -875,11 +1012,16 @@ def _choices_to_gift(question: dict) -> str:
     if question["type"] == "multiple":
         right = sum(1 for o in options if o.get("correct")) or 1
         wrong = (len(options) - right) or 1
-        lines = [f"\t~%{_percent(100 / right if o.get('correct') else -100 / wrong)}%"
-                 f"{_text(o['text'])}{_feedback_suffix(o.get('feedback'))}" for o in options]
+        lines = [
+            f"\t~%{_percent(100 / right if o.get('correct') else -100 / wrong)}%"
+            f"{_text(o['text'])}{_feedback_suffix(o.get('feedback'))}"
+            for o in options
+        ]
     else:
-        lines = [f"\t{_single_prefix(o)}{_text(o['text'])}{_feedback_suffix(o.get('feedback'))}"
-                 for o in options]
+        lines = [
+            f"\t{_single_prefix(o)}{_text(o['text'])}{_feedback_suffix(o.get('feedback'))}"
+            for o in options
+        ]
     return "{\n" + "\n".join(lines + [_general(question)]) + "\n}"
 
 
@@ -911,8 +1053,10 @@ def _short_answer_to_gift(question: dict) -> str:
     inline = {k: v for k, v in question.items() if k.endswith("_feedback") and "->" not in v}
     right = _feedback_suffix(inline.get("correct_feedback"))
     # Moodle short answers read '=%n%' as a weight and '*' as a wildcard ('\\*' is a literal *).
-    lines = [f"\t={'%100%' if a.startswith('%') else ''}{_text(a)}".replace("*", "\\*") + right
-             for a in _short_answers_to_write(question)]
+    lines = [
+        f"\t={'%100%' if a.startswith('%') else ''}{_text(a)}".replace("*", "\\*") + right
+        for a in _short_answers_to_write(question)
+    ]
     if inline.get("incorrect_feedback"):
         lines.append(f"\t=%0%*#{_text(inline['incorrect_feedback'])}")
     return "{\n" + "\n".join(lines + [_general(question)]) + "\n}"

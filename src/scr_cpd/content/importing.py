@@ -4,6 +4,7 @@ The parsers never raise on bad input: everything they cannot import, or can only
 changing it, comes back as a `Problem` with its line. Errors mean part of the file was lost;
 warnings mean something was changed or left out because the bank format cannot express it.
 """
+
 from __future__ import annotations
 
 import re
@@ -63,8 +64,12 @@ def _read_bytes(path: Path) -> tuple[bytes, Problem | None]:
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
-            return b"", Problem(path.name, None, "file", f"file is {size} bytes; the import "
-                                f"limit is {MAX_BYTES // (1024 * 1024)} MB")
+            return b"", Problem(
+                path.name,
+                None,
+                "file",
+                f"file is {size} bytes; the import limit is {MAX_BYTES // (1024 * 1024)} MB",
+            )
         return path.read_bytes(), None
     except OSError as exc:
         return b"", Problem(path.name, None, "file", f"cannot read the file: {exc.strerror or exc}")
@@ -76,14 +81,19 @@ def decode_text(data: bytes, filename: str) -> tuple[str, Problem | None]:
     if data.startswith(_UTF16_BOMS):
         return "", Problem(filename, 1, "file", "file is UTF-16; save it as UTF-8 and import again")
     if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM):]
+        data = data[len(_UTF8_BOM) :]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start:exc.start + 1].hex()
-        return "", Problem(filename, line, "file", f"not UTF-8: byte 0x{bad} at byte offset "
-                           f"{exc.start} (line {line}); save the file as UTF-8")
+        bad = data[exc.start : exc.start + 1].hex()
+        return "", Problem(
+            filename,
+            line,
+            "file",
+            f"not UTF-8: byte 0x{bad} at byte offset "
+            f"{exc.start} (line {line}); save the file as UTF-8",
+        )
     return normalize_newlines(text), None
 
 
@@ -95,8 +105,12 @@ def detect_format(path: Path, text: str, fmt: str | None) -> tuple[str, Problem 
     if fmt:
         if fmt.lower() in FORMATS:
             return fmt.lower(), None
-        return "", Problem(path.name, None, "format",
-                           f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}")
+        return "", Problem(
+            path.name,
+            None,
+            "format",
+            f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}",
+        )
     suffix = path.suffix.lower()
     if suffix == ".gift":
         return "gift", None
@@ -104,16 +118,23 @@ def detect_format(path: Path, text: str, fmt: str | None) -> tuple[str, Problem 
         return "aiken", None
     if suffix == ".txt":
         return ("aiken" if _AIKEN_ANSWER_LINE.search(text) else "gift"), None
-    return "", Problem(path.name, None, "format", f"cannot tell the format of a {suffix or 'no'}"
-                       f"-extension file; give the format ({', '.join(FORMATS)})")
+    return "", Problem(
+        path.name,
+        None,
+        "format",
+        f"cannot tell the format of a {suffix or 'no'}"
+        f"-extension file; give the format ({', '.join(FORMATS)})",
+    )
 
 
 def _parser_for(fmt: str):
     # Imported here: the parsers import this module for ImportResult and BankBuilder.
     if fmt == "aiken":
         from scr_cpd.content.aiken import parse_aiken
+
         return parse_aiken
     from scr_cpd.content.gift import parse_gift
+
     return parse_gift
 
 
@@ -207,8 +228,12 @@ class BankBuilder:
         if question["type"] == "matching" and not self._settle_pairs(question, line):
             return False
         if not question.get("explanation"):
-            self.warn(line, "explanation", "no general feedback to use as the explanation; a "
-                      "placeholder was written - replace it with one that teaches the why")
+            self.warn(
+                line,
+                "explanation",
+                "no general feedback to use as the explanation; a "
+                "placeholder was written - replace it with one that teaches the why",
+            )
             question["explanation"] = placeholder_explanation(self.filename, line)
         question["id"] = self.new_id("q", title)
         self.questions.append(question)
@@ -219,7 +244,8 @@ class BankBuilder:
             self.warn(line, "reflection", "essay has no text left after conversion; skipped")
             return
         self.reflections.append(
-            {"id": self.new_id("r", title), "prompt": prompt, "learning_points": []})
+            {"id": self.new_id("r", title), "prompt": prompt, "learning_points": []}
+        )
 
     def _settle_options(self, question: dict, line: int) -> bool:
         options = []
@@ -227,8 +253,11 @@ class BankBuilder:
         for option in question["options"]:
             key = option_key(option["text"])
             if not key:
-                self.warn(line, "options", "a choice has no text left after conversion "
-                          "(image only?); it was dropped")
+                self.warn(
+                    line,
+                    "options",
+                    "a choice has no text left after conversion (image only?); it was dropped",
+                )
             elif key in seen:
                 self.warn(line, "options", f"duplicate choice {option['text']!r} dropped")
                 if option.get("correct"):
@@ -238,13 +267,20 @@ class BankBuilder:
                 options.append(option)
         question["options"] = options
         if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-            self.warn(line, "options", f"{len(options)} usable choices; a bank question needs "
-                      f"{MIN_OPTIONS}-{MAX_OPTIONS}; question skipped")
+            self.warn(
+                line,
+                "options",
+                f"{len(options)} usable choices; a bank question needs "
+                f"{MIN_OPTIONS}-{MAX_OPTIONS}; question skipped",
+            )
             return False
         correct = sum(1 for o in options if o.get("correct"))
         if question["type"] == "single" and correct != 1 or correct == 0:
-            self.warn(line, "options", f"{correct} correct choices left after dropping "
-                      "duplicates; question skipped")
+            self.warn(
+                line,
+                "options",
+                f"{correct} correct choices left after dropping duplicates; question skipped",
+            )
             return False
         return True
 
@@ -253,16 +289,24 @@ class BankBuilder:
         for pair in question["pairs"]:
             left, right = pair["left"].lower(), pair["right"].lower()
             if left in lefts or right in rights:
-                self.warn(line, "pairs", f"pair {pair['left']!r} -> {pair['right']!r} repeats a "
-                          "side of another pair; bank pairs must be one-to-one; pair dropped")
+                self.warn(
+                    line,
+                    "pairs",
+                    f"pair {pair['left']!r} -> {pair['right']!r} repeats a "
+                    "side of another pair; bank pairs must be one-to-one; pair dropped",
+                )
                 continue
             lefts.add(left)
             rights.add(right)
             pairs.append(pair)
         question["pairs"] = pairs
         if not MIN_PAIRS <= len(pairs) <= MAX_PAIRS:
-            self.warn(line, "pairs", f"{len(pairs)} usable pairs; a matching question needs "
-                      f"{MIN_PAIRS}-{MAX_PAIRS}; question skipped")
+            self.warn(
+                line,
+                "pairs",
+                f"{len(pairs)} usable pairs; a matching question needs "
+                f"{MIN_PAIRS}-{MAX_PAIRS}; question skipped",
+            )
             return False
         return True
 
@@ -272,6 +316,10 @@ class BankBuilder:
         bank["reflections"] = self.reflections
         bank["estimated_minutes"] = estimated_minutes(len(self.questions))
         if not self.questions:
-            self.warn(None, "file", "no question could be imported, so the bank is not usable "
-                      "as it stands (a bank needs at least one question)")
+            self.warn(
+                None,
+                "file",
+                "no question could be imported, so the bank is not usable "
+                "as it stands (a bank needs at least one question)",
+            )
         return ImportResult(bank, self.problems)

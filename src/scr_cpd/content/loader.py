@@ -4,6 +4,7 @@ Problems are `file:line: field: message`. Validation is pydantic (`schema.py`) p
 that need the whole file (ids, cross-references); results are cached per file so that listing
 and starting modules does not pay for YAML parsing or pydantic on every run.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,15 +33,35 @@ def read_bank_text(path: Path) -> str:
     try:
         size = path.stat().st_size
         if size > MAX_BANK_BYTES:
-            raise BankError([Problem(name, None, "", f"the file is {size / 1e6:.1f} MB; a bank may be at most {MAX_BANK_BYTES // 1024 // 1024} MB — split it into several modules")])
+            raise BankError(
+                [
+                    Problem(
+                        name,
+                        None,
+                        "",
+                        f"the file is {size / 1e6:.1f} MB; a bank may be at most {MAX_BANK_BYTES // 1024 // 1024} MB — split it into several modules",
+                    )
+                ]
+            )
         raw = path.read_bytes()
     except OSError as exc:
-        raise BankError([Problem(name, None, "", f"cannot read the file ({exc.strerror})")]) from None
+        raise BankError(
+            [Problem(name, None, "", f"cannot read the file ({exc.strerror})")]
+        ) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BankError([Problem(name, line, "", f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8")]) from None
+        raise BankError(
+            [
+                Problem(
+                    name,
+                    line,
+                    "",
+                    f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
+                )
+            ]
+        ) from None
     return text.replace("\r\n", "\n")
 
 
@@ -100,7 +121,14 @@ def validate_bank_data(
 
     lines = lines or {}
     if not isinstance(data, dict):
-        return {}, [Problem(filename, line_for(lines, ()), "", "a bank must be a mapping of fields (format:, id:, title:, …)")]
+        return {}, [
+            Problem(
+                filename,
+                line_for(lines, ()),
+                "",
+                "a bank must be a mapping of fields (format:, id:, title:, …)",
+            )
+        ]
     problems: list[Problem] = []
     normalised: dict[str, Any] = {}
     try:
@@ -127,7 +155,9 @@ def _problem_from_pydantic(error: Any, data: dict, filename: str, lines: dict) -
         suggestion = _suggest_field(error["loc"], str(loc[-1]))
         message = f"unknown field{suggestion}"
     elif kind == "union_tag_invalid":
-        message = f"unknown question type {error['ctx']['tag']!r}; use one of {', '.join(QUESTION_TYPES)}"
+        message = (
+            f"unknown question type {error['ctx']['tag']!r}; use one of {', '.join(QUESTION_TYPES)}"
+        )
         loc = loc + ["type"]
     elif kind == "union_tag_not_found":
         message = f"every question needs a type: one of {', '.join(QUESTION_TYPES)}"
@@ -141,7 +171,7 @@ def _problem_from_pydantic(error: Any, data: dict, filename: str, lines: dict) -
     elif kind == "literal_error" and loc == ["format"]:
         message = f"must be 'scr-cpd/bank@1' (got {error.get('input')!r}); is this a bank file?"
     elif message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+        message = message[len("Value error, ") :]
     return Problem(filename, line_for(lines, tuple(loc)), _field_name(loc, data), message)
 
 
@@ -152,7 +182,11 @@ def _field_name(loc: list, data: dict) -> str:
     for part in loc:
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and part < len(node) else None
-            label = item.get("id") if isinstance(item, dict) and isinstance(item.get("id"), str) else None
+            label = (
+                item.get("id")
+                if isinstance(item, dict) and isinstance(item.get("id"), str)
+                else None
+            )
             parts.append(f".{label}" if label else f"[{part + 1}]")
             node = item
         else:
@@ -168,9 +202,12 @@ def _suggest_field(loc: tuple, name: str) -> str:
 
     model: Any = schema.Bank
     types = {
-        "single": schema.SingleQuestion, "multiple": schema.MultipleQuestion,
-        "true_false": schema.TrueFalseQuestion, "numeric": schema.NumericQuestion,
-        "short_answer": schema.ShortAnswerQuestion, "matching": schema.MatchingQuestion,
+        "single": schema.SingleQuestion,
+        "multiple": schema.MultipleQuestion,
+        "true_false": schema.TrueFalseQuestion,
+        "numeric": schema.NumericQuestion,
+        "short_answer": schema.ShortAnswerQuestion,
+        "matching": schema.MatchingQuestion,
     }
     for part in loc[:-1]:
         if isinstance(part, int):
@@ -185,7 +222,11 @@ def _suggest_field(loc: tuple, name: str) -> str:
     import difflib
 
     close = difflib.get_close_matches(name, list(model.model_fields), n=1)
-    return f" (did you mean {close[0]!r}?)" if close else f"; allowed here: {', '.join(model.model_fields)}"
+    return (
+        f" (did you mean {close[0]!r}?)"
+        if close
+        else f"; allowed here: {', '.join(model.model_fields)}"
+    )
 
 
 def _inner_model(annotation: Any, base: type) -> Any:
@@ -198,7 +239,7 @@ def _inner_model(annotation: Any, base: type) -> Any:
     return None
 
 
-def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
+def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:  # noqa: C901 (to be split)
     """Checks that need the whole file; defensive, since the data may also be malformed.
 
     Lines are looked up only for problems found, since a file read by the fast reader has
@@ -213,7 +254,11 @@ def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
 
     def items(key: str) -> list[tuple[int, dict]]:
         value = data.get(key)
-        return [(i, v) for i, v in enumerate(value) if isinstance(v, dict)] if isinstance(value, list) else []
+        return (
+            [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
+            if isinstance(value, list)
+            else []
+        )
 
     sections = {key: items(key) for key in ("learning_points", "questions", "reflections")}
     known_points = {_as_id(lp.get("id")) for _, lp in sections["learning_points"]} - {None}
@@ -226,7 +271,11 @@ def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
             if item_id is None:
                 continue
             if item_id in first_seen:
-                add((key, i, "id"), f"{key}.{item_id}", f"duplicate id {item_id!r} (first used at line {line_for(lines, (key, first_seen[item_id], 'id'))})")
+                add(
+                    (key, i, "id"),
+                    f"{key}.{item_id}",
+                    f"duplicate id {item_id!r} (first used at line {line_for(lines, (key, first_seen[item_id], 'id'))})",
+                )
             else:
                 first_seen[item_id] = i
 
@@ -245,28 +294,60 @@ def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:
                     import difflib
 
                     close = difflib.get_close_matches(str(ref), [str(p) for p in known_points], n=1)
-                    hint = f" (did you mean {close[0]!r}?)" if close else " (define it under learning_points:)"
-                    add((key, i, "learning_points", j), f"{_label(key, i, item)}.learning_points", f"unknown learning point {ref!r}{hint}")
+                    hint = (
+                        f" (did you mean {close[0]!r}?)"
+                        if close
+                        else " (define it under learning_points:)"
+                    )
+                    add(
+                        (key, i, "learning_points", j),
+                        f"{_label(key, i, item)}.learning_points",
+                        f"unknown learning point {ref!r}{hint}",
+                    )
                 elif is_question:
                     served[ref] += 1
             if is_question and not refs:
-                add((key, i), _label(key, i, item), "no learning_points: say which learning point this question serves", "warning")
+                add(
+                    (key, i),
+                    _label(key, i, item),
+                    "no learning_points: say which learning point this question serves",
+                    "warning",
+                )
             prompt = item.get("prompt")
             if isinstance(prompt, str):
                 norm = " ".join(prompt.lower().split())
                 first = prompts.setdefault(norm, (key, i, "prompt"))
                 if first[:2] != (key, i):
-                    add((key, i, "prompt"), f"{_label(key, i, item)}.prompt", f"the same prompt as line {line_for(lines, first) or 0}", "warning")
+                    add(
+                        (key, i, "prompt"),
+                        f"{_label(key, i, item)}.prompt",
+                        f"the same prompt as line {line_for(lines, first) or 0}",
+                        "warning",
+                    )
             if is_question and item.get("type") in ("single", "multiple"):
                 options = item.get("options")
                 for j, option in enumerate(options if isinstance(options, list) else []):
-                    if isinstance(option, dict) and not option.get("correct") and not option.get("feedback"):
-                        add((key, i, "options", j), f"{_label(key, i, item)}.options[{j + 1}]", "no feedback for this wrong option: say why it is tempting and wrong", "warning")
+                    if (
+                        isinstance(option, dict)
+                        and not option.get("correct")
+                        and not option.get("feedback")
+                    ):
+                        add(
+                            (key, i, "options", j),
+                            f"{_label(key, i, item)}.options[{j + 1}]",
+                            "no feedback for this wrong option: say why it is tempting and wrong",
+                            "warning",
+                        )
     if sections["questions"]:
         for i, lp in sections["learning_points"]:
             point_id = _as_id(lp.get("id"))
             if point_id in known_points and not served[point_id]:
-                add(("learning_points", i), f"learning_points.{point_id}", "no question serves this learning point", "warning")
+                add(
+                    ("learning_points", i),
+                    f"learning_points.{point_id}",
+                    "no question serves this learning point",
+                    "warning",
+                )
     return problems
 
 
@@ -341,7 +422,14 @@ def load_library(home: Path | None = None, cache_dir: Path | None = None) -> Lib
                 continue
             module_id = data["id"]
             if module_id in origins:
-                library.problems.append(Problem(str(path), None, "id", f"module id {module_id!r} is already used by {origins[module_id]}; give one of them another id"))
+                library.problems.append(
+                    Problem(
+                        str(path),
+                        None,
+                        "id",
+                        f"module id {module_id!r} is already used by {origins[module_id]}; give one of them another id",
+                    )
+                )
                 continue
             origins[module_id] = path
             library.banks[module_id] = bank_from_dict(data, path, origin)
@@ -380,7 +468,11 @@ class BankCache:
                 saved = json.loads(self.path.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 saved = None
-            if isinstance(saved, dict) and saved.get("rules") == self.rules and isinstance(saved.get("entries"), dict):
+            if (
+                isinstance(saved, dict)
+                and saved.get("rules") == self.rules
+                and isinstance(saved.get("entries"), dict)
+            ):
                 self.entries = saved["entries"]
 
     @staticmethod
@@ -404,7 +496,11 @@ class BankCache:
             stamp = self._stamp(path)
         except OSError:
             return
-        self.entries[str(path)] = {"stamp": stamp, "data": data, "problems": [p.__dict__ for p in problems]}
+        self.entries[str(path)] = {
+            "stamp": stamp,
+            "data": data,
+            "problems": [p.__dict__ for p in problems],
+        }
         self.dirty = True
 
     def save(self) -> None:
@@ -413,7 +509,9 @@ class BankCache:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # two processes may save at once
-            tmp.write_text(json.dumps({"rules": self.rules, "entries": self.entries}), encoding="utf-8")
+            tmp.write_text(
+                json.dumps({"rules": self.rules, "entries": self.entries}), encoding="utf-8"
+            )
             os.replace(tmp, self.path)
         except OSError:
             pass  # a cache that cannot be written only costs speed

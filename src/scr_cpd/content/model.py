@@ -3,6 +3,7 @@
 Kept free of pydantic and YAML so that listing modules and starting a quiz stay fast; see
 `schema.py` for the rules a bank must meet and `loader.py` for how files become these objects.
 """
+
 from __future__ import annotations
 
 import json
@@ -89,7 +90,11 @@ class Question:
         """Grade a response in the shape the quiz stores (see `describe_response`)."""
         kind = self.type
         if kind == "single":
-            return isinstance(response, int) and 0 <= response < len(self.options) and self.options[response].correct
+            return (
+                isinstance(response, int)
+                and 0 <= response < len(self.options)
+                and self.options[response].correct
+            )
         if kind == "multiple":
             wanted = {i for i, o in enumerate(self.options) if o.correct}
             return isinstance(response, list) and set(response) == wanted
@@ -102,7 +107,9 @@ class Question:
                 and abs(float(response) - float(self.answer)) <= self.tolerance + 1e-9
             )
         if kind == "short_answer":
-            return isinstance(response, str) and normalise_text(response) in {normalise_text(a) for a in self.answers}
+            return isinstance(response, str) and normalise_text(response) in {
+                normalise_text(a) for a in self.answers
+            }
         if kind == "matching":
             return isinstance(response, list) and response == list(range(len(self.pairs)))
         return False
@@ -138,7 +145,9 @@ class Question:
             if kind == "numeric":
                 return f"{format_number(response)}{self.unit or ''}"
             if kind == "matching":
-                return "; ".join(f"{p.left} → {self.pairs[r].right}" for p, r in zip(self.pairs, response))
+                return "; ".join(
+                    f"{p.left} → {self.pairs[r].right}" for p, r in zip(self.pairs, response)
+                )
         except (IndexError, TypeError):
             return str(response)
         return str(response)
@@ -208,7 +217,10 @@ def bank_from_dict(data: dict[str, Any], path: Path | None = None, origin: str =
             learning_points=tuple(q.get("learning_points") or ()),
             revision=q.get("revision", 1),
             tags=tuple(q.get("tags") or ()),
-            options=tuple(Option(o["text"], bool(o.get("correct")), o.get("feedback")) for o in q.get("options") or ()),
+            options=tuple(
+                Option(o["text"], bool(o.get("correct")), o.get("feedback"))
+                for o in q.get("options") or ()
+            ),
             shuffle=q.get("shuffle", True),
             answer=q.get("answer"),
             tolerance=float(q.get("tolerance") or 0),

@@ -3,6 +3,7 @@
 Only the validator and `cpd bank schema` import this module; the app itself runs on the light
 dataclasses in `model.py`, built from data these models have already checked.
 """
+
 from __future__ import annotations
 
 from typing import Annotated, Literal, Union
@@ -18,7 +19,9 @@ class Strict(BaseModel):
     # coerce_numbers_to_str: `text: 131` or `answers: [131]` is what a trainer means by "131".
     # defer_build: only `Bank` validates, and pydantic builds it (with every model inside it)
     # on first use; building each of these models as it is defined slows every start-up.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, defer_build=True)
+    model_config = ConfigDict(
+        extra="forbid", str_strip_whitespace=True, coerce_numbers_to_str=True, defer_build=True
+    )
 
 
 class Source(Strict):
@@ -44,7 +47,9 @@ class QuestionBase(Strict):
     id: Slug
     prompt: Text
     explanation: Text = Field(description="Shown after every answer; it should teach the why.")
-    learning_points: list[Slug] = Field(default_factory=list)  # a factory: pydantic deep-copies a [] default for every question
+    learning_points: list[Slug] = Field(
+        default_factory=list
+    )  # a factory: pydantic deep-copies a [] default for every question
     source: Source | None = None
     revision: int = Field(default=1, ge=1, description="Bump when the question's meaning changes.")
     tags: list[Slug] = Field(default_factory=list)
@@ -80,7 +85,9 @@ class SingleQuestion(ChoiceQuestion):
     def _one_correct(cls, options: list[Option]) -> list[Option]:
         count = sum(o.correct for o in options)
         if count != 1:
-            raise ValueError(f"a single-choice question needs exactly one correct option, found {count}")
+            raise ValueError(
+                f"a single-choice question needs exactly one correct option, found {count}"
+            )
         return options
 
 
@@ -124,7 +131,10 @@ class MatchingQuestion(QuestionBase):
     @field_validator("pairs")
     @classmethod
     def _distinct_sides(cls, pairs: list[Pair]) -> list[Pair]:
-        for side, values in (("left", [p.left.lower() for p in pairs]), ("right", [p.right.lower() for p in pairs])):
+        for side, values in (
+            ("left", [p.left.lower() for p in pairs]),
+            ("right", [p.right.lower() for p in pairs]),
+        ):
             if len(set(values)) != len(values):
                 raise ValueError(f"two pairs have the same {side} side")
         return pairs

@@ -3,6 +3,7 @@
 The starter must itself be a valid bank with no warnings, so that a trainer who runs
 `cpd bank validate` on it straight away sees a clean result and learns what clean looks like.
 """
+
 from __future__ import annotations
 
 import re

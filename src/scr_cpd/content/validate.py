@@ -1,4 +1,5 @@
 """Validate bank files and folders together, including problems that span files."""
+
 from __future__ import annotations
 
 import gc
@@ -42,7 +43,9 @@ def expand(paths: list[Path]) -> list[Path]:
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES and p.is_file()))
+            files.extend(
+                sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES and p.is_file())
+            )
         else:
             files.append(path)
     return files
@@ -94,7 +97,14 @@ def validate_paths(
         report.problems.extend(problems)
         module_id = data.get("id")
         if module_id in seen:
-            report.problems.append(Problem(str(path), None, "id", f"module id {module_id!r} is also used by {seen[module_id]}; module ids must be unique"))
+            report.problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    "id",
+                    f"module id {module_id!r} is also used by {seen[module_id]}; module ids must be unique",
+                )
+            )
         elif module_id:
             seen[module_id] = path
             report.banks[module_id] = data
@@ -105,13 +115,23 @@ def validate_paths(
     return report
 
 
-def _reserved_id(path: Path, module_id: str, lines: Mapping, reserved: dict[str, Path]) -> list[Problem]:
+def _reserved_id(
+    path: Path, module_id: str, lines: Mapping, reserved: dict[str, Path]
+) -> list[Problem]:
     from scr_cpd.content.yamlsource import line_for
 
     owner = reserved.get(module_id)
     if owner is None or _same_file(owner, path):
         return []
-    return [Problem(str(path), line_for(lines, ("id",)), "id", f"{module_id!r} is the id of a bundled module, which would be loaded instead of this bank; choose another id", "warning")]
+    return [
+        Problem(
+            str(path),
+            line_for(lines, ("id",)),
+            "id",
+            f"{module_id!r} is the id of a bundled module, which would be loaded instead of this bank; choose another id",
+            "warning",
+        )
+    ]
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -129,25 +149,54 @@ def compare_with_old(report: Report, against: list[Path]) -> list[Problem]:
     old_banks: list[Checked] = []
     for path in expand(against):
         if not path.exists():
-            problems.append(Problem(str(path), None, "", "no such file or folder (given with --against)"))
+            problems.append(
+                Problem(str(path), None, "", "no such file or folder (given with --against)")
+            )
             continue
         data, lines, old_problems = check_file(path)
         if not data:
-            problems.append(Problem(str(path), None, "", f"the old bank given with --against has {len([p for p in old_problems if p.severity == 'error'])} error(s) of its own, so it cannot be compared; run `cpd bank validate {path}`"))
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    f"the old bank given with --against has {len([p for p in old_problems if p.severity == 'error'])} error(s) of its own, so it cannot be compared; run `cpd bank validate {path}`",
+                )
+            )
             continue
         old_banks.append(Checked(path, data, lines))
     unmatched = [c for c in old_banks if c.data["id"] not in report.checked]
     for old in old_banks:
         new = report.checked.get(old.data["id"])
         if new is None and len(report.checked) == 1 and len(unmatched) == 1:
-            new = next(iter(report.checked.values()))  # one file against one file: the id itself changed
+            new = next(
+                iter(report.checked.values())
+            )  # one file against one file: the id itself changed
         if new is None and report.errors:
-            problems.append(Problem(str(old.path), None, "", "not compared: fix the errors above first, then validate again with --against", "warning"))
+            problems.append(
+                Problem(
+                    str(old.path),
+                    None,
+                    "",
+                    "not compared: fix the errors above first, then validate again with --against",
+                    "warning",
+                )
+            )
             continue
         if new is None:
-            problems.append(Problem(str(old.path), None, "id", f"no bank checked has the module id {old.data['id']!r}: removing or renaming a module orphans officers' progress on it", "warning"))
+            problems.append(
+                Problem(
+                    str(old.path),
+                    None,
+                    "id",
+                    f"no bank checked has the module id {old.data['id']!r}: removing or renaming a module orphans officers' progress on it",
+                    "warning",
+                )
+            )
             continue
-        problems.extend(compare_banks(old.data, new.data, str(old.path), str(new.path), new.lines, old.lines))
+        problems.extend(
+            compare_banks(old.data, new.data, str(old.path), str(new.path), new.lines, old.lines)
+        )
     return problems
 
 

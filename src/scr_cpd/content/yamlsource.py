@@ -5,6 +5,7 @@ bank file means. `read_yaml_fast` gives the same data several times faster for t
 case, a file that uses none of the YAML features on which the two readers could disagree, and
 makes the line map only if a problem needs a line.
 """
+
 from __future__ import annotations
 
 import datetime
@@ -49,7 +50,10 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         message = exc.problem or "not valid YAML"
         if _tab_indented(text, mark.line if mark else None):
             message = "a tab character is used for indentation; indent with spaces"
-        elif any(hint in message for hint in ("expected", "not allowed here", "not allowed in this context")):
+        elif any(
+            hint in message
+            for hint in ("expected", "not allowed here", "not allowed in this context")
+        ):
             message += " (check the indentation of this line and of the lines above it)"
         raise BankError([Problem(filename, line, "", f"YAML syntax error: {message}")]) from None
     except yaml.YAMLError as exc:
@@ -66,7 +70,7 @@ def _tab_indented(text: str, line_index: int | None) -> bool:
     if line_index is None:
         return False
     lines = text.split("\n")
-    nearby = lines[max(0, line_index - 1): line_index + 1]
+    nearby = lines[max(0, line_index - 1) : line_index + 1]
     return any("\t" in line[: len(line) - len(line.lstrip(" \t"))] for line in nearby)
 
 
@@ -101,7 +105,9 @@ class _Builder:
         self.next_event()  # document end
         event = self.next_event()
         if isinstance(event, DocumentStartEvent):
-            raise self.fail(event, "a bank holds one YAML document; remove the second '---' and what follows it")
+            raise self.fail(
+                event, "a bank holds one YAML document; remove the second '---' and what follows it"
+            )
         return data, self.lines
 
     def value(self, event: Any, path: Path_) -> Any:
@@ -131,12 +137,20 @@ class _Builder:
     def mapping(self, start: Any, path: Path_) -> dict[Any, Any]:
         # The hot loop of a large bank: locals and an inlined test for plain text keep it quick.
         self.check_tag(start, "tag:yaml.org,2002:map")
-        next_event, scalar, lines, typed, keys = self.next_event, self.scalar, self.lines, _MAYBE_TYPED, self.keys
+        next_event, scalar, lines, typed, keys = (
+            self.next_event,
+            self.scalar,
+            self.lines,
+            _MAYBE_TYPED,
+            self.keys,
+        )
         result: dict[Any, Any] = {}
         event = next_event()
         while type(event) is not MappingEndEvent:
             if type(event) is not ScalarEvent:
-                raise self.fail(event, _ALIAS if type(event) is AliasEvent else "a key must be plain text")
+                raise self.fail(
+                    event, _ALIAS if type(event) is AliasEvent else "a key must be plain text"
+                )
             text = event.value
             plain = event.implicit[0] and event.tag is None
             key = keys.get(text, _UNSET) if plain else _UNSET
@@ -194,7 +208,9 @@ class _Builder:
             return construct(self.loader, node)
         except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
             kind = tag.rsplit(":", 1)[-1]
-            raise self.fail(event, f"cannot read {value!r} as {kind}: {getattr(exc, 'problem', None) or exc}") from None
+            raise self.fail(
+                event, f"cannot read {value!r} as {kind}: {getattr(exc, 'problem', None) or exc}"
+            ) from None
 
 
 def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
@@ -237,7 +253,9 @@ except ImportError:  # the line reader reads everything, only slower
 # a line break to YAML 1.1), the line and paragraph separators (line breaks to YAML 1.1), byte
 # order marks and non-characters.
 _ASCII_UNSAFE = "".join(map(chr, [*range(0x0A), *range(0x0B, 0x20), 0x5C, 0x7F]))
-_UNSAFE = _ASCII_UNSAFE + "".join(map(chr, [*range(0x80, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF]))
+_UNSAFE = _ASCII_UNSAFE + "".join(
+    map(chr, [*range(0x80, 0xA0), 0x2028, 0x2029, 0xFEFF, 0xFFFE, 0xFFFF])
+)
 _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \n]|\Z)", re.MULTILINE)
 # Each pattern starts with a literal, which `re` finds quickly. Groups: an explicit key's `?`;
 # or a word that starts with a character of _MAYBE_TYPED or `&*!%@`` (anchor, alias, tag,
@@ -245,7 +263,10 @@ _DOCUMENT_MARKER = re.compile(r"^(?:---|\.\.\.)(?:[ \n]|\Z)", re.MULTILINE)
 # scalar); or a flow collection, to the end of its line.
 _FIRST = "[-+.0-9yYnNtTfFoO~<=&*!%@`]"
 _BLOCK_VALUES = [
-    re.compile(start + f"(?:(\\?)(?: |$)|({_FIRST}[^ \\n#]*+)[ ]*+([^\\n#]?)|([\\[{{][^\\n]*))", re.MULTILINE)
+    re.compile(
+        start + f"(?:(\\?)(?: |$)|({_FIRST}[^ \\n#]*+)[ ]*+([^\\n#]?)|([\\[{{][^\\n]*))",
+        re.MULTILINE,
+    )
     for start in (r"\n[ ]*+(?:[-:](?: +|$))*+", ":[ ]*+")
 ]
 _FLOW_WORDS = [
@@ -302,7 +323,9 @@ def _words_to_check(text: str) -> dict[str, bool] | None:
     flows = [flow for _, _, _, flow in found if flow]
     pairs = {(word, more) for _, word, more, flow in found if not flow}
     if flows:
-        if any(flow.count("[") + flow.count("{") != flow.count("]") + flow.count("}") for flow in flows):
+        if any(
+            flow.count("[") + flow.count("{") != flow.count("]") + flow.count("}") for flow in flows
+        ):
             return None  # a flow collection over several lines, or brackets in quotes
         flow_text = "\n".join(flows)
         if "?" in flow_text and _FLOW_EXPLICIT_KEY.search(flow_text):
@@ -335,7 +358,11 @@ def _words_agree(words: dict[str, bool]) -> bool:
         for word, value in zip(ordered, theirs):
             mine = _plain_value(loader, word)
             # repr tells -0.0 from 0.0 (and lets NaN equal NaN)
-            if type(mine) is not type(value) or repr(mine) != repr(value) or isinstance(mine, datetime.date):
+            if (
+                type(mine) is not type(value)
+                or repr(mine) != repr(value)
+                or isinstance(mine, datetime.date)
+            ):
                 return False
             if words[word] and type(mine) is not str:
                 return False
@@ -362,7 +389,9 @@ def _plain_value(loader: Any, word: str) -> Any:
 
 def _yaml_rs_loads(text: str) -> Any:
     try:
-        return yaml_rs.loads(text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error)
+        return yaml_rs.loads(
+            text, parse_datetime=False, duplicate_key_policy=yaml_rs.DuplicateKeyPolicy.Error
+        )
     except Exception:  # a syntax error, a duplicate key…: the line reader will say which
         return _UNSET
     except BaseException as exc:  # pyo3 turns a panic in Rust into a BaseException

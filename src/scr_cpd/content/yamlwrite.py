@@ -1,12 +1,40 @@
 """Write a bank dict as readable YAML in the field order of the format's documentation."""
+
 from __future__ import annotations
 
 from typing import Any
 
-BANK_ORDER = ("format", "id", "title", "version", "summary", "estimated_minutes", "pass_mark", "source", "learning_points", "questions", "reflections")
+BANK_ORDER = (
+    "format",
+    "id",
+    "title",
+    "version",
+    "summary",
+    "estimated_minutes",
+    "pass_mark",
+    "source",
+    "learning_points",
+    "questions",
+    "reflections",
+)
 QUESTION_ORDER = (
-    "id", "type", "revision", "tags", "prompt", "options", "shuffle", "answer", "tolerance", "unit",
-    "answers", "pairs", "correct_feedback", "incorrect_feedback", "explanation", "learning_points", "source",
+    "id",
+    "type",
+    "revision",
+    "tags",
+    "prompt",
+    "options",
+    "shuffle",
+    "answer",
+    "tolerance",
+    "unit",
+    "answers",
+    "pairs",
+    "correct_feedback",
+    "incorrect_feedback",
+    "explanation",
+    "learning_points",
+    "source",
 )
 OPTION_ORDER = ("text", "correct", "feedback")
 
@@ -27,10 +55,25 @@ def bank_to_yaml(bank: dict[str, Any], header: str = "") -> str:
     Dumper.add_representer(str, text)
     ordered = _ordered(bank, BANK_ORDER)
     ordered["questions"] = [
-        {**_ordered(q, QUESTION_ORDER), **({"options": [_ordered(o, OPTION_ORDER) for o in q["options"]]} if "options" in q else {})}
+        {
+            **_ordered(q, QUESTION_ORDER),
+            **(
+                {"options": [_ordered(o, OPTION_ORDER) for o in q["options"]]}
+                if "options" in q
+                else {}
+            ),
+        }
         for q in bank.get("questions") or []
     ]
-    body = yaml.dump(ordered, Dumper=Dumper, sort_keys=False, allow_unicode=True, width=96, default_flow_style=False, indent=2)
+    body = yaml.dump(
+        ordered,
+        Dumper=Dumper,
+        sort_keys=False,
+        allow_unicode=True,
+        width=96,
+        default_flow_style=False,
+        indent=2,
+    )
     comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
     spaced = _space_out(body)
     # A blank line could end up inside a text kept with "|+"; never let layout change content.

@@ -3,6 +3,7 @@
 Only answers to a question's current wording count (same content hash): a response is stored as
 option positions, which mean something else once the options have changed.
 """
+
 from __future__ import annotations
 
 import json
@@ -13,9 +14,9 @@ from typing import Any
 from scr_cpd.content.model import Bank, Question, format_number
 from scr_cpd.progress.store import Store
 
-MIN_ANSWERS = 5      # fewer answers than this say little about a question: no flag
-TOO_EASY = 0.9       # facility above this: nearly everyone gets it right
-TOO_HARD = 0.3       # facility below this: most get it wrong
+MIN_ANSWERS = 5  # fewer answers than this say little about a question: no flag
+TOO_EASY = 0.9  # facility above this: nearly everyone gets it right
+TOO_HARD = 0.3  # facility below this: most get it wrong
 
 
 @dataclass
@@ -87,7 +88,12 @@ def module_stats(store: Store, bank: Bank, min_answers: int = MIN_ANSWERS) -> Mo
     return ModuleStats(bank, dict(by_type), served, stats)
 
 
-def question_stats(question: Question, responses: list[tuple[Any, bool]], earlier: int = 0, min_answers: int = MIN_ANSWERS) -> QuestionStats:
+def question_stats(
+    question: Question,
+    responses: list[tuple[Any, bool]],
+    earlier: int = 0,
+    min_answers: int = MIN_ANSWERS,
+) -> QuestionStats:
     stats = QuestionStats(question, len(responses), sum(ok for _, ok in responses), earlier)
     stats.right_count, stats.wrong = _choices(question, [r for r, _ in responses])
     stats.flags = _flags(stats, min_answers)
@@ -109,7 +115,11 @@ def _choices(question: Question, responses: list[Any]) -> tuple[int, list[Choice
                 if isinstance(index, int):
                     picked[index] += 1
         right = [picked[i] for i, o in enumerate(question.options) if o.correct]
-        wrong = [Choice(_option_label(question, i), picked[i]) for i, o in enumerate(question.options) if not o.correct]
+        wrong = [
+            Choice(_option_label(question, i), picked[i])
+            for i, o in enumerate(question.options)
+            if not o.correct
+        ]
         return min(right, default=0), sorted(wrong, key=lambda c: -c.count)
     if kind == "matching":
         pairs: Counter[tuple[int, int]] = Counter()
@@ -118,9 +128,16 @@ def _choices(question: Question, responses: list[Any]) -> tuple[int, list[Choice
             for left, chosen in enumerate(response if isinstance(response, list) else []):
                 if chosen == left:
                     right_per_left[left] += 1
-                elif isinstance(chosen, int) and 0 <= chosen < len(question.pairs) and left < len(question.pairs):
+                elif (
+                    isinstance(chosen, int)
+                    and 0 <= chosen < len(question.pairs)
+                    and left < len(question.pairs)
+                ):
                     pairs[(left, chosen)] += 1
-        wrong = [Choice(f"{question.pairs[a].left} → {question.pairs[b].right}", n) for (a, b), n in pairs.most_common()]
+        wrong = [
+            Choice(f"{question.pairs[a].left} → {question.pairs[b].right}", n)
+            for (a, b), n in pairs.most_common()
+        ]
         worst = pairs.most_common(1)
         return (right_per_left[worst[0][0][0]] if worst else 0), wrong
     given: Counter[str] = Counter()
@@ -163,7 +180,9 @@ def _flags(stats: QuestionStats, min_answers: int) -> list[str]:
         flags.append("too hard")
     top = stats.wrong[0] if stats.wrong else None
     if top is not None and top.count > stats.right_count:
-        flags.append(f"misleading: {top.label} was chosen {_times(top.count)}, the right answer {_times(stats.right_count)}")
+        flags.append(
+            f"misleading: {top.label} was chosen {_times(top.count)}, the right answer {_times(stats.right_count)}"
+        )
     return flags
 
 
@@ -171,5 +190,7 @@ def _times(n: int) -> str:
     return "once" if n == 1 else f"{n} times"
 
 
-def bank_stats(store: Store, banks: list[Bank], min_answers: int = MIN_ANSWERS) -> list[ModuleStats]:
+def bank_stats(
+    store: Store, banks: list[Bank], min_answers: int = MIN_ANSWERS
+) -> list[ModuleStats]:
     return [module_stats(store, bank, min_answers) for bank in banks]

@@ -8,6 +8,7 @@ leaves the anonymised forms the briefing itself uses ("Child A", "p.15", "2017-1
 Every pattern is linear: bounded repeats, or an unbounded run whose start is pinned by a
 look-behind, so a 20,000-character answer cannot make a regex backtrack catastrophically.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -198,7 +199,7 @@ def merge(findings: list[Finding]) -> list[Finding]:
         if merged and f.start < merged[-1].end:
             last = merged[-1]
             if f.end > last.end:
-                tail = f.text[last.end - f.start:]
+                tail = f.text[last.end - f.start :]
                 merged[-1] = Finding(last.kind, last.start, f.end, last.text + tail)
         else:
             merged.append(f)
@@ -244,12 +245,12 @@ def mask_for(kind: str) -> str:
 
 def _apply_masks(text: str, findings: list[Finding]) -> str:
     for f in findings:
-        if not 0 <= f.start <= f.end <= len(text) or text[f.start:f.end] != f.text:
+        if not 0 <= f.start <= f.end <= len(text) or text[f.start : f.end] != f.text:
             raise ValueError(f"finding {f!r} does not match the text it is applied to")
     pieces = []
     position = 0
     for f in merge(findings):
-        pieces.append(text[position:f.start])
+        pieces.append(text[position : f.start])
         pieces.append(mask_for(f.kind))
         position = f.end
     pieces.append(text[position:])

@@ -3,6 +3,7 @@
 The loop talks to the person only through a `QuizUI`, so it runs the same under the interactive
 prompts, the plain numbered mode and the tests.
 """
+
 from __future__ import annotations
 
 import random
@@ -101,7 +102,9 @@ def present(question: Question, number: int, total: int, rng: random.Random) -> 
     return Presented(question, number, total, tuple(order), tuple(rights))
 
 
-def plan_module(bank: Bank, rng: random.Random, only: Sequence[str] | None = None) -> list[tuple[str, str]]:
+def plan_module(
+    bank: Bank, rng: random.Random, only: Sequence[str] | None = None
+) -> list[tuple[str, str]]:
     questions = [q for q in bank.questions if only is None or q.id in only]
     rng.shuffle(questions)
     return [q.key for q in questions]
@@ -124,11 +127,19 @@ def run_session(
     """
     rng = rng or random.Random()
     done = {(a.module_id, a.question_id): a for a in store.attempts(session_id=session.id)}
-    result = QuizResult(session, previously_answered=len(done), previously_correct=sum(a.correct for a in done.values()))
+    result = QuizResult(
+        session,
+        previously_answered=len(done),
+        previously_correct=sum(a.correct for a in done.values()),
+    )
     plan = [key for key in session.plan if lookup(*key) is not None]
     if len(plan) < len(session.plan):
-        ui.say(f"{len(session.plan) - len(plan)} question(s) in this session are no longer in the bank and are skipped.")
-        session = Session(session.id, session.kind, session.module_id, plan, session.started_at, session.status)
+        ui.say(
+            f"{len(session.plan) - len(plan)} question(s) in this session are no longer in the bank and are skipped."
+        )
+        session = Session(
+            session.id, session.kind, session.module_id, plan, session.started_at, session.status
+        )
         result.session = session
     started = clock()
     for number, key in enumerate(plan, start=1):
@@ -147,8 +158,15 @@ def run_session(
         started = now
         correct = question.is_correct(response)
         store.record_attempt(
-            session.id, question.module_id, question.id, question.revision, question.content_hash,
-            response, correct, seconds, confidence,
+            session.id,
+            question.module_id,
+            question.id,
+            question.revision,
+            question.content_hash,
+            response,
+            correct,
+            seconds,
+            confidence,
         )
         feedback = Feedback(presented, response, correct, confidence)
         result.answered.append(feedback)

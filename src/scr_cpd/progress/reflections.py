@@ -1,4 +1,5 @@
 """Reflections: What? So what? Now what?, each field saved the moment it is written."""
+
 from __future__ import annotations
 
 import json
@@ -63,8 +64,14 @@ def new_uid() -> str:
     return f"r-{utcnow():%Y%m%d}-{secrets.token_hex(3)}"
 
 
-def create(store: Store, prompt: str, module_id: str | None = None, prompt_id: str | None = None,
-           learning_points: list[str] | None = None, tags: list[str] | None = None) -> str:
+def create(
+    store: Store,
+    prompt: str,
+    module_id: str | None = None,
+    prompt_id: str | None = None,
+    learning_points: list[str] | None = None,
+    tags: list[str] | None = None,
+) -> str:
     tags_json, points_json = json.dumps(check_tags(tags or [])), json.dumps(learning_points or [])
     while True:  # ids are short and random: on the rare clash, draw another
         uid, now = new_uid(), iso()
@@ -94,7 +101,10 @@ def save_field(store: Store, uid: str, field: str, text: str, seconds: float = 0
 
 def set_tags(store: Store, uid: str, tags: list[str]) -> None:
     with store.transaction():
-        store.db.execute("UPDATE reflections SET tags = ?, updated_at = ? WHERE uid = ?", (json.dumps(check_tags(tags)), iso(), uid))
+        store.db.execute(
+            "UPDATE reflections SET tags = ?, updated_at = ? WHERE uid = ?",
+            (json.dumps(check_tags(tags)), iso(), uid),
+        )
 
 
 def check_tags(tags: list[str]) -> list[str]:
@@ -111,7 +121,9 @@ def get(store: Store, uid: str) -> ReflectionEntry:
     return _entry(row)
 
 
-def all_entries(store: Store, module_id: str | None = None, since: str | None = None, until: str | None = None) -> list[ReflectionEntry]:
+def all_entries(
+    store: Store, module_id: str | None = None, since: str | None = None, until: str | None = None
+) -> list[ReflectionEntry]:
     query, args = "SELECT * FROM reflections WHERE 1=1", []
     if module_id:
         query += " AND module_id = ?"
@@ -134,8 +146,16 @@ def delete(store: Store, uid: str) -> None:
 
 def _entry(row: Any) -> ReflectionEntry:
     return ReflectionEntry(
-        uid=row["uid"], module_id=row["module_id"], prompt_id=row["prompt_id"], prompt=row["prompt"],
-        what=row["what"], so_what=row["so_what"], now_what=row["now_what"],
-        tags=json.loads(row["tags"]), learning_points=json.loads(row["learning_points"]),
-        seconds=row["seconds"], created_at=row["created_at"], updated_at=row["updated_at"],
+        uid=row["uid"],
+        module_id=row["module_id"],
+        prompt_id=row["prompt_id"],
+        prompt=row["prompt"],
+        what=row["what"],
+        so_what=row["so_what"],
+        now_what=row["now_what"],
+        tags=json.loads(row["tags"]),
+        learning_points=json.loads(row["learning_points"]),
+        seconds=row["seconds"],
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
     )

@@ -20,7 +20,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
-from scr_cpd.progress.files import write_private
+from scr_cpd.common.files import write_private
 from scr_cpd.progress.log.signing import (
     KeyFileError,
     Verdict,
@@ -165,7 +165,7 @@ def schema_problem(doc: dict[str, Any]) -> str | None:
 MODULE_STATUSES = ("not started", "in progress", "completed", "passed")
 
 
-def summary_problem(doc: dict[str, Any]) -> str | None:
+def summary_problem(doc: dict[str, Any]) -> str | None:  # noqa: C901 (to be split)
     """`field: message` for the first field a summary reads that has the wrong type, or None."""
 
     def text(value: Any, optional: bool = False) -> bool:

@@ -2,6 +2,7 @@
 
 Schema changes are append-only named migrations tracked with PRAGMA user_version.
 """
+
 from __future__ import annotations
 
 import json
@@ -46,7 +47,8 @@ def run_script(db: sqlite3.Connection, script: str) -> None:
 
 @migration
 def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
-    run_script(db,
+    run_script(
+        db,
         """
         CREATE TABLE sessions (
             id INTEGER PRIMARY KEY,
@@ -75,13 +77,15 @@ def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
         CREATE INDEX attempts_question ON attempts(module_id, question_id);
         CREATE INDEX attempts_session ON attempts(session_id);
         CREATE TABLE profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        """
+        """,
     )
 
 
 @migration
 def m002_reflections_and_settings(db: sqlite3.Connection) -> None:
-    run_script(db, """
+    run_script(
+        db,
+        """
         CREATE TABLE reflections (
             id INTEGER PRIMARY KEY,
             uid TEXT NOT NULL UNIQUE,         -- stable id used in logs and sign-off comments
@@ -98,13 +102,16 @@ def m002_reflections_and_settings(db: sqlite3.Connection) -> None:
             updated_at TEXT NOT NULL
         );
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
-    """)
+    """,
+    )
 
 
 @migration
 def m003_cards(db: sqlite3.Connection) -> None:
     # One spaced-repetition card per question; `card` is the fsrs Card as JSON.
-    run_script(db, """
+    run_script(
+        db,
+        """
         CREATE TABLE cards (
             module_id TEXT NOT NULL,
             question_id TEXT NOT NULL,
@@ -115,7 +122,8 @@ def m003_cards(db: sqlite3.Connection) -> None:
             PRIMARY KEY (module_id, question_id)
         );
         CREATE INDEX cards_due ON cards(due)
-    """)
+    """,
+    )
 
 
 @dataclass(frozen=True)
@@ -156,7 +164,9 @@ def ensure_home(home: Path) -> Path:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise StoreError(f"cannot write to the home folder {home} ({exc.strerror}); choose another with --home or SCR_CPD_HOME") from None
+        raise StoreError(
+            f"cannot write to the home folder {home} ({exc.strerror}); choose another with --home or SCR_CPD_HOME"
+        ) from None
     return home
 
 
@@ -181,7 +191,9 @@ class Store:
             raise StoreError(explain_database_error(path, exc)) from None
 
     @staticmethod
-    def _retry_while_locked(step: Callable[[], Any], seconds: float = BUSY_TIMEOUT_MS / 1000) -> Any:
+    def _retry_while_locked(
+        step: Callable[[], Any], seconds: float = BUSY_TIMEOUT_MS / 1000
+    ) -> Any:
         # Switching a brand-new file to WAL can report "locked" at once, without waiting on the
         # busy timeout, while another process is doing the same: wait and try again.
         deadline = time.monotonic() + seconds
@@ -205,7 +217,9 @@ class Store:
 
     def _known_version(self, version: int) -> int:
         if version > len(MIGRATIONS):
-            raise StoreError(f"{self.path} was written by a newer version of scr-cpd; upgrade scr-cpd to use it")
+            raise StoreError(
+                f"{self.path} was written by a newer version of scr-cpd; upgrade scr-cpd to use it"
+            )
         return version
 
     def _check_is_ours(self) -> None:
@@ -216,7 +230,9 @@ class Store:
             "SELECT (SELECT user_version FROM pragma_user_version), (SELECT COUNT(*) FROM sqlite_master)"
         ).fetchone()
         if self._known_version(version) == 0 and tables:
-            raise StoreError(f"{self.path} is an SQLite database of another program, not scr-cpd progress; it has been left untouched — use --home to choose another folder")
+            raise StoreError(
+                f"{self.path} is an SQLite database of another program, not scr-cpd progress; it has been left untouched — use --home to choose another folder"
+            )
 
     def _migrate(self) -> None:
         if self._version() == len(MIGRATIONS):
@@ -236,14 +252,22 @@ class Store:
 
     # --- sessions ---------------------------------------------------------------------
 
-    def start_session(self, kind: str, module_id: str | None, plan: list[tuple[str, str]], bank_version: str | None = None) -> Session:
+    def start_session(
+        self,
+        kind: str,
+        module_id: str | None,
+        plan: list[tuple[str, str]],
+        bank_version: str | None = None,
+    ) -> Session:
         started = iso()
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO sessions (kind, module_id, bank_version, plan, started_at) VALUES (?, ?, ?, ?, ?)",
                 (kind, module_id, bank_version, json.dumps(plan), started),
             )
-        return Session(cursor.lastrowid, kind, module_id, [tuple(p) for p in plan], started, "active")
+        return Session(
+            cursor.lastrowid, kind, module_id, [tuple(p) for p in plan], started, "active"
+        )
 
     def active_session(self, kind: str, module_id: str | None) -> Session | None:
         row = self.db.execute(
@@ -253,12 +277,17 @@ class Store:
         return _session(row) if row else None
 
     def active_sessions(self) -> list[Session]:
-        rows = self.db.execute("SELECT * FROM sessions WHERE status = 'active' ORDER BY id DESC").fetchall()
+        rows = self.db.execute(
+            "SELECT * FROM sessions WHERE status = 'active' ORDER BY id DESC"
+        ).fetchall()
         return [_session(r) for r in rows]
 
     def end_session(self, session_id: int, status: str) -> None:
         with self.transaction():
-            self.db.execute("UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?", (status, iso(), session_id))
+            self.db.execute(
+                "UPDATE sessions SET status = ?, ended_at = ? WHERE id = ?",
+                (status, iso(), session_id),
+            )
 
     def sessions(self, module_id: str | None = None, status: str | None = None) -> list[Session]:
         query, args = "SELECT * FROM sessions WHERE 1=1", []
@@ -289,12 +318,24 @@ class Store:
             cursor = self.db.execute(
                 "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response,"
                 " correct, confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (session_id, module_id, question_id, revision, content_hash, json.dumps(response),
-                 int(correct), confidence, answered_at or iso(), round(seconds, 2)),
+                (
+                    session_id,
+                    module_id,
+                    question_id,
+                    revision,
+                    content_hash,
+                    json.dumps(response),
+                    int(correct),
+                    confidence,
+                    answered_at or iso(),
+                    round(seconds, 2),
+                ),
             )
         return int(cursor.lastrowid)
 
-    def attempts(self, session_id: int | None = None, module_id: str | None = None) -> list[Attempt]:
+    def attempts(
+        self, session_id: int | None = None, module_id: str | None = None
+    ) -> list[Attempt]:
         query, args = "SELECT * FROM attempts WHERE 1=1", []
         if session_id is not None:
             query += " AND session_id = ?"
@@ -316,7 +357,9 @@ class Store:
 
     def set_setting(self, key: str, value: str) -> None:
         with self.transaction():
-            self.db.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value))
+            self.db.execute(
+                "INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, value)
+            )
 
     # --- profile ----------------------------------------------------------------------
 
@@ -327,7 +370,9 @@ class Store:
         with self.transaction():
             for key, value in values.items():
                 if value is not None:
-                    self.db.execute("INSERT OR REPLACE INTO profile (key, value) VALUES (?, ?)", (key, value))
+                    self.db.execute(
+                        "INSERT OR REPLACE INTO profile (key, value) VALUES (?, ?)", (key, value)
+                    )
 
 
 class _Transaction:
@@ -348,14 +393,29 @@ class _Transaction:
 
 
 def _session(row: sqlite3.Row) -> Session:
-    return Session(row["id"], row["kind"], row["module_id"], [tuple(p) for p in json.loads(row["plan"])], row["started_at"], row["status"])
+    return Session(
+        row["id"],
+        row["kind"],
+        row["module_id"],
+        [tuple(p) for p in json.loads(row["plan"])],
+        row["started_at"],
+        row["status"],
+    )
 
 
 def _attempt(row: sqlite3.Row) -> Attempt:
     return Attempt(
-        row["id"], row["session_id"], row["module_id"], row["question_id"], row["revision"],
-        row["content_hash"], json.loads(row["response"]), bool(row["correct"]), row["confidence"],
-        row["answered_at"], row["seconds"],
+        row["id"],
+        row["session_id"],
+        row["module_id"],
+        row["question_id"],
+        row["revision"],
+        row["content_hash"],
+        json.loads(row["response"]),
+        bool(row["correct"]),
+        row["confidence"],
+        row["answered_at"],
+        row["seconds"],
     )
 
 
@@ -365,7 +425,9 @@ def explain_database_error(path: Path, exc: sqlite3.DatabaseError) -> str:
     if "not a database" in text or "malformed" in text:
         return f"{path} is not a readable scr-cpd progress database (it may be damaged); it has been left untouched — move it aside, or use --home to start elsewhere"
     if "readonly" in text or "unable to open" in text:
-        return f"cannot write to {path}; check its permissions, or use --home to choose another folder"
+        return (
+            f"cannot write to {path}; check its permissions, or use --home to choose another folder"
+        )
     if "locked" in text:
         return f"{path} is locked by another program; try again in a moment"
     return f"cannot use {path}: {text}"

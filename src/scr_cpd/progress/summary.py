@@ -1,4 +1,5 @@
 """What the learner has done, per module: status, best score, attempts and time on task."""
+
 from __future__ import annotations
 
 import json

@@ -3,6 +3,7 @@
 The JSON export is the canonical log; Markdown, HTML, PDF and CSV are renderings of it.
 Only export validation, `cpd export --schema` and the tests import this module.
 """
+
 from __future__ import annotations
 
 from typing import Literal
@@ -105,7 +106,9 @@ class ReflectionRecord(Strict):
 
 
 class Totals(Strict):
-    cpd_hours: float = Field(description="time on task (questions and reflections) in hours, 2 decimals")
+    cpd_hours: float = Field(
+        description="time on task (questions and reflections) in hours, 2 decimals"
+    )
     seconds: float
     modules_available: int
     modules_completed: int
@@ -129,7 +132,9 @@ class Integrity(Strict):
     algorithm: Literal["ed25519"] = "ed25519"
     public_key: str = Field(description="raw public key, base64")
     fingerprint: str
-    digests: dict[str, str | dict[str, str]] = Field(description="sha256 of each part of the log; reflections per id")
+    digests: dict[str, str | dict[str, str]] = Field(
+        description="sha256 of each part of the log; reflections per id"
+    )
     signature: str = Field(description="base64")
 
 
@@ -146,7 +151,9 @@ class Review(Strict):
     outcome: Outcome
     comment: str = ""
     comments: list[Comment] = []
-    covers: str = Field(description="sha256 of the canonical officer part, integrity block included")
+    covers: str = Field(
+        description="sha256 of the canonical officer part, integrity block included"
+    )
     algorithm: Literal["ed25519"] = "ed25519"
     public_key: str
     fingerprint: str

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator
 
-from scr_cpd.progress.files import OutputError, write_private
+from scr_cpd.common.files import OutputError, write_private
 from scr_cpd.progress.store import StoreError
 
 KEY_FILE = "signing-key.pem"
@@ -134,7 +134,9 @@ def _create_key(path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         write_private(path, pem, keep_existing=True)
     except OSError as exc:
-        raise KeyFileError(f"cannot create your signing key in {path.parent} ({exc.strerror})") from None
+        raise KeyFileError(
+            f"cannot create your signing key in {path.parent} ({exc.strerror})"
+        ) from None
     except OutputError as exc:
         raise KeyFileError(f"cannot create your signing key: {exc}") from None
 

@@ -4,6 +4,7 @@
 file's bytes. Each format lives in its own module, imported only when asked for, so importing
 this package costs nothing (fpdf2 loads only for PDF).
 """
+
 from __future__ import annotations
 
 from importlib import import_module

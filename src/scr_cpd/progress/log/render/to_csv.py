@@ -8,6 +8,7 @@ The log lists each reflection among its activities as well; those entries are re
 the reflection's own row, which carries the same date and time plus the text, so no sitting is
 counted twice when the minutes column is summed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -73,7 +74,10 @@ def activity_row(activity: dict[str, Any]) -> list[str]:
 
 def reflection_details(record: dict[str, Any], names: dict[str, str]) -> str:
     parts = [f"{label} {answer(record.get(key)).strip()}" for key, label, _ in PARTS]
-    tags = [names.get(t, one_line(t)) if isinstance(t, str) else one_line(t) for t in record.get("tags") or []]
+    tags = [
+        names.get(t, one_line(t)) if isinstance(t, str) else one_line(t)
+        for t in record.get("tags") or []
+    ]
     if tags:
         parts.append("Competency and Values Framework: " + ", ".join(tags))
     parts.append(f"Reference {one_line(record.get('id'))}")

@@ -4,6 +4,7 @@ Every string from the log is escaped with `html.escape`, and a Content-Security-
 scripts and outside resources as a second line of defence. Reflection text keeps its line
 breaks (white-space: pre-wrap); printing keeps each reflection on one page where it fits.
 """
+
 from __future__ import annotations
 
 from html import escape
@@ -74,13 +75,16 @@ def facts_html(facts: list[Fact], extra: str = "") -> str:
     return f'<dl class="facts">{rows}{extra}</dl>'
 
 
-def table_html(caption: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], numeric: set[int]) -> str:
+def table_html(
+    caption: str, columns: tuple[str, ...], rows: list[tuple[str, ...]], numeric: set[int]
+) -> str:
     def cls(i: int) -> str:
         return ' class="num"' if i in numeric else ""
 
     head = "".join(f'<th scope="col"{cls(i)}>{e(c)}</th>' for i, c in enumerate(columns))
     body = "".join(
-        "<tr>" + "".join(f"<td{cls(i)}>{e(cell)}</td>" for i, cell in enumerate(row)) + "</tr>" for row in rows
+        "<tr>" + "".join(f"<td{cls(i)}>{e(cell)}</td>" for i, cell in enumerate(row)) + "</tr>"
+        for row in rows
     )
     return f"<table><caption>{e(caption)}</caption><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
@@ -104,7 +108,9 @@ def nav_html(view: LogView) -> str:
 
 
 def section(anchor: str, heading: str, body: str) -> str:
-    return f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{e(heading)}</h2>{body}</section>'
+    return (
+        f'<section aria-labelledby="{anchor}"><h2 id="{anchor}">{e(heading)}</h2>{body}</section>'
+    )
 
 
 def code_spans(text: str) -> str:
@@ -128,7 +134,8 @@ def review_html(review: ReviewView) -> str:
         parts.append(f'<h3>Overall comment</h3><p class="text">{e(review.comment)}</p>')
     if review.comments:
         items = "".join(
-            f'<li><strong>{e(c.label)}</strong>: <span class="text">{e(c.value)}</span></li>' for c in review.comments
+            f'<li><strong>{e(c.label)}</strong>: <span class="text">{e(c.value)}</span></li>'
+            for c in review.comments
         )
         parts.append(f"<h3>Comments on reflections</h3><ul>{items}</ul>")
     return section("review", "Supervisor review", f'<div class="review">{"".join(parts)}</div>')
@@ -143,8 +150,10 @@ def reflection_html(r: ReflectionView) -> str:
         f'<h4>Prompt</h4><p class="text">{e(r.prompt)}</p>',
     ]
     for part in r.parts:
-        parts.append(f'<h4>{e(part.label)} <span class="hint">{e(part.hint)}</span></h4>'
-                     f'<p class="text">{e(part.text)}</p>')
+        parts.append(
+            f'<h4>{e(part.label)} <span class="hint">{e(part.hint)}</span></h4>'
+            f'<p class="text">{e(part.text)}</p>'
+        )
     if r.learning_points:
         items = "".join(f"<li>{e(p)}</li>" for p in r.learning_points)
         parts.append(f"<h4>Learning points</h4><ul>{items}</ul>")
@@ -156,8 +165,13 @@ def reflection_html(r: ReflectionView) -> str:
 
 def page(view: LogView) -> str:
     title = f"{TITLE} – {view.officer}" if view.officer else TITLE
-    body = [header_html(view), nav_html(view), "<main>", signature_html(view),
-            section("summary", "Summary", facts_html(view.totals))]
+    body = [
+        header_html(view),
+        nav_html(view),
+        "<main>",
+        signature_html(view),
+        section("summary", "Summary", facts_html(view.totals)),
+    ]
     if view.review:
         body.append(review_html(view.review))
     modules = table_html("Progress in each module", MODULE_COLUMNS, view.modules, NUMERIC_COLUMNS)
@@ -166,7 +180,10 @@ def page(view: LogView) -> str:
         note = f'<p class="note warning">{e(IDENTIFIERS_NOTE)}</p>'
         table = table_html("Flagged text", IDENTIFIER_COLUMNS, view.identifiers, set())
         body.append(section("identifiers", "Possible identifying information", note + table))
-    reflections = "".join(reflection_html(r) for r in view.reflections) or "<p>No reflections in this period.</p>"
+    reflections = (
+        "".join(reflection_html(r) for r in view.reflections)
+        or "<p>No reflections in this period.</p>"
+    )
     body.append(section("reflections", "Reflections", reflections))
     body.append("</main>")
     generator = f"scr-cpd {view.app_version}".strip()

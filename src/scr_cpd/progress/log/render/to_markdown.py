@@ -4,6 +4,7 @@ Text from the log is escaped so it can only ever be text: no links, images, raw 
 lists, tables or code blocks of its own. Tables hold only one-line cells; reflections, which can
 be long, are laid out as paragraphs outside any table, with their line breaks kept.
 """
+
 from __future__ import annotations
 
 import re
@@ -95,8 +96,13 @@ def header_md(view: LogView) -> list[str]:
 
 
 def signature_md(view: LogView) -> list[str]:
-    return ["## Signature", "", f"**Signing key fingerprint:** {inline(view.fingerprint)}", "",
-            code_spans(view.verify_note)]
+    return [
+        "## Signature",
+        "",
+        f"**Signing key fingerprint:** {inline(view.fingerprint)}",
+        "",
+        code_spans(view.verify_note),
+    ]
 
 
 def review_md(review: ReviewView) -> list[str]:
@@ -111,11 +117,21 @@ def review_md(review: ReviewView) -> list[str]:
 
 
 def reflection_md(r: ReflectionView) -> list[str]:
-    lines = [f"### {inline(r.heading)}", "", f"*{inline(r.meta)}*", "", "**Prompt**", "", block(r.prompt)]
+    lines = [
+        f"### {inline(r.heading)}",
+        "",
+        f"*{inline(r.meta)}*",
+        "",
+        "**Prompt**",
+        "",
+        block(r.prompt),
+    ]
     for part in r.parts:
         lines += ["", f"**{escape(part.label)}** {escape(part.hint)}", "", block(part.text)]
     if r.learning_points:
-        lines += ["", "**Learning points**", ""] + [f"- {inline(p, line_start=True)}" for p in r.learning_points]
+        lines += ["", "**Learning points**", ""] + [
+            f"- {inline(p, line_start=True)}" for p in r.learning_points
+        ]
     tags = ", ".join(r.tags) if r.tags else "none chosen"
     lines += ["", f"**Competency and Values Framework:** {inline(tags)}"]
     return lines
@@ -127,8 +143,10 @@ def document(view: LogView) -> str:
         sections.append(review_md(view.review))
     sections.append(["## Modules", ""] + table_md(MODULE_COLUMNS, view.modules, {2, 3, 4}))
     if view.identifiers:
-        sections.append(["## Possible identifying information", "", escape(IDENTIFIERS_NOTE), ""]
-                        + table_md(IDENTIFIER_COLUMNS, view.identifiers, set()))
+        sections.append(
+            ["## Possible identifying information", "", escape(IDENTIFIERS_NOTE), ""]
+            + table_md(IDENTIFIER_COLUMNS, view.identifiers, set())
+        )
     reflections: list[str] = ["## Reflections"]
     for r in view.reflections:
         reflections += [""] + reflection_md(r)

@@ -13,6 +13,7 @@ Knowing the page count before drawing also gives "Page 3 of 40" without fpdf2's 
 Characters the font has no glyph for (emoji, for instance) become U+FFFD, so nothing is silently
 dropped and nothing crashes.
 """
+
 from __future__ import annotations
 
 import re
@@ -94,7 +95,9 @@ class Line:
 @dataclass(slots=True)
 class Block:
     lines: list[Line]
-    together: bool = False  # start a new page rather than split, if the block is short (see KEEP_TOGETHER)
+    together: bool = (
+        False  # start a new page rather than split, if the block is short (see KEEP_TOGETHER)
+    )
 
 
 def missing_glyphs(widths: dict[str, int]) -> re.Pattern[str]:
@@ -121,9 +124,14 @@ class Typesetter:
         self.fonts = fonts = {style: pdf.fonts[FAMILY.lower() + style] for style in FONT_FILES}
         # Per style: each drawable character's width (1/1000 em), keyed by character so that
         # measuring a word is one C-level map over it.
-        self.widths = {style: {chr(cp): font.cw[cp] for cp in font.cmap} for style, font in fonts.items()}
+        self.widths = {
+            style: {chr(cp): font.cw[cp] for cp in font.cmap} for style, font in fonts.items()
+        }
         self.missing = {style: missing_glyphs(widths) for style, widths in self.widths.items()}
-        self.fallback = {style: REPLACEMENT if REPLACEMENT in widths else "?" for style, widths in self.widths.items()}
+        self.fallback = {
+            style: REPLACEMENT if REPLACEMENT in widths else "?"
+            for style, widths in self.widths.items()
+        }
         self.word_cache: dict[str, dict[str, int]] = {style: {} for style in FONT_FILES}
         self.codes: dict[str, dict[str, str]] = {style: {} for style in FONT_FILES}
         self.fast = fast_text_available(pdf)
@@ -166,7 +174,9 @@ class Typesetter:
         sizes = list(map(cache.get, words))
         if None in sizes:
             sizes = [self.units(word, style) for word in words]
-        ends = list(accumulate(map(add, sizes, repeat(space))))  # ends[i]: width up to word i, plus a space
+        ends = list(
+            accumulate(map(add, sizes, repeat(space)))
+        )  # ends[i]: width up to word i, plus a space
         lines: list[str] = []
         first, base = 0, 0
         while first < len(words):
@@ -175,7 +185,7 @@ class Typesetter:
                 lines += self.split_word(words[first], style, limit)
                 last = first
             else:
-                lines.append(" ".join(words[first:last + 1]))
+                lines.append(" ".join(words[first : last + 1]))
             first, base = last + 1, ends[last]
         return lines
 
@@ -192,21 +202,38 @@ class Typesetter:
         return pieces
 
     # --- setting text as lines
-    def para(self, text: str, size: float = BODY, style: str = "", color: Color = INK,
-             indent: float = 0.0, after: float = 1.5, bullet: str = "") -> list[Line]:
+    def para(
+        self,
+        text: str,
+        size: float = BODY,
+        style: str = "",
+        color: Color = INK,
+        indent: float = 0.0,
+        after: float = 1.5,
+        bullet: str = "",
+    ) -> list[Line]:
         """Wrapped text; a `bullet` hangs in the indent before the first line."""
         text = self.fit(text, style)
         step = size * LEADING * PT
         wrapped = self.wrap(text, style, size, PAGE_W - 2 * MARGIN - indent) or [""]
         lines = [Line((Run(t, style, size, color),), step, x=indent) for t in wrapped]
         if bullet:
-            lines[0].runs = (Run(bullet, style, size, color, at=indent - 4),
-                             Run(wrapped[0], style, size, color, at=indent))
+            lines[0].runs = (
+                Run(bullet, style, size, color, at=indent - 4),
+                Run(wrapped[0], style, size, color, at=indent),
+            )
         lines[-1].advance += after
         return lines
 
-    def heading(self, text: str, size: float, before: float = 3.0, after: float = 1.5,
-                outline: tuple[str, int] | None = None, keep: int = 4) -> list[Line]:
+    def heading(
+        self,
+        text: str,
+        size: float,
+        before: float = 3.0,
+        after: float = 1.5,
+        outline: tuple[str, int] | None = None,
+        keep: int = 4,
+    ) -> list[Line]:
         """A heading that shares its page with the `keep` lines that follow it."""
         lines = self.para(text, size=size, style="B", color=BLUE, after=after)
         for line in lines:
@@ -237,8 +264,13 @@ class Typesetter:
             lines[-1].advance += 0.6
         return lines
 
-    def table(self, columns: tuple[str, ...], rows: list[tuple[str, ...]], shares: tuple[float, ...],
-              numeric: set[int]) -> list[Line]:
+    def table(
+        self,
+        columns: tuple[str, ...],
+        rows: list[tuple[str, ...]],
+        shares: tuple[float, ...],
+        numeric: set[int],
+    ) -> list[Line]:
         widths = [(PAGE_W - 2 * MARGIN) * s / sum(shares) for s in shares]
         header = self.row(columns, widths, numeric, header=True)
         header.keep = 1
@@ -247,17 +279,25 @@ class Typesetter:
             line.repeat = header
         return [header, *body, gap(3)]
 
-    def row(self, cells: tuple[str, ...], widths: list[float], numeric: set[int], header: bool) -> Line:
+    def row(
+        self, cells: tuple[str, ...], widths: list[float], numeric: set[int], header: bool
+    ) -> Line:
         size, style = SMALL + 0.5, "B" if header else ""
         step = size * LEADING * PT
         runs, boxes, x = [], [], 0.0
-        wrapped = [self.wrap(self.fit(cell, style), style, size, w - 2 * CELL_PAD)[:CELL_LINES]
-                   for cell, w in zip(cells, widths)]
+        wrapped = [
+            self.wrap(self.fit(cell, style), style, size, w - 2 * CELL_PAD)[:CELL_LINES]
+            for cell, w in zip(cells, widths)
+        ]
         height = max(len(w) for w in wrapped) * step + 2 * CELL_PAD
         for i, (lines, w) in enumerate(zip(wrapped, widths)):
             boxes.append(Box(x, w, height, header))
             for n, text in enumerate(lines):
-                at = x + w - CELL_PAD - self.width(text, style, size) if i in numeric else x + CELL_PAD
+                at = (
+                    x + w - CELL_PAD - self.width(text, style, size)
+                    if i in numeric
+                    else x + CELL_PAD
+                )
                 runs.append(Run(text, style, size, INK, at=at, down=CELL_PAD + n * step))
             x += w
         return Line(tuple(runs), height, boxes=tuple(boxes))
@@ -280,11 +320,15 @@ class Typesetter:
             if run.at is not None:
                 x = MARGIN + run.at
             if run.text:
-                self.put(x, y + run.down + run.size * PT * 1.05, run.text, run.style, run.size, run.color)
+                self.put(
+                    x, y + run.down + run.size * PT * 1.05, run.text, run.style, run.size, run.color
+                )
             if i + 1 < len(runs) and runs[i + 1].at is None:
                 x += self.width(run.text, run.style, run.size)
 
-    def put(self, x: float, baseline: float, text: str, style: str, size: float, color: Color) -> None:
+    def put(
+        self, x: float, baseline: float, text: str, style: str, size: float, color: Color
+    ) -> None:
         """Write one line of text at (x, baseline), in mm.
 
         `FPDF.text` maps every character through the font subset one at a time, selects the
@@ -305,7 +349,11 @@ class Typesetter:
             font = self.fonts[style]
             for char in set(text).difference(codes):
                 glyph = font.subset.pick(ord(char))
-                codes[char] = "" if glyph is None else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
+                codes[char] = (
+                    ""
+                    if glyph is None
+                    else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
+                )
             encoded = "".join(map(codes.__getitem__, text))
         state = self.state
         if state is None or state[0] != style or state[1] != size:
@@ -313,7 +361,9 @@ class Typesetter:
         if state is None or state[2] != color:
             self.ops.append(rgb(color))
         self.state = (style, size, color)
-        self.ops.append(f"BT {x * self.k:.2f} {(PAGE_H - baseline) * self.k:.2f} Td ({encoded}) Tj ET")
+        self.ops.append(
+            f"BT {x * self.k:.2f} {(PAGE_H - baseline) * self.k:.2f} Td ({encoded}) Tj ET"
+        )
 
     def shade(self, x: float, y: float, width: float, height: float) -> None:
         """Fill a rectangle with SHADE, leaving the fill colour as it was (text uses it too)."""
@@ -323,16 +373,22 @@ class Typesetter:
             pdf.rect(x, y, width, height, style="F")
             return
         k = pdf.k
-        pdf._out(f"q {rgb(SHADE)} {x * k:.2f} {(PAGE_H - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re f Q")
+        pdf._out(
+            f"q {rgb(SHADE)} {x * k:.2f} {(PAGE_H - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re f Q"
+        )
 
     def font_operator(self, style: str, size: float) -> str:
         font = self.fonts[style]
         if font.i in self.page_fonts:
             return f"BT /F{font.i} {size:.2f} Tf ET"  # as fpdf2 writes it
         self.page_fonts.add(font.i)
-        return self.pdf._set_font_for_page(font, size)  # also lists the font in the page's resources
+        return self.pdf._set_font_for_page(
+            font, size
+        )  # also lists the font in the page's resources
 
-    def slow_put(self, x: float, baseline: float, text: str, style: str, size: float, color: Color) -> None:
+    def slow_put(
+        self, x: float, baseline: float, text: str, style: str, size: float, color: Color
+    ) -> None:
         if self.state != (style, size, color):
             self.pdf.set_font(FAMILY, style, size)
             self.pdf.set_text_color(*color)
@@ -369,11 +425,13 @@ class Pages:
         carried = 0
         while carried < len(page) and page[-1 - carried][2] + page[-1 - carried][1].keep >= index:
             carried += 1
-        moved = page[len(page) - carried:] if carried < len(page) else []
-        del page[len(page) - len(moved):]
+        moved = page[len(page) - carried :] if carried < len(page) else []
+        del page[len(page) - len(moved) :]
         self.pages.append([])
         self.y = TOP
-        if line.repeat is not None and all(moved_line is not line.repeat for _, moved_line, _ in moved):
+        if line.repeat is not None and all(
+            moved_line is not line.repeat for _, moved_line, _ in moved
+        ):
             self.place(line.repeat, -1)
         for _, moved_line, moved_index in moved:
             self.place(moved_line, moved_index)
@@ -392,7 +450,7 @@ def paginate(blocks: Iterable[Block]) -> list[list[tuple[float, Line, int]]]:
     for i, line in enumerate(lines):
         need = line.advance
         if line.keep:
-            need += sum(nxt.advance for nxt in lines[i + 1:i + 1 + line.keep])
+            need += sum(nxt.advance for nxt in lines[i + 1 : i + 1 + line.keep])
         if i in together:
             need = max(need, together[i])
         if pages.y + need > BOTTOM and pages.y > TOP:
@@ -408,7 +466,9 @@ def section(t: Typesetter, title: str) -> Block:
 
 def header_blocks(t: Typesetter, view: LogView) -> list[Block]:
     banks = view.banks or ["none"]
-    lines = t.heading(TITLE, 20, before=0, after=3) + t.facts([*view.details, Fact("Question banks", banks[0])])
+    lines = t.heading(TITLE, 20, before=0, after=3) + t.facts(
+        [*view.details, Fact("Question banks", banks[0])]
+    )
     for bank in banks[1:]:
         lines += t.para(bank, indent=LABEL_WIDTH, after=0.6)
     return [Block(lines)]
@@ -416,7 +476,9 @@ def header_blocks(t: Typesetter, view: LogView) -> list[Block]:
 
 def signature_blocks(t: Typesetter, view: LogView) -> list[Block]:
     lines = t.facts([Fact("Key fingerprint", view.fingerprint)])
-    lines += t.para(view.verify_note.replace("`", ""), size=SMALL + 0.5, color=GREY if view.signed else RED)
+    lines += t.para(
+        view.verify_note.replace("`", ""), size=SMALL + 0.5, color=GREY if view.signed else RED
+    )
     return [section(t, "Signature"), Block(lines)]
 
 
@@ -428,7 +490,11 @@ def review_blocks(t: Typesetter, review: ReviewView) -> list[Block]:
     if review.comments:
         blocks.append(Block(t.heading("Comments on reflections", 11, before=2)))
         for c in review.comments:
-            blocks.append(Block([t.label(c.label), *t.para(c.value or "(no comment)", after=2.5)], together=True))
+            blocks.append(
+                Block(
+                    [t.label(c.label), *t.para(c.value or "(no comment)", after=2.5)], together=True
+                )
+            )
     return blocks
 
 
@@ -443,7 +509,10 @@ def reflection_block(t: Typesetter, r: ReflectionView) -> Block:
         for point in r.learning_points:
             lines += t.para(point, indent=5, after=0.6, bullet="•")
         lines[-1].advance += 1.4
-    lines += [t.label("Competency and Values Framework"), *t.para(", ".join(r.tags) or "none chosen", after=2)]
+    lines += [
+        t.label("Competency and Values Framework"),
+        *t.para(", ".join(r.tags) or "none chosen", after=2),
+    ]
     return Block(lines, together=True)
 
 
@@ -452,11 +521,16 @@ def log_blocks(t: Typesetter, view: LogView) -> list[Block]:
     blocks += [section(t, "Summary"), Block(t.facts(view.totals))]
     if view.review:
         blocks += review_blocks(t, view.review)
-    blocks += [section(t, "Modules"), Block(t.table(MODULE_COLUMNS, view.modules, (44, 15, 13, 12, 16), {2, 3, 4}))]
+    blocks += [
+        section(t, "Modules"),
+        Block(t.table(MODULE_COLUMNS, view.modules, (44, 15, 13, 12, 16), {2, 3, 4})),
+    ]
     if view.identifiers:
-        blocks += [section(t, "Possible identifying information"),
-                   Block(t.para(IDENTIFIERS_NOTE, size=SMALL + 0.5, after=2)),
-                   Block(t.table(IDENTIFIER_COLUMNS, view.identifiers, (40, 18, 27, 15), set()))]
+        blocks += [
+            section(t, "Possible identifying information"),
+            Block(t.para(IDENTIFIERS_NOTE, size=SMALL + 0.5, after=2)),
+            Block(t.table(IDENTIFIER_COLUMNS, view.identifiers, (40, 18, 27, 15), set())),
+        ]
     blocks.append(section(t, "Reflections"))
     if not view.reflections:
         blocks.append(Block(t.para("No reflections in this period.")))
@@ -467,7 +541,9 @@ def log_blocks(t: Typesetter, view: LogView) -> list[Block]:
 # --- fpdf2
 def rgb(color: Color) -> str:
     """The PDF operator setting the fill (text) colour."""
-    return _RGB.get(color) or _RGB.setdefault(color, " ".join(f"{c / 255:.3f}" for c in color) + " rg")
+    return _RGB.get(color) or _RGB.setdefault(
+        color, " ".join(f"{c / 255:.3f}" for c in color) + " rg"
+    )
 
 
 _RGB: dict[Color, str] = {}
@@ -481,8 +557,12 @@ def pdf_string(text: str) -> str:
 def fast_text_available(pdf: Any) -> bool:
     """Whether this fpdf2 has the internals `Typesetter.put` relies on; if not, it uses FPDF.text."""
     font = pdf.fonts.get(FAMILY.lower())
-    return (hasattr(pdf, "_out") and hasattr(pdf, "_set_font_for_page") and hasattr(font, "i")
-            and hasattr(getattr(font, "subset", None), "pick"))
+    return (
+        hasattr(pdf, "_out")
+        and hasattr(pdf, "_set_font_for_page")
+        and hasattr(font, "i")
+        and hasattr(getattr(font, "subset", None), "pick")
+    )
 
 
 def pdf_class() -> Any:
@@ -503,7 +583,14 @@ def pdf_class() -> Any:
             t.state = None  # a new page starts with no font set
             t.page_fonts = set()
             t.put(MARGIN, 12, self.running_head, "", 7.5, GREY)
-            t.put(PAGE_W - MARGIN - t.width(self.running_date, "", 7.5), 12, self.running_date, "", 7.5, GREY)
+            t.put(
+                PAGE_W - MARGIN - t.width(self.running_date, "", 7.5),
+                12,
+                self.running_date,
+                "",
+                7.5,
+                GREY,
+            )
             t.flush()
             self.set_draw_color(*RULE)
             self.set_line_width(0.2)
@@ -546,7 +633,9 @@ def font_paths(stack: ExitStack) -> dict[str, Any]:
     for style, name in FONT_FILES.items():
         source = folder.joinpath(name)
         if not source.is_file():
-            raise RenderError(f"cannot make a PDF: the font {name} is missing from the installation; reinstall scr-cpd")
+            raise RenderError(
+                f"cannot make a PDF: the font {name} is missing from the installation; reinstall scr-cpd"
+            )
         paths[style] = stack.enter_context(resources.as_file(source))
     return paths
 

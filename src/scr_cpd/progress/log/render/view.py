@@ -6,6 +6,7 @@ the numbers are the same in all of them. Every string that comes from the log pa
 embedding/override/isolate characters, which could make text read differently from what it
 says, are replaced by U+FFFD so that their presence stays visible.
 """
+
 from __future__ import annotations
 
 import re
@@ -62,8 +63,9 @@ def _translation() -> dict[int, str | None]:
 _TABLE = _translation()
 # str.translate walks every character in Python-level lookups; most text needs no change, and a
 # regex finds that out at C speed.
-_NEEDS_CLEANING = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp < 0xD800)
-                             + "\ud800-\udfff]")
+_NEEDS_CLEANING = re.compile(
+    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp < 0xD800) + "\ud800-\udfff]"
+)
 
 
 def clean(value: Any) -> str:
@@ -227,7 +229,10 @@ def total_facts(doc: dict[str, Any]) -> list[Fact]:
     return [
         Fact("CPD hours", f"{hours_text} ({format_duration(totals.get('seconds', 0))} on task)"),
         Fact("Modules passed", f"{format_number(totals.get('modules_passed', 0))} of {available}"),
-        Fact("Modules completed", f"{format_number(totals.get('modules_completed', 0))} of {available}"),
+        Fact(
+            "Modules completed",
+            f"{format_number(totals.get('modules_completed', 0))} of {available}",
+        ),
         Fact("Questions answered", format_number(totals.get("questions_answered", 0))),
         Fact("Reflections", format_number(totals.get("reflections", 0))),
     ]
@@ -237,13 +242,15 @@ def module_rows(doc: dict[str, Any]) -> list[tuple[str, ...]]:
     rows = []
     for module in _list(doc.get("modules")):
         module = _dict(module)
-        rows.append((
-            one_line(module.get("title")) or one_line(module.get("id")),
-            one_line(module.get("status")),
-            format_score(module.get("best_score")),
-            format_number(module.get("attempts", 0)),
-            format_duration(module.get("seconds", 0)),
-        ))
+        rows.append(
+            (
+                one_line(module.get("title")) or one_line(module.get("id")),
+                one_line(module.get("status")),
+                format_score(module.get("best_score")),
+                format_number(module.get("attempts", 0)),
+                format_duration(module.get("seconds", 0)),
+            )
+        )
     return rows
 
 
@@ -259,16 +266,26 @@ def answer(value: Any) -> str:
     return text.strip("\n") if text.strip() else BLANK
 
 
-def reflection_view(number: int, count: int, record: dict[str, Any], names: dict[str, str]) -> ReflectionView:
-    module = one_line(record.get("module_title")) or one_line(record.get("module_id")) or "Free reflection"
+def reflection_view(
+    number: int, count: int, record: dict[str, Any], names: dict[str, str]
+) -> ReflectionView:
+    module = (
+        one_line(record.get("module_title"))
+        or one_line(record.get("module_id"))
+        or "Free reflection"
+    )
     created, updated = record.get("created_at"), record.get("updated_at")
     meta = f"Reference {one_line(record.get('id'))} · written {format_time(created)}"
     if updated and updated != created:
         meta += f" · last updated {format_time(updated)}"
-    points = [one_line(_dict(lp).get("text")) or one_line(_dict(lp).get("id"))
-              for lp in _list(record.get("learning_points"))]
-    tags = [names.get(tag, one_line(tag)) if isinstance(tag, str) else one_line(tag)
-            for tag in _list(record.get("tags"))]
+    points = [
+        one_line(_dict(lp).get("text")) or one_line(_dict(lp).get("id"))
+        for lp in _list(record.get("learning_points"))
+    ]
+    tags = [
+        names.get(tag, one_line(tag)) if isinstance(tag, str) else one_line(tag)
+        for tag in _list(record.get("tags"))
+    ]
     return ReflectionView(
         number=number,
         ref=one_line(record.get("id")),
@@ -294,14 +311,22 @@ def review_view(doc: dict[str, Any], numbers: dict[str, int]) -> ReviewView | No
     outcome = review.get("outcome")
     supervisor = _dict(review.get("supervisor"))
     facts = [
-        Fact("Outcome", OUTCOMES.get(outcome, one_line(outcome)) if isinstance(outcome, str) else one_line(outcome)),
+        Fact(
+            "Outcome",
+            OUTCOMES.get(outcome, one_line(outcome))
+            if isinstance(outcome, str)
+            else one_line(outcome),
+        ),
         Fact("Date", format_time(review.get("date"))),
         Fact("Supervisor", one_line(supervisor.get("name")) or NOT_SET),
         *[Fact(f.label, f.value) for f in person_facts(supervisor)[1:]],
         Fact("Supervisor's key fingerprint", one_line(review.get("fingerprint")) or "unsigned"),
     ]
     comments = [
-        Fact(reflection_label(_dict(c).get("reflection"), numbers), clean(_dict(c).get("comment")).strip())
+        Fact(
+            reflection_label(_dict(c).get("reflection"), numbers),
+            clean(_dict(c).get("comment")).strip(),
+        )
         for c in _list(review.get("comments"))
     ]
     return ReviewView(
@@ -318,12 +343,14 @@ def identifier_rows(doc: dict[str, Any], numbers: dict[str, int]) -> list[tuple[
         item = _dict(item)
         part = item.get("field")
         kind = one_line(item.get("kind"))
-        rows.append((
-            reflection_label(item.get("reflection"), numbers),
-            FIELD_NAMES.get(part, one_line(part)) if isinstance(part, str) else one_line(part),
-            IDENTIFIER_KINDS.get(kind, kind.replace("-", " ")),
-            "masked" if item.get("redacted") is True else "kept",
-        ))
+        rows.append(
+            (
+                reflection_label(item.get("reflection"), numbers),
+                FIELD_NAMES.get(part, one_line(part)) if isinstance(part, str) else one_line(part),
+                IDENTIFIER_KINDS.get(kind, kind.replace("-", " ")),
+                "masked" if item.get("redacted") is True else "kept",
+            )
+        )
     return rows
 
 
@@ -343,7 +370,10 @@ def build_view(doc: dict[str, Any]) -> LogView:
             *person_facts(profile)[1:],
             Fact("Period", period_text(doc)),
             Fact("Generated", format_time(doc.get("generated_at"))),
-            Fact("App", f"{one_line(app.get('name')) or 'scr-cpd'} {one_line(app.get('version'))}".strip()),
+            Fact(
+                "App",
+                f"{one_line(app.get('name')) or 'scr-cpd'} {one_line(app.get('version'))}".strip(),
+            ),
         ],
         banks=bank_lines(doc),
         signed=bool(fingerprint),

@@ -1,0 +1,145 @@
+"""The shared text and file helpers (scr_cpd.common)."""
+
+import os
+import stat
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from scr_cpd.common.files import (
+    InputError,
+    OutputError,
+    make_private_dir,
+    read_bounded,
+    walk_files,
+    write_private,
+)
+from scr_cpd.common.text import (
+    format_duration,
+    has_hidden_characters,
+    normalise_answer,
+    one_line,
+    shorten,
+    slugify,
+    visible,
+)
+
+
+@pytest.mark.parametrize(
+    "text, slug",
+    [("Zoë Smith", "zoe-smith"), ("cumulée", "cumulee"), ("  A -- B  ", "a-b"), ("!!!", "")],
+)
+def test_slugify_folds_accents(text, slug):
+    assert slugify(text) == slug
+
+
+def test_slugify_cuts_at_a_hyphen():
+    assert slugify("alpha beta gamma delta", max_len=13) == "alpha-beta"
+
+
+def test_shorten_cuts_at_a_word_and_marks_it():
+    assert shorten("one two three four five", 12) == "one two…"
+    assert shorten("short", 12) == "short"
+    assert len(shorten("x" * 50, 10)) == 10
+
+
+@pytest.mark.parametrize("seconds, text", [(0, "0 min"), (419, "7 min"), (3900, "1 h 05 min")])
+def test_format_duration(seconds, text):
+    assert format_duration(seconds) == text
+
+
+def test_normalise_answer_ignores_what_a_person_would():
+    assert normalise_answer("achieving best-evidence") == normalise_answer(
+        "Achieving Best Evidence"
+    )
+    assert normalise_answer("Zoë") == normalise_answer("zoe")
+    assert normalise_answer("MASH.") == normalise_answer("mash")
+    assert normalise_answer("ABE") != normalise_answer("ABC")
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("Jo\nVerification: valid", "Jo\\nVerification: valid"),
+        ("\x1b[2J", "<U+001B>[2J"),
+        ("a\u202eb", "a<U+202E>b"),
+        ("a\u200bb", "a<U+200B>b"),
+        ("nul\x00", "nul<U+0000>"),
+        ("\ud800", "<U+D800>"),
+        ("plain text", "plain text"),
+    ],
+)
+def test_visible_shows_what_would_act(raw, shown):
+    assert visible(raw) == shown
+
+
+def test_visible_multiline_keeps_line_breaks_only():
+    assert visible("a\r\nb\tc\x1b", multiline=True) == "a\nb\tc<U+001B>"
+    assert one_line("a\n\n b") == "a b"
+
+
+@given(st.text())
+def test_visible_output_never_carries_a_hidden_character(text):
+    assert has_hidden_characters(visible(text), allow_newlines=False) is None
+
+
+def test_read_bounded_refuses_a_fifo_without_waiting(tmp_path):
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError, match="not a regular file"):
+        read_bounded(fifo, 1000)
+
+
+def test_read_bounded_refuses_a_device_folder_and_big_file(tmp_path):
+    with pytest.raises(InputError, match="not a regular file"):
+        read_bounded("/dev/zero", 1000)
+    with pytest.raises(InputError, match="folder"):
+        read_bounded(tmp_path, 1000)
+    big = tmp_path / "big"
+    big.write_bytes(b"x" * 2000)
+    with pytest.raises(InputError, match="too large"):
+        read_bounded(big, 1000)
+    assert read_bounded(big, 2000) == b"x" * 2000
+
+
+def test_write_private_is_owner_only_whatever_the_umask(tmp_path):
+    old = os.umask(0)
+    try:
+        folder = make_private_dir(tmp_path / "a" / "b")
+        out = write_private(folder / "f.txt", "hello")
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_write_private_refuses_to_clobber(tmp_path):
+    target = tmp_path / "out.json"
+    target.write_text("keep me")
+    with pytest.raises(OutputError, match="--force"):
+        write_private(target, "new", force=False)
+    assert target.read_text() == "keep me"
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OutputError, match="not a regular file"):
+        write_private(fifo, "x", force=True)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    with pytest.raises(OutputError, match="app's own"):
+        write_private(tmp_path / "db", "x", protected=[tmp_path / "db"])
+
+
+def test_write_private_cleans_a_killed_runs_leftovers(tmp_path):
+    leftover = tmp_path / ".out.json.abc123.cpd-tmp"
+    leftover.write_text("half")
+    write_private(tmp_path / "out.json", "whole")
+    assert not leftover.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.json"]
+
+
+def test_walk_files_once_each_sorted_hidden_skipped(tmp_path):
+    (tmp_path / "b").mkdir()
+    for name in ("a.json", "b/c.json", ".hidden.json", "b/d.txt"):
+        (tmp_path / name).write_text("{}")
+    found = list(walk_files([tmp_path, tmp_path / "a.json"], suffixes=(".json",)))
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.json", "b/c.json"]
