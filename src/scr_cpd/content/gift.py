@@ -34,7 +34,9 @@ _NUMBER_RE = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 _CHOICE_SPLIT = re.compile(r"[~=]")
 _EQUALS = re.compile("=")
 _TAG_COMMENT = re.compile(r"\[tag:([^\]]+)\]")
-_SIDECAR_COMMENT = re.compile(r"//\s*scr-cpd\s+(correct_feedback|incorrect_feedback|unit):\s?(.*)")
+_SIDECAR_COMMENT = re.compile(
+    r"//\s*scr-cpd\s+(correct_feedback|incorrect_feedback|unit|revision):\s?(.*)"
+)
 _LOOKS_HTML = re.compile(
     r"</?(p|br|div|span|img|a|b|i|u|em|strong|ul|ol|li|table|tr|td|th|h[1-6]|pre|code|sup|sub|"
     r"font|hr|audio|video|iframe|blockquote)\b[^<>]*>|&(nbsp|amp|lt|gt|quot|#\d+);",
@@ -872,7 +874,11 @@ def _apply_sidecar(question: dict, comments: list[str]) -> None:
         if not match:
             continue
         key, value = match.group(1), _show(_hide_escapes(match.group(2))).strip(_WS)
-        if value and key not in question and (key != "unit" or question["type"] == "numeric"):
+        if key == "revision":
+            # A revision above 1 tells officers' progress the meaning changed; keep it as a number.
+            if value.isdigit() and "revision" not in question:
+                question["revision"] = int(value)
+        elif value and key not in question and (key != "unit" or question["type"] == "numeric"):
             question[key] = value
 
 
@@ -954,6 +960,8 @@ def _sidecar_fields(question: dict) -> list[str]:
             for k in ("correct_feedback", "incorrect_feedback")
             if "->" in str(question.get(k, ""))
         ]
+    if question.get("revision", 1) != 1:
+        keys.append("revision")
     return [key for key in keys if question.get(key)]
 
 
