@@ -9,12 +9,14 @@ from pathlib import Path
 import pytest
 from helpers import cpd
 
-from scr_cpd.content.loader import BUNDLED_DIR
+from scr_cpd.content.loader import BUNDLED_DIR, load_library
 from scr_cpd.content.starter import starter_bank
 from scr_cpd.content.validate import check_file
 
 STARTER = starter_bank("starter-module")
 BUNDLED = sorted(p.stem for p in BUNDLED_DIR.glob("*.yaml"))
+
+NEGLECT = load_library(None).get("neglect")  # the bundled bank, whose counts the output names
 
 
 def write(folder: Path, text: str | bytes, name: str = "bank.yaml") -> Path:
@@ -231,7 +233,8 @@ def test_list_shows_every_bank_with_its_origin_version_and_counts(
     result = cpd("bank", "list")
     assert result.exit_code == 0
     rows = {line.split()[0]: line.split() for line in result.output.splitlines() if line.strip()}
-    assert rows["neglect"][1:5] == ["1.0", "16", "3", "bundled"]
+    counts = [str(len(NEGLECT.questions)), str(len(NEGLECT.reflections))]
+    assert rows["neglect"][1:5] == ["1.0", *counts, "bundled"]
     assert rows["starter-module"][1:] == ["1.0", "6", "1", "SCR_CPD_BANKS"]
     assert (
         f"  SCR_CPD_BANKS: {extra}" in result.output
@@ -422,7 +425,8 @@ def test_export_prints_gift_or_writes_it_without_overwriting(tmp_path):
     out = tmp_path / "neglect.gift"
     assert (
         cpd("bank", "export", "neglect", "-o", str(out)).output
-        == f"Wrote {out}: 16 question(s) and 3 reflection prompt(s) of neglect as GIFT.\n"
+        == f"Wrote {out}: {len(NEGLECT.questions)} question(s) and 3 reflection prompt(s) of neglect"
+        " as GIFT.\n"
     )
     assert out.read_text() == printed.output
     again = cpd("bank", "export", "neglect", "-o", str(out))
