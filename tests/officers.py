@@ -82,11 +82,21 @@ def answer(
             q.is_correct(response),
             30.0 + n,
             (confidence or {}).get(q.id),
-            (start + timedelta(minutes=n)).isoformat(timespec="seconds"),
+            stamp(start + timedelta(minutes=n)),
         )
     if complete:
         store.end_session(session.id, "completed")
+    # The sitting began just before its first answer and ended with its last, as in a real one.
+    end = start + timedelta(minutes=len(bank.questions))
+    store.db.execute(
+        "UPDATE sessions SET started_at = ?, ended_at = CASE WHEN ended_at IS NULL THEN NULL ELSE ? END WHERE id = ?",
+        (stamp(start - timedelta(seconds=5)), stamp(end), session.id),
+    )
     store.close()
+
+
+def stamp(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
 
 
 def export(home: Path, out: Path, *args: str) -> dict[str, Any]:
