@@ -71,7 +71,8 @@ def export(
     if fmt == "xapi":
         from scr_cpd.cli.records import write_xapi
 
-        return write_xapi(env, since, until, output, redact, ndjson, home_page, mbox)
+        doc = export_log(env, since and since.date(), until and until.date(), redact, False)
+        return write_xapi(doc, output, ndjson, home_page, mbox)
     write_export(
         env, fmt, since.date() if since else None, until.date() if until else None, output, redact
     )

@@ -4,12 +4,12 @@ and `cpd bank stats --logs`. Each parses nothing itself: the commands pass their
 from __future__ import annotations
 
 import re
-from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import typer
 
-from scr_cpd.cli.env import Env, UserError
+from scr_cpd.cli.env import UserError
 
 
 def _write(path: Path, data: bytes | str, force: bool = True) -> None:
@@ -25,21 +25,10 @@ def _write(path: Path, data: bytes | str, force: bool = True) -> None:
 
 
 def write_xapi(
-    env: Env,
-    since: datetime | None,
-    until: datetime | None,
-    output: Path | None,
-    redact: bool,
-    ndjson: bool,
-    home_page: str | None,
-    mbox: str | None,
+    doc: dict[str, Any], output: Path | None, ndjson: bool, home_page: str | None, mbox: str | None
 ) -> None:
-    from scr_cpd.cli.export import export_log
     from scr_cpd.progress.log.xapi import XapiError, render
 
-    doc = export_log(
-        env, since.date() if since else None, until.date() if until else None, redact, False
-    )
     try:
         found = render(doc, ndjson, home_page, mbox)
     except XapiError as exc:
