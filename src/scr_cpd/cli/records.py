@@ -110,3 +110,91 @@ def warehouse_lines(report: Any, target: Path, written: list[Path]) -> list[str]
     if written:
         lines.append(f"Wrote {len(written)} Parquet file(s) to {written[0].parent}.")
     return lines
+
+
+# --- cpd bank stats --logs --------------------------------------------------------------------
+
+
+def team_stats_command(
+    env: Any,
+    banks: list[Any],
+    logs: list[Path],
+    csv_file: Path | None,
+    html_file: Path | None,
+    min_answers: int,
+) -> None:
+    """The body of `cpd bank stats --logs`: figures per question, then what was not used."""
+    from scr_cpd.progress import team_stats as ts
+    from scr_cpd.progress.store import iso
+    from scr_cpd.progress.warehouse import trusted_names
+
+    if not logs:
+        raise UserError("--csv and --html need --logs PATH (a team's signed logs)", 2)
+    report = ts.team_stats(logs, trusted_names(env.home), banks, min_answers)
+    if not report.used and not report.rejected:
+        raise UserError("no .json files found in " + ", ".join(str(p) for p in logs))
+    for line in team_stats_lines(report, min_answers):
+        typer.echo(visible(line))
+    if csv_file:
+        _write(csv_file, ts.render_csv(report))
+    if html_file:
+        _write(html_file, ts.render_html(report, iso()))
+    if report.rejected or not report.used:
+        raise typer.Exit(1)
+
+
+def _share(value: float | None) -> str:
+    return "-" if value is None else f"{value:.0%}"
+
+
+def _r(value: float | None) -> str:
+    return "-" if value is None else f"{value:+.2f}"
+
+
+def team_stats_lines(report: Any, min_answers: int) -> list[str]:
+    lines = [f"Question statistics from {len(report.used)} verified log(s)."]
+    by_module: dict[str, list[Any]] = {}
+    for t in report.questions:
+        by_module.setdefault(t.bank.id, []).append(t)
+    for module_id, items in by_module.items():
+        bank = items[0].bank
+        width = max(len(t.question.id) for t in items)
+        lines += ["", f"{module_id}: {bank.title} (version {bank.version})"]
+        lines.append(
+            f"  {'Question':<{width}}  Officers  Answers  Facility  Discrimination  Sure+wrong  Guess+right  Flags"
+        )
+        for t in items:
+            lines.append(
+                f"  {t.question.id:<{width}}  {t.officers:>8}  {t.answers:>7}  {_share(t.facility):>8}"
+                f"  {_r(t.discrimination):>14}  {t.sure_wrong:>10}  {t.guess_right:>11}  {'; '.join(t.flags) or '-'}"
+            )
+            wrong = [b for b in t.bars if not b.right]
+            if wrong:
+                shown = ", ".join(f"{b.label} ×{b.count}" for b in wrong)
+                lines.append(f"  {'':<{width}}  wrong first answers: {shown}")
+    if report.older:
+        lines += ["", "Answers to older wordings (not counted above):"]
+        lines += [
+            f"  {o.module_id}/{o.question_id} wording {o.content_hash}: {o.officers} officer(s), "
+            f"{o.answers} answer(s), {_share(o.correct / o.answers)} right"
+            for o in report.older
+        ]
+    if report.unknown:
+        lines.append(f"{report.unknown} answer(s) to questions in no loaded bank were left out.")
+    if report.rejected:
+        lines += ["", f"Not used ({len(report.rejected)}), as `cpd review verify` says:"]
+        lines += [f"  {r.path}: {r.verdict}" for r in report.rejected]
+    from scr_cpd.progress.team_stats import NOT_DISCRIMINATING, TOO_EASY, TOO_HARD
+
+    note = STATS_NOTE.format(n=min_answers, easy=TOO_EASY, hard=TOO_HARD, dull=NOT_DISCRIMINATING)
+    return lines + ["", note]
+
+
+STATS_NOTE = (
+    "Each officer counts once per question, by their first answer to its current wording. "
+    "Facility is the share of those answers that were right; discrimination is the correlation "
+    "with the officer's score on the rest of the module (Moodle's discrimination index, -1 to +1). "
+    "Flags need {n} officers: too easy above {easy:.0%}, too hard below {hard:.0%}, not discriminating "
+    "when the discriminative efficiency is under {dull:.0%}, misleading when a wrong answer is chosen more often "
+    "than the right one. See docs/records.md."
+)
