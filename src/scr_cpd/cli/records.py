@@ -10,7 +10,7 @@ from typing import Any, List, Optional
 import typer
 
 from scr_cpd.cli.env import UserError, get_env
-from scr_cpd.common.text import visible
+from scr_cpd.common.text import shorten, visible
 
 
 def _write(path: Path, data: bytes | str, force: bool = True) -> None:
@@ -170,7 +170,7 @@ def team_stats_lines(report: Any, min_answers: int) -> list[str]:
             )
             wrong = [b for b in t.bars if not b.right]
             if wrong:
-                shown = ", ".join(f"{b.label} ×{b.count}" for b in wrong)
+                shown = ", ".join(f"{shorten(b.label, 48)} ×{b.count}" for b in wrong)
                 lines.append(f"  {'':<{width}}  wrong first answers: {shown}")
     if report.older:
         lines += ["", "Answers to older wordings (not counted above):"]
@@ -180,7 +180,9 @@ def team_stats_lines(report: Any, min_answers: int) -> list[str]:
             for o in report.older
         ]
     if report.unknown:
-        lines.append(f"{report.unknown} answer(s) to questions in no loaded bank were left out.")
+        lines.append(
+            f"{report.unknown} answer(s) to questions no longer in their bank were left out."
+        )
     if report.rejected:
         lines += ["", f"Not used ({len(report.rejected)}), as `cpd review verify` says:"]
         lines += [f"  {r.path}: {r.verdict}" for r in report.rejected]

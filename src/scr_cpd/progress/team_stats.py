@@ -92,7 +92,7 @@ class TeamReport:
     rejected: list[Rejected] = field(default_factory=list)
     questions: list[TeamQuestion] = field(default_factory=list)
     older: list[OlderWording] = field(default_factory=list)
-    unknown: int = 0  # answers to questions no loaded bank has
+    unknown: int = 0  # answers to questions the module's bank no longer has
 
 
 def pearson(xs: list[float], ys: list[float]) -> float | None:
@@ -119,6 +119,7 @@ def efficiency(xs: list[float], ys: list[float]) -> float | None:
 class _Collector:
     def __init__(self, banks: list[Bank]):
         self.questions = {q.key: q for b in banks for q in b.questions}
+        self.modules = {b.id for b in banks}
         self.first: dict[tuple[str, str], dict[str, Answer]] = defaultdict(dict)
         self.answers: Counter[tuple[str, str]] = Counter()
         self.older: dict[tuple[str, str, str], list[tuple[str, bool]]] = defaultdict(list)
@@ -128,6 +129,8 @@ class _Collector:
         for a in sorted(doc["attempts"], key=lambda a: a["answered_at"]):
             key = (a["module_id"], a["question_id"])
             question = self.questions.get(key)
+            if key[0] not in self.modules:
+                continue  # another module than those asked about
             if question is None:
                 self.unknown += 1
             elif a["content_hash"] != question.content_hash:
