@@ -217,6 +217,13 @@ def stats(
     min_answers: int = typer.Option(
         5, "--min-answers", min=1, help="Answers a question needs before it is flagged."
     ),
+    logs: Optional[List[Path]] = typer.Option(
+        None, "--logs", help="A team's signed logs, or folders of them (repeat --logs for more)."
+    ),
+    csv_file: Optional[Path] = typer.Option(
+        None, "--csv", help="With --logs: one row per question."
+    ),
+    html_file: Optional[Path] = typer.Option(None, "--html", help="With --logs: an HTML report."),
 ) -> None:
     """Per module: questions by type, learning-point coverage and, from the answers in this
     home folder, each question's facility and wrong answers, flagging questions that look too
@@ -225,6 +232,10 @@ def stats(
 
     env = get_env(ctx)
     banks = [env.bank(module)] if module else env.library.ordered()
+    if logs or csv_file or html_file:
+        from scr_cpd.cli.records import team_stats_command
+
+        return team_stats_command(env, banks, logs or [], csv_file, html_file, min_answers)
     flagged = 0
     for bank in banks:
         result = module_stats(env.store, bank, min_answers)

@@ -12,7 +12,7 @@ import typer
 
 from scr_cpd.cli.env import Env, UserError, get_env
 
-FORMATS = ("json", "md", "html", "pdf", "csv")
+FORMATS = ("json", "md", "html", "pdf", "csv", "xapi")
 
 
 def register(app: typer.Typer) -> None:
@@ -25,7 +25,7 @@ def export(
         None,
         "--format",
         "-f",
-        help="json (the signed canonical log), md, html, pdf or csv; default: from -o, else json.",
+        help="json (the signed canonical log), md, html, pdf, csv or xapi (statements for a learning record store); default: from -o, else json.",
     ),
     since: Optional[datetime] = typer.Option(
         None,
@@ -50,6 +50,13 @@ def export(
     schema: bool = typer.Option(
         False, "--schema", help="Print the JSON Schema of the log format and exit."
     ),
+    ndjson: bool = typer.Option(False, "--ndjson", help="xapi: one statement per line."),
+    home_page: Optional[str] = typer.Option(
+        None, "--xapi-home-page", help="xapi: your force's account home page (see docs/records.md)."
+    ),
+    mbox: Optional[str] = typer.Option(
+        None, "--xapi-mbox", help="xapi: name the officer by email."
+    ),
 ) -> None:
     """Export your CPD log, signed with your own key so a supervisor can check it was not edited."""
     if schema:
@@ -61,6 +68,11 @@ def export(
     if since and until and since > until:
         raise UserError("--since must be on or before --until", 2)
     env = get_env(ctx)
+    if fmt == "xapi":
+        from scr_cpd.cli.records import write_xapi
+
+        doc = export_log(env, since and since.date(), until and until.date(), redact, False)
+        return write_xapi(doc, output, ndjson, home_page, mbox)
     write_export(
         env, fmt, since.date() if since else None, until.date() if until else None, output, redact
     )

@@ -873,3 +873,9 @@ def _supervisor(env: Env) -> dict[str, str]:
             '`cpd profile --name "Sgt 4321 Patel" --role Sergeant --staff-number 4321` first'
         )
     return {k: profile.get(k, "") for k in ("name", "role", "force", "staff_number")}
+
+
+# `cpd review warehouse` lives with the other learning-record commands.
+from scr_cpd.cli.records import register_warehouse  # noqa: E402
+
+register_warehouse(app)

@@ -8,6 +8,7 @@ from typing import Any
 
 from scr_cpd import __version__
 from scr_cpd.content.model import Bank
+from scr_cpd.progress.log.response import stable_response
 from scr_cpd.progress.reflections import FIELDS, all_entries
 from scr_cpd.progress.store import Store, iso
 
@@ -43,7 +44,7 @@ def build_log(
 ) -> dict[str, Any]:
     low, high = period_bounds(since, until)
     titles = {b.id: b.title for b in banks}
-    attempts = _attempts(store, low, high)
+    attempts = _attempts(store, low, high, {q.key: q for b in banks for q in b.questions})
     reflections, identifiers = _reflections(store, banks, low, high, redact)
     modules = _modules(store, banks, attempts, low, high)
     activities = _activities(store, titles, low, high) + [
@@ -95,26 +96,31 @@ def totals(modules: list[dict], attempts: list[dict], reflections: list[dict]) -
     }
 
 
-def _attempts(store: Store, low: str | None, high: str | None) -> list[dict[str, Any]]:
+def _attempts(
+    store: Store, low: str | None, high: str | None, questions: dict[tuple[str, str], Any]
+) -> list[dict[str, Any]]:
     where, args = _where("answered_at", low, high)
     rows = store.db.execute(
-        "SELECT module_id, question_id, revision, content_hash, correct, confidence, answered_at, seconds"
-        f" FROM attempts WHERE {where} ORDER BY id",
+        "SELECT module_id, question_id, revision, content_hash, correct, confidence, answered_at, seconds,"
+        f" response FROM attempts WHERE {where} ORDER BY id",
         args,
     )
-    return [
-        {
-            "module_id": r[0],
-            "question_id": r[1],
-            "revision": r[2],
-            "content_hash": r[3],
-            "correct": bool(r[4]),
-            "confidence": r[5],
-            "answered_at": r[6],
-            "seconds": r[7],
-        }
-        for r in rows
-    ]
+    return [_with_response(questions.get((r[0], r[1])), r) for r in rows]
+
+
+def _with_response(question: Any, r: Any) -> dict[str, Any]:
+    """One attempt; `response` (optional in log@1) only when the wording answered is known."""
+    response = stable_response(question, r[3], json.loads(r[8]))
+    return {
+        "module_id": r[0],
+        "question_id": r[1],
+        "revision": r[2],
+        "content_hash": r[3],
+        "correct": bool(r[4]),
+        "confidence": r[5],
+        "answered_at": r[6],
+        "seconds": r[7],
+    } | ({"response": response} if response is not None else {})
 
 
 def _modules(

@@ -73,6 +73,26 @@ class Activity(Strict):
     seconds: float = 0
 
 
+class ChosenOption(Strict):
+    index: int = Field(ge=0, description="position in the bank file's option list, from 0")
+    hash: str = Field(pattern="^[0-9a-f]{8}$", description="sha256 of the option's text, 8 hex")
+
+
+class ChosenPair(Strict):
+    left: int = Field(ge=0, description="left-hand side, position in the bank file from 0")
+    right: int = Field(ge=0, description="right-hand side chosen for it, position from 0")
+    left_hash: str = Field(pattern="^[0-9a-f]{8}$")
+    right_hash: str = Field(pattern="^[0-9a-f]{8}$")
+
+
+class Response(Strict):
+    """What was chosen or typed (see progress.log.response): one of the three fields."""
+
+    options: list[ChosenOption] | None = None
+    pairs: list[ChosenPair] | None = None
+    value: bool | int | float | str | None = None
+
+
 class AttemptRecord(Strict):
     module_id: str
     question_id: str
@@ -82,6 +102,7 @@ class AttemptRecord(Strict):
     confidence: str | None = None
     answered_at: str
     seconds: float
+    response: Response | None = Field(None, description="optional; absent in older logs")
 
 
 class LearningPointRef(Strict):
