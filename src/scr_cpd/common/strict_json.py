@@ -15,7 +15,6 @@ from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
 _SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
-_BIG_EXPONENT = re.compile(rb"[0-9][eE][+-]?[0-9]{3}")
 _SPACE = re.compile(r"[ \t\n\r]*")
 
 
@@ -47,6 +46,13 @@ def _no_constant(name: str) -> Any:
     raise JSONProblem(f"{name} is not a JSON number")
 
 
+def _finite(text: str) -> float:
+    number = float(text)
+    if not math.isfinite(number):
+        raise JSONProblem("a number is too large to read")
+    return number
+
+
 def loads(raw: bytes | str) -> Any:
     """The value in `raw` (a byte-order mark allowed), or JSONProblem saying what is wrong."""
     if isinstance(raw, bytes):
@@ -62,7 +68,9 @@ def loads(raw: bytes | str) -> Any:
     if not text.strip():
         raise JSONProblem("the file is empty")
     try:
-        value = json.loads(text, object_pairs_hook=_unique, parse_constant=_no_constant)
+        value = json.loads(
+            text, object_pairs_hook=_unique, parse_constant=_no_constant, parse_float=_finite
+        )
     except _Duplicate as dup:
         raise JSONProblem(_duplicate_sentence(text, dup.key)) from None
     except RecursionError:
@@ -73,13 +81,13 @@ def loads(raw: bytes | str) -> Any:
                 "the file ends too early (cut short while copying?)", ends_early=True
             ) from None
         raise JSONProblem(f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})")
-    if _SURROGATE_ESCAPE.search(data) or _BIG_EXPONENT.search(data):
+    if _SURROGATE_ESCAPE.search(data):
         _check_values(value)
     return value
 
 
 def _check_values(value: Any) -> None:
-    """Lone surrogates and infinite numbers, searched only when the raw text could hold them."""
+    """Lone surrogates, searched only when the raw text could hold them."""
     stack = [value]
     while stack:
         item = stack.pop()
@@ -93,8 +101,6 @@ def _check_values(value: Any) -> None:
                 item.encode("utf-8")
             except UnicodeEncodeError:
                 raise JSONProblem("text holds a lone UTF-16 surrogate (not a character)") from None
-        elif isinstance(item, float) and not math.isfinite(item):
-            raise JSONProblem("a number is too large to read")
 
 
 def _duplicate_sentence(text: str, key: str) -> str:
