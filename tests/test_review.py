@@ -69,7 +69,6 @@ def test_a_good_log_loads_and_verifies(tmp_path):
         ),
         (b'{"a": NaN}', "damaged", "NaN is not a JSON number"),
         (b'{"a": Infinity}', "damaged", "Infinity is not a JSON number"),
-        (b'{"a": 1e999}', "damaged", "a number is too large to read"),
         (b'{"a": "\\ud800"}', "damaged", "lone UTF-16 surrogate"),
         (
             b'{"format": "scr-cpd/log@1",\n "totals": {"cpd_hours": 40,\n "cpd_hours": 1}}',
