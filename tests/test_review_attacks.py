@@ -416,3 +416,29 @@ def test_random_mutations_are_caught_and_reformatting_is_not(tmp_path, leaf, ind
 
     path.write_text(json.dumps(shuffled(SIGNED), indent=indent or None))
     assert load_log(path, TRUST)[1].ok
+
+
+# The summary cache: an unchanged team is not read again; any change is.
+
+
+def test_a_re_run_reads_no_unchanged_log_and_any_change_is_read_again(tmp_path, monkeypatch):
+    from scr_cpd.progress.supervision import team
+
+    trust_team()
+    folder = tmp_path / "team"
+    write(folder / "jones.json", signed_log(seed=1))
+    write(folder / "smith.json", signed_log(seed=2, name="PC 5678 Smith", staff="5678"))
+    first = cpd("review", "summary", str(folder))
+    reads = []
+    real = team.read_log_bytes
+    monkeypatch.setattr(team, "read_log_bytes", lambda p: reads.append(p.name) or real(p))
+    assert cpd("review", "summary", str(folder)).output == first.output and reads == []
+    edited = signed_log(seed=1)
+    edited["totals"]["cpd_hours"] = 40.0
+    write(folder / "jones.json", edited)
+    again = cpd("review", "summary", str(folder))
+    assert reads == ["jones.json"] and "edited" in again.output
+    cpd("review", "trust", SMITH, "--remove")  # another trust list: every row is worked out again
+    reads.clear()
+    assert "unknown signer" in cpd("review", "summary", str(folder)).output
+    assert sorted(reads) == ["jones.json", "smith.json"]

@@ -129,6 +129,7 @@ def summarise_team(
     from datetime import date
 
     from scr_cpd.cli.env import UserError
+    from scr_cpd.progress.supervision.summary_cache import SummaryCache
     from scr_cpd.progress.supervision.team import (
         filter_rows,
         iter_summaries,
@@ -145,7 +146,9 @@ def summarise_team(
         ) from None
     statuses = {_usage(normalise_status, s) for s in status}
     expanded = log_files(paths)
-    rows, merged = merge_copies(list(iter_summaries(expanded.files, trust)))
+    cache = SummaryCache(env.home, trust)
+    rows, merged = merge_copies(list(iter_summaries(expanded.files, trust, cache=cache)))
+    cache.save()
     shown = sort_rows(filter_rows(rows, statuses, only_invalid, since_date), sort, reverse)
     print_summary(shown, len(expanded.files), len(expanded.skipped), merged, env.plain)
     write_reports(shown, csv_file, html_file, len(expanded.skipped))

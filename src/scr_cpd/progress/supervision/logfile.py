@@ -99,8 +99,14 @@ def load_log(
     raw, failure = read_log_bytes(path)
     if failure:
         return None, failure
+    return load_log_bytes(path, raw, trust, quick)
+
+
+def load_log_bytes(
+    path: Path, raw: bytes, trust: TrustList | None = None, quick: bool = False
+) -> tuple[dict[str, Any] | None, Verdict]:
+    """As load_log, for the bytes already read from `path`."""
     doc, failure = parse_log(path, raw)
-    del raw
     if failure:
         return None, failure
     problem = summary_problem(doc) if quick else schema_problem(doc)

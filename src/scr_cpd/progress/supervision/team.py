@@ -7,17 +7,18 @@ Names come from the trust list when the key is trusted; figures come from the lo
 from __future__ import annotations
 
 import gc
+import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, Literal, get_args
+from typing import Any, Final, Literal, Protocol, get_args
 
 from scr_cpd.progress.log.signing import Verdict
 from scr_cpd.progress.log.vocabulary import STATUSES, Status
 from scr_cpd.progress.supervision import SupervisionError
-from scr_cpd.progress.supervision.logfile import load_log
+from scr_cpd.progress.supervision.logfile import load_log_bytes, read_log_bytes
 from scr_cpd.progress.supervision.trust import TrustList
 
 SortKey = Literal["name", "hours", "score", "last", "modules"]
@@ -130,9 +131,41 @@ def failed_row(path: Path, verdict: Verdict) -> SummaryRow:
     return SummaryRow(path=path, status=verdict.status, detail=verdict.detail)
 
 
+Entry = tuple[SummaryRow, list[int] | None, str | None]  # row, file state, content hash
+
+
+class RowCache(Protocol):
+    def lookup(self, path: Path) -> SummaryRow | None: ...
+
+    def store(
+        self, path: Path, state: list[int] | None, digest: str | None, row: SummaryRow
+    ) -> None: ...
+
+
+def file_state(path: Path) -> list[int] | None:
+    """Size, modification time and inode: unchanged, they vouch for an unchanged content hash."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns, info.st_ino]
+
+
+def summary_entry(path: Path, trust: TrustList) -> Entry:
+    """The row for one file, with what a cache needs to remember it."""
+    state = file_state(path)  # before reading: a later change shows as a new state next time
+    raw, failure = read_log_bytes(path)
+    if failure:
+        return failed_row(path, failure), None, None
+    digest = hashlib.sha256(raw).hexdigest()
+    doc, verdict = load_log_bytes(path, raw, trust, quick=True)
+    del raw
+    row = failed_row(path, verdict) if doc is None else summarise(path, doc, verdict)
+    return row, state, digest
+
+
 def summary_row(path: Path, trust: TrustList) -> SummaryRow:
-    doc, verdict = load_log(path, trust, quick=True)
-    return failed_row(path, verdict) if doc is None else summarise(path, doc, verdict)
+    return summary_entry(path, trust)[0]
 
 
 PARALLEL_FROM = 40  # files; below this, starting worker processes costs more than it saves
@@ -145,24 +178,44 @@ def worker_count(files: int) -> int:
 
 
 def iter_summaries(
-    paths: Iterable[Path], trust: TrustList, workers: int | None = None
+    paths: Iterable[Path],
+    trust: TrustList,
+    workers: int | None = None,
+    cache: RowCache | None = None,
 ) -> Iterator[SummaryRow]:
-    """One row per file, in the order given. Each process reads one file at a time, so a team of
-    any size fits in memory; a large team is shared between worker processes, one per core.
-
-    The cyclic garbage collector is paused meanwhile: a log is a tree (freed as soon as it is
-    summarised), and collections triggered by parsing each one cost a quarter of the time."""
+    """One row per file, in the order given; rows the cache holds are not read again. Each
+    process reads one file at a time, so a team of any size fits in memory; a large team is
+    shared between worker processes, one per core."""
     paths = list(paths)
-    if workers is None:
-        workers = worker_count(len(paths))
-    if workers > 1:
-        rows = _parallel_rows(paths, trust, workers)
-        if rows is not None:
-            yield from rows
+    cached = {}
+    for index, path in enumerate(paths):
+        row = cache.lookup(path) if cache else None
+        if row is not None:
+            cached[index] = row
+    todo = [p for i, p in enumerate(paths) if i not in cached]
+    entries = _entries(todo, trust, worker_count(len(todo)) if workers is None else workers)
+    for index, path in enumerate(paths):
+        if index in cached:
+            yield cached[index]
+            continue
+        row, state, digest = next(entries)
+        if cache:
+            cache.store(path, state, digest, row)
+        yield row
+
+
+def _entries(paths: list[Path], trust: TrustList, workers: int) -> Iterator[Entry]:
+    """Entries in order, from worker processes when there are several. The cyclic garbage
+    collector is paused meanwhile: a log is a tree (freed as soon as it is summarised), and
+    collections triggered by parsing each one cost a quarter of the time."""
+    if workers > 1 and len(paths) > 1:
+        found = _parallel_entries(paths, trust, workers)
+        if found is not None:
+            yield from found
             return
     with _CollectorPaused():
         for path in paths:
-            yield summary_row(path, trust)
+            yield summary_entry(path, trust)
 
 
 class _CollectorPaused:
@@ -186,14 +239,12 @@ def _start_worker(trust: TrustList) -> None:
     _worker_trust[:] = [trust]
 
 
-def _worker_row(path: Path) -> SummaryRow:
-    return summary_row(path, _worker_trust[0])
+def _worker_entry(path: Path) -> Entry:
+    return summary_entry(path, _worker_trust[0])
 
 
-def _parallel_rows(
-    paths: list[Path], trust: TrustList, workers: int
-) -> Iterator[SummaryRow] | None:
-    """Rows from a pool of worker processes, or None if this system cannot start one."""
+def _parallel_entries(paths: list[Path], trust: TrustList, workers: int) -> Iterator[Entry] | None:
+    """Entries from a pool of worker processes, or None if this system cannot start one."""
     import multiprocessing
 
     try:
@@ -203,11 +254,11 @@ def _parallel_rows(
     except (OSError, ImportError, ValueError):
         return None
 
-    def rows() -> Iterator[SummaryRow]:
+    def entries() -> Iterator[Entry]:
         with pool:
-            yield from pool.imap(_worker_row, paths, chunksize=8)
+            yield from pool.imap(_worker_entry, paths, chunksize=8)
 
-    return rows()
+    return entries()
 
 
 def merge_copies(rows: list[SummaryRow]) -> tuple[list[SummaryRow], int]:
