@@ -376,7 +376,7 @@ def _paths(value, prefix=()):
 
 
 SIGNED = signed_log(seed=1)
-LEAVES = [p for p in _paths(SIGNED) if p[0] not in ("integrity",)]
+LEAVES = list(_paths(SIGNED))  # the signature block's own values included
 TRUST = TrustList({JONES: TrustedKey(JONES, "PC 1234 Jones", "1234")})
 
 
@@ -403,7 +403,7 @@ def test_random_mutations_are_caught_and_reformatting_is_not(tmp_path, leaf, ind
     path = tmp_path / "m.json"
     path.write_text(json.dumps(doc, indent=indent))
     _, verdict = load_log(path, TRUST)
-    assert verdict.status in ("edited", "damaged", "identity mismatch") or not verdict.ok
+    assert verdict.status != "valid", (leaf, verdict.line())
 
     def shuffled(value):
         if isinstance(value, dict):

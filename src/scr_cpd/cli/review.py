@@ -17,8 +17,7 @@ from typer.core import TyperCommand
 from scr_cpd.cli.env import Env, UserError, get_env
 from scr_cpd.cli.review_sign import ORDER_META, comments_from_args
 from scr_cpd.common.text import visible
-from scr_cpd.progress.log.vocabulary import OUTCOMES
-from scr_cpd.progress.supervision.team import SORT_KEYS
+from scr_cpd.progress.log.vocabulary import OUTCOMES, SORT_KEYS
 
 app = typer.Typer(
     help="Read, verify and sign off officers' CPD logs, one at a time or a whole team.",

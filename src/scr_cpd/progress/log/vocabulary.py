@@ -19,6 +19,10 @@ OUTCOMES_NEEDING_A_COMMENT: Final = ("discuss", "revise")
 ModuleStatus = Literal["not started", "in progress", "completed", "passed"]
 MODULE_STATUSES: Final[tuple[str, ...]] = get_args(ModuleStatus)
 
+# How a team summary can be ordered (lowest first: who needs attention).
+SortKey = Literal["name", "hours", "score", "last", "modules"]
+SORT_KEYS: Final[tuple[str, ...]] = get_args(SortKey)
+
 Role = Literal["officer", "supervisor"]
 ROLES: Final[tuple[str, ...]] = get_args(Role)
 

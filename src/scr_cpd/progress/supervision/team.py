@@ -13,16 +13,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any, Final, Literal, Protocol, get_args
+from typing import Any, Protocol
 
 from scr_cpd.progress.log.signing import Verdict
-from scr_cpd.progress.log.vocabulary import STATUSES, Status
+from scr_cpd.progress.log.vocabulary import SORT_KEYS, STATUSES, SortKey, Status  # noqa: F401 (re-exported)
 from scr_cpd.progress.supervision import SupervisionError
 from scr_cpd.progress.supervision.logfile import load_log_bytes, read_log_bytes
 from scr_cpd.progress.supervision.trust import TrustList
 
-SortKey = Literal["name", "hours", "score", "last", "modules"]
-SORT_KEYS: Final[tuple[str, ...]] = get_args(SortKey)
 # The officer's verdict shows the trusted identity for these (the key is in the trust list).
 _TRUSTED_STATUSES = (Status.VALID, Status.IDENTITY_MISMATCH, Status.REVOKED_KEY)
 
