@@ -448,3 +448,30 @@ def test_a_file_that_grows_past_the_limit_while_read(tmp_path, monkeypatch):
     real_read = os.read
     monkeypatch.setattr(os, "read", lambda fd, n: real_read(fd, n) or b"x" * 20)
     assert logfile.load_log(path)[1].status == "damaged"
+
+
+# --- the keyring ---------------------------------------------------------------------------------
+
+
+def test_keyring_changes_name_adds_changes_and_revocations(tmp_path):
+    from scr_cpd.progress.supervision import keyring
+
+    publisher, reader = tmp_path / "force", tmp_path / "sgt"
+    jones, smith, patel = (key_fingerprint(new_key(n)) for n in (1, 2, 9))
+    for home in (publisher, reader):
+        tr.trust_key(home, jones, "PC 1234 Jones", "2026-01-01", "1234")
+        tr.trust_key(home, smith, "PC 5678 Smith", "2026-01-01")
+    tr.trust_key(reader, patel, "Sgt Patel (old name)", "2026-01-01")
+    tr.trust_key(publisher, patel, "Sgt 4321 Patel", "2026-02-01", role="supervisor")
+    tr.revoke_key(publisher, jones, "left the force", "2026-03-01T00:00:00+00:00")
+    ring = tmp_path / "ring.json"
+    ring.write_text(keyring.export_keyring(publisher, new_key(7), "2026-03-02"))
+    loaded = keyring.read_keyring(ring)
+    assert loaded.publisher == key_fingerprint(new_key(7)) and len(loaded.keys) == 3
+    changes = keyring.keyring_changes(reader, loaded)
+    assert [(c.kind, c.key.fingerprint) for c in changes] == [("revoke", jones), ("change", patel)]
+    keyring.import_keyring(reader, changes)
+    now = tr.read_trusted(reader)
+    assert now[jones].revoked_reason == "left the force" and now[patel].role == "supervisor"
+    assert now[patel].added_at == "2026-01-01"  # when this reader first trusted it
+    assert keyring.keyring_changes(reader, loaded) == []
