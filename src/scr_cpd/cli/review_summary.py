@@ -55,8 +55,7 @@ def print_summary(rows: list[Any], total: int, skipped: int, merged: int, plain:
     officers = [r for r in rows if r.loaded]
     failures = [r for r in rows if not r.loaded]
     if officers:
-        for line in table_lines(officers, plain):
-            typer.echo(line)
+        typer.echo("\n".join(table_lines(officers, plain)))
         print_problems(officers)
     if failures:
         typer.echo()

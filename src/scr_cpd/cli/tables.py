@@ -7,16 +7,25 @@ rows, and text from files must never reach the terminal with control characters 
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import unicodedata
 from collections.abc import Collection, Sequence
 
 from scr_cpd.common.text import visible
 
+# Combining marks and wide (East Asian, emoji) characters: only text holding one needs counting.
+_UNEVEN = re.compile(
+    "[\u0300-\u036f\u0483-\u0489\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0900-\u0dff"
+    "\u1100-\u115f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\u2e80-\ua4cf\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe00-\ufe4f\uff00-\uff60\uffe0-\uffe6\U0001f000-\U0001faff"
+    "\U00020000-\U0003fffd]"
+)
+
 
 def cell_width(text: str) -> int:
     """Columns `text` takes on a terminal (wide East Asian characters count two)."""
-    if text.isascii():
+    if text.isascii() or _UNEVEN.search(text) is None:
         return len(text)
     return sum(
         0 if unicodedata.combining(c) else 2 if unicodedata.east_asian_width(c) in "WF" else 1

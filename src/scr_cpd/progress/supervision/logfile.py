@@ -181,17 +181,13 @@ def expand_paths(paths: Iterable[Path]) -> Expanded:
 
     A path that does not exist is kept, so loading reports it like any other bad file."""
     out = Expanded()
-    seen: set[Path] = set()
-    for path in map(Path, paths):
-        for found in walk_files([path]):
-            key = found.resolve() if found.exists() else found.absolute()
-            if key in seen:
-                continue
-            seen.add(key)
-            if path.is_dir() and found.suffix.lower() != ".json":
-                out.skipped.append(found)
-            else:
-                out.files.append(found)
+    paths = [Path(p) for p in paths]
+    named = {p for p in paths if not p.is_dir()}
+    for found in walk_files(paths):  # each file once, however often it is named
+        if found in named or found.suffix.lower() == ".json":
+            out.files.append(found)
+        else:
+            out.skipped.append(found)
     return out
 
 

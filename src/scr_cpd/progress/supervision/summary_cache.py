@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ class SummaryCache:
             self.rows = rows if isinstance(rows, dict) else {}
 
     def lookup(self, path: Path) -> SummaryRow | None:
-        entry = self.files.get(str(Path(path).absolute()))
+        entry = self.files.get(os.path.abspath(path))
         if not isinstance(entry, list) or len(entry) != 4 or entry[:3] != file_state(path):
             return None
         row = self.rows.get(entry[3])
@@ -71,7 +72,7 @@ class SummaryCache:
     ) -> None:
         if state is None or digest is None:
             return
-        self.files[str(Path(path).absolute())] = [*state, digest]
+        self.files[os.path.abspath(path)] = [*state, digest]
         record = asdict(row)
         del record["path"]
         self.rows[digest] = record
