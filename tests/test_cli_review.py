@@ -8,7 +8,7 @@ from helpers import cpd
 from test_signing import make_log, new_key, signed_log
 
 from scr_cpd.cli.env import UserError
-from scr_cpd.cli.review import pair_comments, scan_comment_options
+from scr_cpd.cli.review_sign import pair_comments, scan_comment_options
 from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log, verify_log
 
 JONES = key_fingerprint(new_key(1))
@@ -79,8 +79,8 @@ def test_verify_a_50_mb_file_and_a_missing_one_among_good_ones(tmp_path):
     no_traceback(result)
     assert result.exit_code == 1
     assert result.output.splitlines()[:3] == [
-        f"{big}: damaged (too large (50.0 MB; a CPD log is at most 20 MB))",
-        f"{tmp_path / 'gone.json'}: unreadable (no such file or directory)",
+        f"{big}: damaged (too large (50.0 MB; a CPD log is at most 20.0 MB))",
+        f"{tmp_path / 'gone.json'}: unreadable (no such file)",
         f"{good}: unknown signer (valid signature by key {JONES}, which is not in your trusted list)",
     ]
 
@@ -105,15 +105,21 @@ def test_verify_a_swapped_signature_block(tmp_path):
 def test_trust_list_rename_remove(isolated_home):
     assert "You trust no keys yet" in cpd("review", "trust", "--list").output
     result = cpd("review", "trust", JONES.replace(":", " "), "--name", "PC 1234 Jones")
-    assert (result.exit_code, result.output) == (0, f"Trusted key {JONES} as PC 1234 Jones.\n")
-    result = cpd("review", "trust", JONES, "--name", "PC 1234 A Jones")
-    assert result.output == f"Key {JONES} was PC 1234 Jones; now trusted as PC 1234 A Jones.\n"
+    assert (result.exit_code, result.output) == (
+        0,
+        f"Trusted key {JONES} as PC 1234 Jones (officer).\n",
+    )
+    result = cpd("review", "trust", JONES, "--name", "PC 1234 A Jones", "--staff-number", "1234")
+    assert result.output == (
+        f"Key {JONES} was PC 1234 Jones (officer); "
+        "now trusted as PC 1234 A Jones (staff number 1234, officer).\n"
+    )
     assert cpd("review", "trust", "--list").output.startswith(
-        f"{JONES}  PC 1234 A Jones  (added 20"
+        f"{JONES}  PC 1234 A Jones (staff number 1234, officer)  (added 20"
     )
     assert (
         cpd("review", "trust", JONES, "--remove").output
-        == f"Removed key {JONES} (PC 1234 A Jones).\n"
+        == f"Removed key {JONES} (PC 1234 A Jones (staff number 1234, officer)).\n"
     )
     assert (
         cpd("review", "trust", JONES, "--remove").output
@@ -135,7 +141,13 @@ def test_trust_lists_own_key(isolated_home):
         (["review", "trust", JONES], 2, "say whose key it is"),
         (["review", "trust", "nonsense", "--name", "X"], 1, "'nonsense' is not a key fingerprint"),
         (["review", "trust", JONES, "--list"], 2, "--list takes no fingerprint"),
-        (["review", "trust", JONES, "--remove", "--name", "X"], 2, "--remove takes no --name"),
+        (
+            ["review", "trust", JONES, "--remove", "--name", "X"],
+            2,
+            "--remove takes a fingerprint and no --name",
+        ),
+        (["review", "trust", JONES, "--name", "X", "--role", "boss"], 1, "'boss' is not a role"),
+        (["review", "trust", "--list", "--remove"], 2, "use one of --list, --remove at a time"),
     ],
 )
 def test_trust_usage_errors(args, code, message):
@@ -166,28 +178,28 @@ def test_show_plain(tmp_path):
         {"reflection": "r-1", "field": "what", "kind": "postcode", "redacted": True}
     ]
     path = write(tmp_path / "jones.json", sign_log(doc, new_key(1)))
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones", "--staff-number", "1234")
     result = cpd("review", "show", str(path))
     assert result.exit_code == 0, result.output
     out = result.output
-    assert out.startswith(
-        f"Verification: unknown signer — valid signature by key {JONES}, which is not in your"
-    )
+    assert out.startswith(f"Verification: valid — signed by key {JONES}, PC 1234 Jones\n\n")
     for text in (
         "CPD log of PC 1234 Jones",
         "Role: PC · Force: Northshire Police · Staff number: 1234",
-        "Period: 2026-01-01 to 2026-11-20 · exported 2026-11-20 09:30 UTC with scr-cpd 0.1.0",
-        "CPD hours: 0.69 · modules completed: 1 of 2 · questions answered: 4 · reflections: 2",
+        "Period: 1 Jan 2026 to 20 Nov 2026 · Generated: 20 Nov 2026 09:30 UTC · App: scr-cpd 0.1.0",
+        "CPD hours: 0.69 (41 min on task) · Modules passed: 1 of 12 · Modules completed: 1 of 12"
+        " · Questions answered: 18 · Reflections: 2",
         "Modules (2)\n-----------",
-        "Recognising and responding to neglect (neglect): passed; best score 81% (pass mark 70%); 16 answers; 21 min",
-        "Professional disagreement and escalation (escalation): in progress; best score – (pass mark 70%); 2 answers;",
-        "1. Recognising and responding to neglect · 2026-01-10 · id r-1",
+        "Recognising and responding to neglect     passed              81%        16  21 min",
+        "Professional disagreement and escalation  in progress           –         2   2 min",
+        "Reflection 1 of 2: Recognising and responding to neglect\nReference r-1 · written 10 Jan 2026",
         "Prompt: Think of a home visit where poverty was present…",
         "What? Reflection 2: I did not speak to the children on their own.",
         "So what? Their lived experience was missed.",
         "Now what? I will ask to see each child's room.",
         "  - Neglect rarely occurs on its own.",
-        "Tags: collaborative, integrity",
-        "reflection r-1, what: postcode (masked)",
+        "Tags: We are collaborative, Integrity",
+        "Reflection 1 (r-1), What?: postcode (masked)",
     ):
         assert text in out, text
     assert "Supervisor review" not in out
@@ -199,9 +211,9 @@ def test_show_prints_officer_text_as_text(tmp_path):
     path = write(tmp_path / "log.json", sign_log(doc, new_key(1)))
     for mode in ("--plain", "--interactive"):
         result = cpd_mode(mode, "review", "show", str(path))
-        assert result.exit_code == 0, result.output
-        assert "CPD log of [bold red]PC[/] \ufffd]0;pwned\ufffd Jones\ufffd" in result.output
-        assert "[link=http://x]click[/link] <script>alert(1)</script> \ufffd[2J" in result.output
+        assert result.exit_code == 1, result.output  # unknown signer: not valid
+        assert "CPD log of [bold red]PC[/] ]0;pwned Jones\ufffd" in result.output
+        assert "[link=http://x]click[/link] <script>alert(1)</script> [2J" in result.output
         assert "\x1b" not in result.output and "\u202e" not in result.output
 
 
@@ -234,10 +246,12 @@ def test_show_an_edited_log_still_shows_it_under_a_warning(tmp_path):
     doc = signed_log()
     doc["reflections"][1]["what"] = "Improved later."
     result = cpd("review", "show", str(write(tmp_path / "log.json", doc)))
-    assert result.exit_code == 0
+    assert result.exit_code == 1
     assert result.output.startswith(
         "Verification: edited — changed after signing: reflection r-2\n"
+        "*** NOT VALID: what follows is what the file says, not a log you can rely on. ***\n"
     )
+    assert result.output.index("NOT VALID") < result.output.index("CPD hours")
     assert "What? Improved later." in result.output
 
 
@@ -279,9 +293,10 @@ def test_summary_lists_officers_and_every_file_it_could_not_read(team, isolated_
     assert "1 log(s) have a good signature by a key you do not trust yet" in out
     assert f"Wrote {csv_file}" in out and f"Wrote {html_file}" in out
     lines = csv_file.read_text().splitlines()
-    assert len(lines) == 7 and lines[0].startswith("file,name,staff_number")
+    assert len(lines) == 7 and lines[0].startswith("file,name,name_in_log,staff_number")
     assert (
-        "PC 1234 Jones,1234,PC,Northshire Police,2026-01-01,2026-11-21,0.69,1,2,81,3," in lines[1]
+        "PC 1234 Jones,PC 1234 Jones,1234,PC,Northshire Police,2026-01-01,2026-11-21,0.69,1,1,2,81,3,"
+        in lines[1]
     )
     page = html_file.read_text()
     assert page.count("<tr><td>") == 6 and "PC 5678 Smith" in page
@@ -374,7 +389,8 @@ def test_sign_writes_a_new_file_and_both_signatures_verify(tmp_path, supervisor)
     assert result.output.splitlines() == [
         f"Signed {log}: discuss, 2 comment(s) on reflections.",
         f"Wrote {out_path} (the original is unchanged).",
-        f'Your key is {supervisor}; the officer can trust it with `cpd review trust {supervisor} --name "..."`.',
+        f"Your key is {supervisor}; the officer can trust it with "
+        f'`cpd review trust {supervisor} --name "..." --role supervisor`.',
     ]
     assert log.read_bytes() == original
     assert oct(out_path.stat().st_mode & 0o777) == "0o600"
@@ -413,26 +429,30 @@ def test_the_officer_sees_the_feedback(tmp_path, supervisor, isolated_home):
     )
     officer_home = tmp_path / "officer"
     result = cpd("review", "show", str(tmp_path / "jones.reviewed.json"), home=officer_home)
-    assert result.exit_code == 0
+    assert result.exit_code == 1  # neither key is trusted in this home
     out = result.output
     assert (
         f"Review signature: unknown signer — revise, signed by key {supervisor}, which is not in"
         in out
     )
-    reflection_1 = out.split("1. Recognising")[1].split("2. Recognising")[0]
+    reflection_1 = out.split("Reflection 1 of 3")[1].split("Reflection 2 of 3")[0]
     assert "Supervisor's comment: Which agency did you call?" in reflection_1
     tail = out.split("Supervisor review\n-----------------\n")[1]
     assert tail.startswith(
         "(the review's signature is unknown signer: read it with care)\n"
-        "Outcome: revise · Sgt 4321 Patel (Sergeant, Northshire Police, staff number 4321) · 20"
+        "Outcome: Revise and resubmit · signed off by a key you do not trust as a supervisor · "
     )
+    assert (
+        "Supervisor: Sgt 4321 Patel · Role: Sergeant · Force: Northshire Police · "
+        "Staff number: 4321 (as written in the file)"
+    ) in tail
     assert "Comment: Please add more on escalation." in tail
     assert "1 comment(s) on reflections, shown with each reflection above." in tail
 
 
 def test_sign_with_output_option_and_an_earlier_review(tmp_path, supervisor):
     log = write(tmp_path / "jones.json", signed_log())
-    cpd("review", "sign", str(log), "--outcome", "revise")
+    cpd("review", "sign", str(log), "--outcome", "revise", "--comment", "More, please.")
     again = tmp_path / "second.json"
     result = cpd(
         "review",
@@ -507,7 +527,7 @@ def test_sign_never_overwrites_the_original(tmp_path, supervisor):
     assert result.exit_code == 2 and "would replace" in result.output
     reviewed = tmp_path / "jones.reviewed.json"
     cpd("review", "sign", str(log), "--outcome", "accepted")
-    result = cpd("review", "sign", str(reviewed), "--outcome", "revise")
+    result = cpd("review", "sign", str(reviewed), "--outcome", "revise", "--comment", "x")
     assert result.exit_code == 2 and "choose another file with -o" in result.output
 
 
@@ -569,7 +589,7 @@ def test_real_export_verify_trust_sign_and_return(tmp_path, isolated_home):
     officer_fp = key_fingerprint(load_or_create_key(officer))
 
     assert cpd("review", "verify", str(exported)).exit_code == 1
-    cpd("review", "trust", officer_fp, "--name", "PC 1234 O'Brien")
+    cpd("review", "trust", officer_fp, "--name", "PC 1234 Zoe O'Brien")  # accents, quotes: the same
     assert cpd("review", "verify", str(exported)).exit_code == 0
     cpd("profile", "--name", "Sgt 4321 Patel")
     assert (
@@ -584,8 +604,10 @@ def test_real_export_verify_trust_sign_and_return(tmp_path, isolated_home):
     assert shown.output.startswith(
         f"Verification: valid — signed by key {officer_fp}, your own key\n"
     )
+    assert shown.exit_code == 1  # the sergeant's key is not trusted in the officer's home
     assert (
-        "Outcome: accepted · Sgt 4321 Patel · 20" in shown.output
+        "Outcome: Accepted · signed off by a key you do not trust as a supervisor" in shown.output
+        and "Supervisor: Sgt 4321 Patel" in shown.output
         and "Comment: Well done." in shown.output
     )
     assert verify_log(json.loads(returned.read_text()), {officer_fp: "me"}).status == "valid"

@@ -15,7 +15,7 @@ from scr_cpd.content.model import Option
 from scr_cpd.progress.log.response import stable_response, stored_response, text_hash
 from scr_cpd.progress.log.schema import Log
 from scr_cpd.progress.log.signing import sign_log
-from scr_cpd.progress.review import load_log
+from scr_cpd.progress.supervision.logfile import load_log
 
 
 def h(text):

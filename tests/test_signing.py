@@ -96,18 +96,21 @@ def make_log(name="PC 1234 Jones", staff="1234", reflections=3, seed=0):
                 "seconds": 1260.5,
             },
         ],
-        "attempts": [
+        "attempts": [  # as many as the module records say, so no plausibility flag is raised
             {
-                "module_id": "neglect",
+                "module_id": module,
                 "question_id": f"q-{n}",
                 "revision": 1,
                 "content_hash": f"{n:016x}",
-                "correct": n % 3 != 0,
+                "correct": right,
                 "confidence": "sure" if n % 2 else None,
                 "answered_at": stamp,
-                "seconds": 40.5,
+                "seconds": seconds,
             }
-            for n in range(4)
+            for n, (module, right, seconds) in enumerate(
+                [("neglect", n < 13, 78.78125) for n in range(16)]
+                + [("escalation", n == 0, 47.5) for n in range(2)]
+            )
         ],
         "reflections": [
             {
@@ -135,7 +138,7 @@ def make_log(name="PC 1234 Jones", staff="1234", reflections=3, seed=0):
             "modules_available": 12,
             "modules_completed": 1,
             "modules_passed": 1,
-            "questions_answered": 4,
+            "questions_answered": 18,
             "reflections": reflections,
         },
         "identifiers": [],

@@ -19,7 +19,9 @@ from scr_cpd.progress import reflections as rf
 from scr_cpd.progress.store import Store
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "records.md"
-NOW = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(minutes=10)
+NOW = datetime.now(timezone.utc).replace(microsecond=0) - timedelta(
+    minutes=30
+)  # room for the reflection
 
 
 def doc_queries():

@@ -17,6 +17,7 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, Callable, Iterable
 
 from scr_cpd.common.files import make_private_dir, walk_files
@@ -79,18 +80,19 @@ class WarehouseError(Exception):
 
 
 def review_api() -> Any:
-    """The one door into the supervisor's review code: `load_log(path, trusted)` (the log or None,
-    and its Verdict) and `trusted_names(home)` (the trusted list, fingerprint -> name)."""
-    from scr_cpd.progress import review
+    """The one door into the supervisor's review code: `load_log(path, trust)` (the log or None,
+    and its Verdict, judged as `cpd review verify` judges it) and `load_trust(home)`."""
+    from scr_cpd.progress.supervision import logfile, trust
 
-    return review
-
-
-def trusted_names(home: Path) -> dict[str, str]:
-    return dict(review_api().trusted_names(home))
+    return SimpleNamespace(load_log=logfile.load_log, load_trust=trust.load_trust)
 
 
-def load_verified(path: Path, trusted: dict[str, str]) -> tuple[dict[str, Any] | None, Any]:
+def trusted_names(home: Path) -> Any:
+    """The reader's trust: the trusted keys with their names and roles, and the reader's own key."""
+    return review_api().load_trust(home)
+
+
+def load_verified(path: Path, trusted: Any) -> tuple[dict[str, Any] | None, Any]:
     doc, verdict = review_api().load_log(path, trusted)
     return doc, verdict
 

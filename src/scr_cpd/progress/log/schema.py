@@ -6,12 +6,13 @@ Only export validation, `cpd export --schema` and the tests import this module.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-FORMAT = "scr-cpd/log@1"
-Outcome = Literal["accepted", "discuss", "revise"]
+from scr_cpd.progress.log.vocabulary import LOG_FORMAT, ModuleStatus, Outcome
+
+FORMAT = LOG_FORMAT
 
 
 class Strict(BaseModel):
@@ -47,7 +48,7 @@ class ModuleRecord(Strict):
     id: str
     title: str
     bank_version: str
-    status: Literal["not started", "in progress", "completed", "passed"]
+    status: ModuleStatus
     questions: int = Field(description="questions in the module")
     pass_mark: float
     best_score: float | None = Field(None, description="best score of a completed run, 0-1")
@@ -203,7 +204,7 @@ class Log(Strict):
     review: Review | None = None
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = Log.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = "scr-cpd CPD log (scr-cpd/log@1)"

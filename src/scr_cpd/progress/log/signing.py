@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 from scr_cpd.common.files import OutputError, write_private
+from scr_cpd.progress.log.vocabulary import Status
 from scr_cpd.progress.store import StoreError
 
 KEY_FILE = "signing-key.pem"
@@ -72,7 +73,7 @@ def digest_matches(value: Any, expected: Any) -> bool:
     quick = _quick_json(value)
     if quick is not None and hashlib.sha256(quick).hexdigest() == expected:
         return True
-    return sha256(value) == expected
+    return bool(sha256(value) == expected)
 
 
 def fingerprint(public_raw: bytes) -> str:
@@ -144,7 +145,10 @@ def _create_key(path: Path) -> None:
 def public_raw(key: Any) -> bytes:
     from cryptography.hazmat.primitives import serialization
 
-    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    raw: bytes = key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    return raw
 
 
 def key_fingerprint(key: Any) -> str:
@@ -229,8 +233,8 @@ def sign_review(
 
 @dataclass
 class Verdict:
-    """`status` is one of: valid, edited, unsigned, unknown signer (and for files: not a CPD log,
-    unsupported version, damaged). `detail` says what, in a few words."""
+    """What a reader concludes about a file: `status` (a Status), `detail` saying what in a few
+    words, the same for the review inside it, and any plausibility flags on its figures."""
 
     status: str
     detail: str = ""
@@ -241,14 +245,20 @@ class Verdict:
     changed: list[str] = field(default_factory=list)
     review_fingerprint: str | None = None
     reviewer: str | None = None
+    flags: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
-        return self.status == "valid" and self.review_status in (None, "valid")
+        """Valid, its review (if any) valid, and nothing implausible in its figures."""
+        return (
+            self.status == Status.VALID
+            and self.review_status in (None, Status.VALID)
+            and not self.flags
+        )
 
     def line(self) -> str:
         """One line: `valid (signed by key …, PC 1234 Jones); review: valid (…)`."""
-        text = f"{self.status} ({self.detail})" if self.detail else self.status
+        text = f"{self.status} ({self.detail})" if self.detail else str(self.status)
         if self.review_status:
             review = (
                 f"{self.review_status} ({self.review_detail})"
@@ -256,10 +266,12 @@ class Verdict:
                 else self.review_status
             )
             text += f"; review: {review}"
+        if self.flags:
+            text += f"; flagged: {'; '.join(self.flags)}"
         return text
 
 
-def _verify_signature(public_key_b64: str, signature_b64: str, message: bytes) -> bool:
+def verify_signature(public_key_b64: str, signature_b64: str, message: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
@@ -298,7 +310,7 @@ def changed_parts(doc: dict[str, Any], signed: dict[str, Any]) -> list[str]:
         if name not in now_keys or name not in signed:
             changed.append(f"{_part_name(name)} {'added' if name in now_keys else 'removed'}")
         elif name == ORDER_KEY:
-            if sha256([key for key, _ in _reflection_keys(reflections)]) != before:
+            if sha256([key for key, _ in _reflection_keys(list(reflections or []))]) != before:
                 changed.append(_part_name(name))
         elif name == "reflections" and isinstance(reflections, list) and isinstance(before, dict):
             changed += _changed_reflections(reflections, before)
@@ -363,22 +375,22 @@ def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Ve
 def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
     integrity = doc.get("integrity")
     if integrity is None:
-        return Verdict("unsigned", "the log carries no signature")
+        return Verdict(Status.UNSIGNED, "the log carries no signature")
     if not isinstance(integrity, dict):
-        return Verdict("edited", "the signature block is not readable")
+        return Verdict(Status.EDITED, "the signature block is not readable")
     try:
         digests = integrity["digests"]
         fp = _public_fingerprint(integrity)
-        good = _verify_signature(
-            integrity["public_key"], integrity["signature"], canonical(digests)
-        )
+        good = verify_signature(integrity["public_key"], integrity["signature"], canonical(digests))
     except (KeyError, TypeError, ValueError):
-        return Verdict("edited", "the signature block is incomplete or altered")
+        return Verdict(Status.EDITED, "the signature block is incomplete or altered")
     if not good or not isinstance(digests, dict):
-        return Verdict("edited", "the signature block does not match its key", fingerprint=fp)
+        return Verdict(Status.EDITED, "the signature block does not match its key", fingerprint=fp)
     if integrity.get("fingerprint") != fp or integrity.get("algorithm") != "ed25519":
         return Verdict(
-            "edited", "the signature block's fingerprint or algorithm was changed", fingerprint=fp
+            Status.EDITED,
+            "the signature block's fingerprint or algorithm was changed",
+            fingerprint=fp,
         )
     changed = changed_parts(doc, digests)
     if changed:
@@ -387,15 +399,15 @@ def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
             detail = f"the signature belongs to a different log: {names} do not match"
         else:
             detail = f"changed after signing: {_describe_changes(changed)}"
-        return Verdict("edited", detail, fingerprint=fp, changed=changed)
+        return Verdict(Status.EDITED, detail, fingerprint=fp, changed=changed)
     name = trusted.get(fp)
     if name is None:
         return Verdict(
-            "unknown signer",
+            Status.UNKNOWN_SIGNER,
             f"valid signature by key {fp}, which is not in your trusted list",
             fingerprint=fp,
         )
-    return Verdict("valid", f"signed by key {fp}, {name}", fingerprint=fp, signer=name)
+    return Verdict(Status.VALID, f"signed by key {fp}, {name}", fingerprint=fp, signer=name)
 
 
 def _sorted_top(doc: dict[str, Any]) -> dict[str, Any]:
@@ -412,24 +424,25 @@ def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: dict[str, str
         verdict.review_status, verdict.review_detail = status, detail
 
     if not isinstance(review, dict):
-        return mark("edited", "the review block is not readable")
+        return mark(Status.EDITED, "the review block is not readable")
     body = {k: v for k, v in review.items() if k != "signature"}
     try:
         fp = _public_fingerprint(review)
-        good = _verify_signature(review["public_key"], review["signature"], canonical(body))
+        good = verify_signature(review["public_key"], review["signature"], canonical(body))
     except (KeyError, TypeError, ValueError):
-        return mark("edited", "the review's signature block is incomplete")
+        return mark(Status.EDITED, "the review's signature block is incomplete")
     verdict.review_fingerprint = fp
     if not good:
-        return mark("edited", "the review was changed after it was signed")
+        return mark(Status.EDITED, "the review was changed after it was signed")
     if review.get("fingerprint") != fp:
-        return mark("edited", "the review's fingerprint was changed")
+        return mark(Status.EDITED, "the review's fingerprint was changed")
     if not digest_matches(_sorted_top(officer_part(doc)), review.get("covers")):
-        return mark("edited", "the officer's part changed after the review was signed")
+        return mark(Status.EDITED, "the officer's part changed after the review was signed")
     outcome = review.get("outcome")
     if fp not in trusted:
         return mark(
-            "unknown signer", f"{outcome}, signed by key {fp}, which is not in your trusted list"
+            Status.UNKNOWN_SIGNER,
+            f"{outcome}, signed by key {fp}, which is not in your trusted list",
         )
     verdict.reviewer = trusted[fp]
-    return mark("valid", f"{outcome}, signed by key {fp}, {trusted[fp]}")
+    return mark(Status.VALID, f"{outcome}, signed by key {fp}, {trusted[fp]}")

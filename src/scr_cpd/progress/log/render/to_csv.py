@@ -15,18 +15,13 @@ import csv
 import io
 from typing import Any
 
+from scr_cpd.common.spreadsheet import FORMULA_TRIGGERS, neutralise  # noqa: F401 (re-exported)
 from scr_cpd.progress.log.render.view import PARTS, answer, clean, one_line, parse_time, tag_names
 
 COLUMNS = ("date", "kind", "module", "title", "questions", "correct", "score", "minutes", "details")
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 # Excel refuses longer cells (it splits them over rows); the JSON log keeps the full text.
 CELL_LIMIT = 32_000
 TRUNCATED = " … [truncated: the full text is in the JSON log]"
-
-
-def neutralise(value: str) -> str:
-    """A cell a spreadsheet shows as text, never evaluates."""
-    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
 def fit(value: str) -> str:

@@ -1,0 +1,58 @@
+"""The words a CPD log and its readers share, each defined once: format ids, review outcomes and
+the verdicts a reader gives a file."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Final, Literal, get_args
+
+LOG_FORMAT: Final = "scr-cpd/log@1"
+LOG_FAMILY: Final = "scr-cpd/log@"
+BANK_FAMILY: Final = "scr-cpd/bank@"
+KEYRING_FORMAT: Final = "scr-cpd/keyring@1"
+TRUST_FORMAT: Final = "scr-cpd/trust@1"
+
+Outcome = Literal["accepted", "discuss", "revise"]
+OUTCOMES: Final[tuple[str, ...]] = get_args(Outcome)
+OUTCOMES_NEEDING_A_COMMENT: Final = ("discuss", "revise")
+
+ModuleStatus = Literal["not started", "in progress", "completed", "passed"]
+MODULE_STATUSES: Final[tuple[str, ...]] = get_args(ModuleStatus)
+
+# How a team summary can be ordered (lowest first: who needs attention).
+SortKey = Literal["name", "hours", "score", "last", "modules"]
+SORT_KEYS: Final[tuple[str, ...]] = get_args(SortKey)
+
+Role = Literal["officer", "supervisor"]
+ROLES: Final[tuple[str, ...]] = get_args(Role)
+
+
+class Status(StrEnum):
+    """What a reader concludes about a file (or about the review inside it)."""
+
+    VALID = "valid"
+    EDITED = "edited"
+    UNSIGNED = "unsigned"
+    UNKNOWN_SIGNER = "unknown signer"
+    IDENTITY_MISMATCH = "identity mismatch"
+    SELF_SIGNED_REVIEW = "self-signed review"
+    REVIEWER_NOT_SUPERVISOR = "reviewer not trusted as a supervisor"
+    REVOKED_KEY = "revoked key"
+    DAMAGED = "damaged"
+    NOT_A_LOG = "not a CPD log"
+    UNSUPPORTED_VERSION = "unsupported version"
+    PRINTABLE_COPY = "printable copy"
+    UNREADABLE = "unreadable"
+
+
+# A file with one of these could not be read as a log at all (no officer, no figures).
+LOAD_FAILURES: Final = (
+    Status.NOT_A_LOG,
+    Status.UNSUPPORTED_VERSION,
+    Status.DAMAGED,
+    Status.PRINTABLE_COPY,
+    Status.UNREADABLE,
+)
+STATUSES: Final[tuple[str, ...]] = tuple(s.value for s in Status)
+# A supervisor may sign a log with these: its signature is good, whoever's key it is.
+SIGNABLE: Final = (Status.VALID, Status.UNKNOWN_SIGNER)

@@ -1,0 +1,120 @@
+"""A keyring a force can publish: the trusted keys (identity, role, revocation) in one JSON file
+signed by its publisher, which supervisors import after checking the publisher's fingerprint."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from scr_cpd.common.files import InputError, read_bounded
+from scr_cpd.common.strict_json import JSONProblem, loads
+from scr_cpd.progress.log.signing import (
+    b64,
+    canonical,
+    fingerprint,
+    normalise_fingerprint,
+    public_raw,
+    verify_signature,
+)
+from scr_cpd.progress.log.vocabulary import KEYRING_FORMAT
+from scr_cpd.progress.supervision import SupervisionError
+from scr_cpd.progress.supervision.trust import (
+    MAX_TRUST_BYTES,
+    TrustedKey,
+    key_from_record,
+    read_trusted,
+    save_trusted,
+)
+
+
+@dataclass(frozen=True)
+class Keyring:
+    publisher: str  # fingerprint of the key that signed it
+    published_at: str
+    keys: dict[str, TrustedKey]
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "add", "change", "revoke"
+    key: TrustedKey
+    before: TrustedKey | None
+
+
+def export_keyring(home: Path, key: Any, when: str) -> str:
+    """The trusted list as a keyring signed with `key`."""
+    keys = read_trusted(home)
+    raw = public_raw(key)
+    body: dict[str, Any] = {
+        "format": KEYRING_FORMAT,
+        "published_at": when,
+        "keys": [{"fingerprint": fp, **keys[fp].record()} for fp in sorted(keys)],
+        "publisher": {
+            "algorithm": "ed25519",
+            "public_key": b64(raw),
+            "fingerprint": fingerprint(raw),
+        },
+    }
+    body["signature"] = b64(key.sign(canonical(body)))
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def read_keyring(path: Path) -> Keyring:
+    """A keyring whose signature holds; SupervisionError naming the file otherwise."""
+    try:
+        data = loads(read_bounded(path, MAX_TRUST_BYTES, "keyring"))
+    except (InputError, JSONProblem) as exc:
+        raise SupervisionError(f"cannot import {path}: {exc}") from None
+    if not isinstance(data, dict) or data.get("format") != KEYRING_FORMAT:
+        raise SupervisionError(
+            f"cannot import {path}: it is not a scr-cpd keyring ({KEYRING_FORMAT})"
+        )
+    body = {k: v for k, v in data.items() if k != "signature"}
+    found = data.get("publisher")
+    publisher: dict[str, Any] = found if isinstance(found, dict) else {}
+    try:
+        good = verify_signature(publisher["public_key"], data["signature"], canonical(body))
+        fp = fingerprint(base64.b64decode(publisher["public_key"], validate=True))
+    except (KeyError, TypeError, ValueError):
+        good, fp = False, ""
+    if not good or publisher.get("fingerprint") != fp:
+        raise SupervisionError(
+            f"cannot import {path}: its signature does not match (the keyring was edited after it was published)"
+        )
+    keys: dict[str, TrustedKey] = {}
+    entries = data.get("keys")
+    for entry in entries if isinstance(entries, list) else [None]:
+        fp_text = entry.get("fingerprint") if isinstance(entry, dict) else None
+        key = key_from_record(fp_text, entry) if isinstance(fp_text, str) else None
+        if key is None or normalise_fingerprint(key.fingerprint) != key.fingerprint:
+            raise SupervisionError(f"cannot import {path}: a key in it is not in the expected form")
+        keys[key.fingerprint] = key
+    return Keyring(fp, str(data.get("published_at", "")), keys)
+
+
+def keyring_changes(home: Path, keyring: Keyring) -> list[Change]:
+    """What importing would change in the trusted list (keys only here are kept)."""
+    current = read_trusted(home)
+    changes = []
+    for fp, key in sorted(keyring.keys.items(), key=lambda item: item[1].name.casefold()):
+        before = current.get(fp)
+        if before is None:
+            changes.append(Change("add", key, None))
+        elif key.revoked_at and not before.revoked_at:
+            changes.append(Change("revoke", key, before))
+        elif replace(key, added_at=before.added_at) != before:
+            changes.append(Change("change", key, before))
+    return changes
+
+
+def import_keyring(home: Path, changes: list[Change]) -> None:
+    keys = read_trusted(home)
+    for change in changes:
+        before = keys.get(change.key.fingerprint)
+        keys[change.key.fingerprint] = (
+            replace(change.key, added_at=before.added_at) if before else change.key
+        )
+    save_trusted(home, keys)

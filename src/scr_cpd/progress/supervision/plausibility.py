@@ -1,0 +1,137 @@
+"""Flags on a log whose signature may be good but whose figures a person could not have produced.
+
+A signature proves who signed and that nothing changed since; it cannot prove the figures are
+true, since an officer can edit their own store and sign again. These checks catch the edits that
+leave a trace: answers faster than anyone reads, more time on task than the period holds, answers
+dated after the export, module figures that disagree with the answers they were built from.
+
+They read any value without failing (a summary has only checked the fields it shows), and run on
+every log of a team, so they make one pass over the answers.
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any
+
+FASTEST_MEDIAN_SECONDS = 2.0  # nobody reads a question and its options faster
+MIN_ANSWERS_FOR_SPEED = 5
+SECONDS_TOLERANCE = 1.0  # module seconds are rounded to 2 decimals
+
+
+def _moment(value: Any) -> datetime | None:
+    if not isinstance(value, str) or not value:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> float:
+    return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else 0.0
+
+
+@dataclass
+class _Counted:
+    seconds: list[float] = field(default_factory=list)
+    right: int = 0
+
+
+def _count(attempts: list[Any]) -> tuple[dict[str, _Counted], list[str]]:
+    """Per module: each answer's seconds and how many were right; and every answer's time stamp."""
+    seconds: dict[Any, list[float]] = {}
+    right: dict[Any, int] = {}
+    stamps: list[str] = []
+    for attempt in attempts:
+        if type(attempt) is not dict:
+            continue
+        module = attempt.get("module_id")
+        value = attempt.get("seconds")
+        if module not in seconds:
+            seconds[module], right[module] = [], 0
+        seconds[module].append(_number(value) if type(value) is not float else value)
+        if attempt.get("correct") is True:
+            right[module] += 1
+        stamps.append(attempt.get("answered_at"))  # type: ignore[arg-type]  # checked when read
+    counted = {str(m): _Counted(seconds[m], right[m]) for m in seconds}
+    return counted, [s for s in stamps if isinstance(s, str)]
+
+
+def flags(doc: dict[str, Any]) -> list[str]:
+    """One short sentence per implausible thing in the log's figures (empty when none)."""
+    attempts = doc.get("attempts")
+    by_module, stamps = _count(attempts if isinstance(attempts, list) else [])
+    found = _speed_flags(by_module)
+    found += _time_flags(doc, stamps)
+    found += _module_flags(doc, by_module)
+    return found
+
+
+def _speed_flags(by_module: dict[str, _Counted]) -> list[str]:
+    found = []
+    for module_id, counted in sorted(by_module.items()):
+        if len(counted.seconds) < MIN_ANSWERS_FOR_SPEED:
+            continue
+        median = statistics.median(counted.seconds)
+        if median < FASTEST_MEDIAN_SECONDS:
+            found.append(
+                f"answers in {module_id} took a median of {median:.1f} s each "
+                f"(faster than a person can read a question)"
+            )
+    return found
+
+
+def _earliest(doc: dict[str, Any], stamps: list[str]) -> datetime | None:
+    since = _moment(_dict(doc.get("period")).get("since"))
+    if since is not None:
+        return since
+    found = [_moment(s) for s in stamps]
+    found += [_moment(_dict(x).get("started_at")) for x in doc.get("activities") or []]
+    found += [_moment(_dict(r).get("created_at")) for r in doc.get("reflections") or []]
+    known = [s for s in found if s is not None]
+    return min(known) if known else None
+
+
+def _time_flags(doc: dict[str, Any], stamps: list[str]) -> list[str]:
+    found = []
+    generated = _moment(doc.get("generated_at"))
+    if generated is not None:
+        late = sum((_moment(s) or generated) > generated for s in stamps)
+        if late:
+            found.append(f"{late} answer(s) dated after the log was generated")
+    seconds = _number(_dict(doc.get("totals")).get("seconds"))
+    until = _moment(_dict(doc.get("period")).get("until"))
+    start, end = _earliest(doc, stamps), until + timedelta(days=1) if until else generated
+    if start is not None and end is not None and seconds > (end - start).total_seconds() + 60:
+        hours = max((end - start).total_seconds(), 0) / 3600
+        found.append(
+            f"{seconds / 3600:.1f} h on task in a period of {hours:.1f} h "
+            "(more time than the period allows)"
+        )
+    return found
+
+
+def _module_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[str]:
+    found = []
+    for module in doc.get("modules") or []:
+        if not isinstance(module, dict):
+            continue
+        counted = by_module.get(str(module.get("id")), _Counted())
+        claimed = [_number(module.get(k)) for k in ("attempts", "correct", "seconds")]
+        answers, right, seconds = len(counted.seconds), counted.right, sum(counted.seconds)
+        tolerance = SECONDS_TOLERANCE + 0.01 * answers
+        if claimed[:2] != [answers, right] or abs(claimed[2] - seconds) > tolerance:
+            found.append(
+                f"module {module.get('id')} claims {claimed[0]:.0f} answers ({claimed[1]:.0f} right, "
+                f"{claimed[2] / 60:.0f} min) but its answers show {answers} "
+                f"({right} right, {seconds / 60:.0f} min)"
+            )
+    return found

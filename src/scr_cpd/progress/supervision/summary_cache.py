@@ -1,0 +1,94 @@
+"""Team summary rows remembered by each file's content hash, so a re-run over an unchanged team
+reads no log at all: a file whose size, modification time and inode are unchanged keeps the
+content hash it had, and a hash seen before keeps its row.
+
+Kept in <home>/cache/review-summary.json (owner-only). Rows depend on the trust list too, so a
+changed trust list (or another app version) starts the cache afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+from scr_cpd import __version__
+from scr_cpd.common.files import (
+    InputError,
+    OutputError,
+    make_private_dir,
+    read_bounded,
+    write_private,
+)
+from scr_cpd.common.strict_json import JSONProblem, loads
+from scr_cpd.progress.supervision.team import SummaryRow, file_state
+from scr_cpd.progress.supervision.trust import TrustList
+
+CACHE_FILE = "review-summary.json"
+CACHE_FORMAT = 1
+MAX_CACHE_BYTES = 200 * 1024 * 1024
+_ROW_FIELDS = {f.name for f in fields(SummaryRow)} - {"path"}
+
+
+def trust_digest(trust: TrustList) -> str:
+    records = {fp: key.record() for fp, key in sorted(trust.keys.items())}
+    text = json.dumps([records, trust.own], sort_keys=True)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class SummaryCache:
+    def __init__(self, home: Path, trust: TrustList) -> None:
+        self.path = home / "cache" / CACHE_FILE
+        self.stamp = {"format": CACHE_FORMAT, "version": __version__, "trust": trust_digest(trust)}
+        self.files: dict[str, list[Any]] = {}
+        self.rows: dict[str, dict[str, Any]] = {}
+        self.changed = False
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            data = loads(read_bounded(self.path, MAX_CACHE_BYTES, "cache"))
+        except (InputError, JSONProblem):
+            return  # no cache yet, or a damaged one: start afresh
+        if isinstance(data, dict) and all(data.get(k) == v for k, v in self.stamp.items()):
+            files, rows = data.get("files"), data.get("rows")
+            self.files = files if isinstance(files, dict) else {}
+            self.rows = rows if isinstance(rows, dict) else {}
+
+    def lookup(self, path: Path) -> SummaryRow | None:
+        entry = self.files.get(os.path.abspath(path))
+        if not isinstance(entry, list) or len(entry) != 4 or entry[:3] != file_state(path):
+            return None
+        row = self.rows.get(entry[3])
+        if not isinstance(row, dict) or set(row) != _ROW_FIELDS:
+            return None
+        return SummaryRow(path=path, **row)
+
+    def store(
+        self, path: Path, state: list[int] | None, digest: str | None, row: SummaryRow
+    ) -> None:
+        if state is None or digest is None:
+            return
+        self.files[os.path.abspath(path)] = [*state, digest]
+        record = asdict(row)
+        del record["path"]
+        self.rows[digest] = record
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        kept = {entry[3] for entry in self.files.values()}
+        body = {
+            **self.stamp,
+            "files": self.files,
+            "rows": {h: r for h, r in self.rows.items() if h in kept},
+        }
+        try:
+            make_private_dir(self.path.parent)
+            write_private(self.path, json.dumps(body, ensure_ascii=False))
+        except (OSError, OutputError):
+            pass  # a cache that cannot be written only costs time next run

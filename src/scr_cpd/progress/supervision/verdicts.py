@@ -1,0 +1,85 @@
+"""From a good signature to a verdict a supervisor can act on: whose key it is (by the trust
+list, never by the file), whether the log's profile matches that identity, whether the key was
+revoked before it signed, and whether a sign-off comes from a key trusted as a supervisor.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from scr_cpd.common.text import normalise_answer
+from scr_cpd.progress.log.signing import Verdict, verify_log
+from scr_cpd.progress.log.vocabulary import Status
+from scr_cpd.progress.supervision.plausibility import flags
+from scr_cpd.progress.supervision.trust import TrustedKey, TrustList
+
+
+def judge(doc: dict[str, Any], trust: TrustList | None = None) -> Verdict:
+    """The verdict on a parsed log (its format already checked)."""
+    trust = trust or TrustList()
+    verdict = verify_log(doc, trust.names())
+    if verdict.status == Status.VALID and verdict.fingerprint != trust.own:
+        _check_officer(doc, verdict, trust.keys[str(verdict.fingerprint)])
+    if verdict.review_status in (Status.VALID, Status.UNKNOWN_SIGNER):
+        _check_review(doc, verdict, trust)
+    verdict.flags = flags(doc)
+    return verdict
+
+
+def _same(a: Any, b: str) -> bool:
+    return normalise_answer(str(a or "")) == normalise_answer(b)
+
+
+def _revoked_before(key: TrustedKey, signed_at: Any) -> bool:
+    return bool(key.revoked_at) and str(signed_at or "") >= str(key.revoked_at)
+
+
+def _revocation(key: TrustedKey) -> str:
+    reason = f": {key.revoked_reason}" if key.revoked_reason else ""
+    return f"revoked on {str(key.revoked_at)[:10]}{reason}"
+
+
+def _check_officer(doc: dict[str, Any], verdict: Verdict, key: TrustedKey) -> None:
+    fp = verdict.fingerprint
+    if _revoked_before(key, doc.get("generated_at")):
+        verdict.status = Status.REVOKED_KEY
+        verdict.detail = f"signed on {str(doc.get('generated_at'))[:10]} by key {fp} of {key.name}, {_revocation(key)}"
+        return
+    found = doc.get("profile")
+    profile: dict[str, Any] = found if isinstance(found, dict) else {}
+    name, staff = profile.get("name", ""), profile.get("staff_number", "")
+    if not _same(name, key.name) or (key.staff_number and not _same(staff, key.staff_number)):
+        claimed = f"{name or '(no name)'}" + (f" (staff number {staff})" if staff else "")
+        verdict.status = Status.IDENTITY_MISMATCH
+        verdict.detail = (
+            f"signed by key {fp}, trusted as {key.who}, but the log's profile says {claimed}"
+        )
+        return
+    if key.revoked_at:
+        verdict.detail += f"; the key was {_revocation(key)}, after this log was signed"
+
+
+def _check_review(doc: dict[str, Any], verdict: Verdict, trust: TrustList) -> None:
+    review = doc["review"]
+    fp = verdict.review_fingerprint
+    outcome = review.get("outcome")
+    claimed = (review.get("supervisor") or {}).get("name") or "(no name)"
+    key = trust.keys.get(str(fp))
+    verdict.reviewer = None
+    if fp == verdict.fingerprint:
+        verdict.review_status = Status.SELF_SIGNED_REVIEW
+        verdict.review_detail = (
+            f"{outcome}, signed with the officer's own key {fp}, though it names {claimed}"
+        )
+    elif fp == trust.own:
+        verdict.reviewer = trust.names()[str(fp)]
+    elif key is None:
+        return  # unknown signer, as verify_log said
+    elif _revoked_before(key, review.get("date")):
+        verdict.review_status = Status.REVOKED_KEY
+        verdict.review_detail = f"{outcome}, signed by key {fp} of {key.name}, {_revocation(key)}"
+    elif key.role != "supervisor":
+        verdict.review_status = Status.REVIEWER_NOT_SUPERVISOR
+        verdict.review_detail = f"{outcome}, signed by key {fp}, trusted as {key.who}"
+    else:
+        verdict.reviewer = key.name

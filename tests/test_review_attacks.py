@@ -1,0 +1,444 @@
+"""A supervisor is never fooled: each attack on the signed CPD log, tried through the real CLI."""
+
+import copy
+import csv
+import io
+import json
+
+import pytest
+from helpers import cpd
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_signing import make_log, new_key, signed_log
+
+from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log, sign_review
+from scr_cpd.progress.supervision.logfile import load_log
+from scr_cpd.progress.supervision.trust import TrustedKey, TrustList
+
+JONES, SMITH, PATEL = (key_fingerprint(new_key(n)) for n in (1, 2, 9))
+SERGEANT = {"name": "Sgt 4321 Patel", "role": "Sergeant", "force": "", "staff_number": "4321"}
+
+
+def write(path, doc):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def trust_team():
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    cpd("review", "trust", SMITH, "--name", "PC 5678 Smith", "--staff-number", "5678")
+
+
+# 1. Identity: a trusted officer signs a log carrying another officer's name and staff number.
+
+
+def test_a_log_in_another_officers_name_is_an_identity_mismatch(tmp_path):
+    trust_team()
+    forged = write(tmp_path / "smith.json", signed_log(seed=1, name="PC 5678 Smith", staff="5678"))
+    result = cpd("review", "verify", str(forged))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{forged}: identity mismatch (signed by key {JONES}, trusted as PC 1234 Jones "
+        "(staff number 1234, officer), but the log's profile says PC 5678 Smith (staff number 5678))\n"
+    )
+    summary = cpd("review", "summary", str(tmp_path))
+    assert summary.exit_code == 1
+    row = summary.output.splitlines()[1]
+    assert row.startswith("PC 1234 Jones") and "identity mismatch" in row  # the trusted name
+    shown = cpd("review", "show", str(forged))
+    assert shown.exit_code == 1 and shown.output.splitlines()[1].startswith("*** NOT VALID")
+
+
+def test_a_trust_list_from_before_roles_still_loads_as_officers(tmp_path, isolated_home):
+    isolated_home.mkdir(parents=True)
+    (isolated_home / "trusted-keys.json").write_text(
+        json.dumps(
+            {JONES: {"name": "PC 1234 Jones", "added_at": "2026-01-01"}, SMITH: "PC 5678 Smith"}
+        )
+    )
+    listed = cpd("review", "trust", "--list").output
+    assert f"{JONES}  PC 1234 Jones (officer)  (added 2026-01-01)" in listed
+    assert f"{SMITH}  PC 5678 Smith (officer)  (added ?)" in listed
+    log = write(tmp_path / "jones.json", signed_log(seed=1))
+    assert cpd("review", "verify", str(log)).exit_code == 0
+
+
+# 2. Sign-offs: the officer signs off his own log in a sergeant's name; or an officer's key does.
+
+
+def test_an_officer_signing_off_his_own_log_is_a_self_signed_review(tmp_path):
+    trust_team()
+    doc = sign_review(signed_log(seed=1), new_key(1), SERGEANT, "2026-11-27", "accepted", "ok")
+    path = write(tmp_path / "jones.reviewed.json", doc)
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 1
+    assert (
+        "; review: self-signed review (accepted, signed with the officer's own key" in result.output
+    )
+    report = tmp_path / "team.csv"
+    summary = cpd(
+        "review", "summary", str(path), "--csv", str(report), "--html", str(tmp_path / "t.html")
+    )
+    assert "accepted (self-signed review)" in summary.output
+    row = next(csv.DictReader(io.StringIO(report.read_text())))
+    assert row["review_verification"] == "self-signed review" and row["reviewer"] == ""
+    page = (tmp_path / "t.html").read_text()
+    assert "signature: self-signed review" in page and "by Sgt 4321 Patel" not in page
+
+
+def test_a_sign_off_counts_only_from_a_key_trusted_as_supervisor(tmp_path):
+    trust_team()
+    doc = sign_review(signed_log(seed=1), new_key(9), SERGEANT, "2026-11-27", "accepted", "ok")
+    path = write(tmp_path / "jones.reviewed.json", doc)
+    cpd("review", "trust", PATEL, "--name", "Sgt 4321 Patel")  # as an officer
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 1
+    assert "review: reviewer not trusted as a supervisor (accepted, signed by key" in result.output
+    cpd("review", "trust", PATEL, "--name", "Sgt 4321 Patel", "--role", "supervisor")
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 0 and result.output.endswith(
+        f"signed by key {PATEL}, Sgt 4321 Patel)\n"
+    )
+
+
+def test_signing_your_own_log_off_is_refused(tmp_path, isolated_home):
+    cpd("profile", "--name", "PC 1234 Jones")
+    key = load_or_create_key(isolated_home)
+    log = write(tmp_path / "me.json", sign_log(make_log(), key))
+    result = cpd("review", "sign", str(log), "--outcome", "accepted")
+    assert result.exit_code == 1 and "signed with your own key" in result.output
+    assert not (tmp_path / "me.reviewed.json").exists()
+
+
+# 3. A keyring a force publishes; revocation.
+
+
+def test_keyring_export_and_import_with_confirmation(tmp_path, isolated_home):
+    trust_team()
+    cpd("review", "trust", PATEL, "--name", "Sgt 4321 Patel", "--role", "supervisor")
+    ring = tmp_path / "force.keyring.json"
+    exported = cpd("review", "trust", "--export", str(ring))
+    assert exported.exit_code == 0 and "signed by your key" in exported.output
+    publisher = key_fingerprint(load_or_create_key(isolated_home))
+    other = tmp_path / "other"
+    refused = cpd("review", "trust", "--import", str(ring), home=other, input="n\n")
+    assert refused.exit_code == 1 and "Nothing imported." in refused.output
+    assert f"by key {publisher}." in refused.output
+    assert "  add: " + PATEL + "  Sgt 4321 Patel (supervisor)" in refused.output
+    done = cpd("review", "trust", "--import", str(ring), "--yes", home=other)
+    assert done.exit_code == 0 and "Imported 3 change(s)" in done.output
+    assert "Sgt 4321 Patel (supervisor)" in cpd("review", "trust", "--list", home=other).output
+    again = cpd("review", "trust", "--import", str(ring), "--yes", home=other)
+    assert "nothing to change" in again.output
+
+
+def test_an_edited_or_duplicated_keyring_is_refused(tmp_path):
+    trust_team()
+    ring = tmp_path / "ring.json"
+    cpd("review", "trust", "--export", str(ring))
+    data = json.loads(ring.read_text())
+    data["keys"][0]["role"] = "supervisor"
+    write(ring, data)
+    result = cpd("review", "trust", "--import", str(ring), "--yes", home=tmp_path / "o")
+    assert result.exit_code == 1 and "its signature does not match" in result.output
+    text = ring.read_text().replace('"format":', '"format": "x",\n  "format":', 1)
+    ring.write_text(text)
+    result = cpd("review", "trust", "--import", str(ring), "--yes", home=tmp_path / "o")
+    assert result.exit_code == 1 and 'the key "format" appears twice' in result.output
+
+
+def test_what_a_revoked_key_signs_after_revocation_is_revoked(tmp_path):
+    trust_team()
+    before = write(tmp_path / "old.json", signed_log(seed=1))  # generated 2026-11-21
+    cpd("review", "trust", "--revoke", JONES, "--reason", "laptop stolen")
+    later = make_log()
+    later["generated_at"] = "2999-01-01T00:00:00+00:00"
+    after = write(tmp_path / "new.json", sign_log(later, new_key(1)))
+    result = cpd("review", "verify", str(before), str(after))
+    lines = result.output.splitlines()
+    assert result.exit_code == 1
+    assert lines[0].startswith(f"{before}: valid (") and "after this log was signed" in lines[0]
+    assert lines[1].startswith(f"{after}: revoked key (signed on 2999-01-01 by key {JONES}")
+    assert "laptop stolen" in lines[1]
+    assert "revoked 20" in cpd("review", "trust", "--list").output
+
+
+# 4. Strict reading.
+
+
+def test_a_duplicate_key_is_damaged_naming_the_key_and_line(tmp_path):
+    trust_team()
+    text = json.dumps(signed_log(seed=1), indent=2)
+    text = text.replace('"cpd_hours": 0.69', '"cpd_hours": 40,\n    "cpd_hours": 0.69')
+    path = tmp_path / "jones.json"
+    path.write_text(text)
+    line = text.splitlines().index('    "cpd_hours": 0.69,') + 1
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 1
+    assert (
+        f'damaged (the key "cpd_hours" appears twice in one object on line {line}' in result.output
+    )
+
+
+# 5. Safe output: every text field carries control, bidi and newline payloads.
+
+PAYLOAD = "Fake\nVerification: valid\r\x1b[2J\x00\u202eevil\u200b\x07"
+
+
+def hostile_log():
+    doc = make_log(name="PC 1234 Jones" + PAYLOAD, reflections=2)
+    for part in ("role", "force", "staff_number"):
+        doc["profile"][part] = PAYLOAD
+    for r in doc["reflections"]:
+        for field in ("prompt", "what", "so_what", "now_what", "module_title"):
+            r[field] = PAYLOAD + r[field]
+        r["tags"] = [PAYLOAD]
+        r["learning_points"][0]["text"] = PAYLOAD
+    for m in doc["modules"]:
+        m["title"] = PAYLOAD
+    doc["activities"][0]["title"] = PAYLOAD
+    return doc
+
+
+def assert_safe(text):
+    for bad in ("\x1b", "\x00", "\u202e", "\u200b", "\x07", "\r"):
+        assert bad not in text
+    assert all(not line.startswith("Verification: valid") for line in text.splitlines()[1:])
+
+
+def test_hostile_text_through_show_verify_summary_csv_and_html(tmp_path):
+    doc = hostile_log()
+    log = write(tmp_path / "team" / "jones.json", sign_log(doc, new_key(1)))
+    reviewed = sign_review(
+        json.loads(log.read_text()),
+        new_key(9),
+        {"name": PAYLOAD},
+        "2026-11-27",
+        "revise",
+        PAYLOAD,
+        [{"reflection": "r-1", "comment": PAYLOAD}],
+    )
+    write(tmp_path / "team" / "jones.reviewed.json", reviewed)
+    for args in (
+        ("review", "show", str(tmp_path / "team" / "jones.reviewed.json")),
+        ("review", "verify", str(tmp_path / "team")),
+        (
+            "review",
+            "summary",
+            str(tmp_path / "team"),
+            "--csv",
+            str(tmp_path / "t.csv"),
+            "--html",
+            str(tmp_path / "t.html"),
+        ),
+    ):
+        result = cpd(*args)
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert_safe(result.output)
+    shown = cpd("review", "show", str(log)).output
+    assert "\\x1b" not in shown  # the view drops control characters; bidi shows as a mark
+    assert "    Verification: valid" in shown or "Fake\\nVerification: valid" in shown
+    table = cpd("review", "summary", str(tmp_path / "team")).output
+    assert "PC 1234 JonesFake\\nVerification: valid\\r<U+001B>[2J<U+0000><U+202E>evil" in table
+    for cell in (
+        c for row in csv.reader(io.StringIO((tmp_path / "t.csv").read_text())) for c in row
+    ):
+        assert not any(ord(ch) < 0x20 for ch in cell) and "\u202e" not in cell
+    page = (tmp_path / "t.html").read_text()
+    assert "\x1b" not in page and "\u202e" not in page and "&lt;U+202E&gt;" in page
+
+
+# 6. Summary rows a supervisor can trust.
+
+
+def test_a_log_and_its_reviewed_copy_are_one_row_with_file_passed_and_completed(tmp_path):
+    trust_team()
+    cpd("review", "trust", PATEL, "--name", "Sgt 4321 Patel", "--role", "supervisor")
+    log = write(tmp_path / "team" / "jones.json", signed_log(seed=1))
+    review = sign_review(
+        json.loads(log.read_text()), new_key(9), SERGEANT, "2026-11-27", "accepted", "ok"
+    )
+    write(tmp_path / "team" / "jones.reviewed.json", review)
+    result = cpd("review", "summary", str(tmp_path / "team"))
+    assert result.exit_code == 0, result.output
+    header, *rows = result.output.split("\n\n")[0].splitlines()
+    assert header.split()[:8] == [
+        "Officer",
+        "Staff",
+        "Hours",
+        "Completed",
+        "Passed",
+        "Avg",
+        "Refl.",
+        "Last",
+    ]
+    assert header.split()[-1] == "File" and len(rows) == 1
+    assert rows[0].split()[4:7] == ["0.69", "1/2", "1"] and rows[0].endswith("reviewed.json")
+    assert "1 file(s) were the same log as a reviewed copy and are shown once." in result.output
+
+
+# 7. No sign-off lost.
+
+
+def test_sign_keeps_an_earlier_sign_off_unless_forced_and_discuss_needs_a_comment(
+    tmp_path, isolated_home
+):
+    cpd("profile", "--name", "Sgt 4321 Patel")
+    log = write(tmp_path / "jones.json", signed_log())
+    first = cpd("review", "sign", str(log), "--outcome", "ACCEPTED")  # case does not matter
+    assert first.exit_code == 0, first.output
+    reviewed = tmp_path / "jones.reviewed.json"
+    kept = reviewed.read_bytes()
+    again = cpd("review", "sign", str(log), "--outcome", "revise", "--comment", "More.")
+    assert again.exit_code == 1 and "already exists; use --force to replace it" in again.output
+    assert reviewed.read_bytes() == kept
+    for outcome in ("discuss", "Revise"):
+        result = cpd("review", "sign", str(log), "--outcome", outcome, "--force")
+        assert result.exit_code == 2 and "needs a comment" in result.output
+    assert reviewed.read_bytes() == kept
+    forced = cpd(
+        "review", "sign", str(log), "--outcome", "discuss", "--comment", "Talk.", "--force"
+    )
+    assert (
+        forced.exit_code == 0 and json.loads(reviewed.read_text())["review"]["outcome"] == "discuss"
+    )
+
+
+# 8. Printable copies.
+
+
+@pytest.mark.parametrize(
+    "fmt, suffix", [("pdf", "pdf"), ("html", "html"), ("md", "md"), ("csv", "csv")]
+)
+def test_a_printable_copy_asks_for_the_json_log(tmp_path, fmt, suffix):
+    officer = tmp_path / "officer"
+    cpd("profile", "--name", "PC 1 Ng", home=officer)
+    out = tmp_path / f"ng.{suffix}"
+    assert cpd("export", "--format", fmt, "-o", str(out), home=officer).exit_code == 0
+    for command in ("verify", "show"):
+        result = cpd("review", command, str(out))
+        assert result.exit_code == 1
+        assert (
+            "printable copy" in result.output
+            and "ask the officer for the .json log" in result.output
+        )
+    renamed = tmp_path / "ng-copy.json"
+    renamed.write_bytes(out.read_bytes())
+    if fmt != "csv":
+        assert "printable copy" in cpd("review", "verify", str(renamed)).output
+
+
+# 9. Plausibility flags.
+
+
+def implausible():
+    doc = make_log()
+    for a in doc["attempts"]:
+        a["seconds"] = 0.5
+    doc["attempts"][0]["answered_at"] = "2027-01-01T00:00:00+00:00"
+    doc["totals"]["seconds"] = 400 * 24 * 3600
+    return doc
+
+
+def test_implausible_figures_are_flagged_never_passed(tmp_path):
+    trust_team()
+    path = write(tmp_path / "jones.json", sign_log(implausible(), new_key(1)))
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 1
+    out = result.output
+    assert out.startswith(f"{path}: valid (signed by key {JONES}, PC 1234 Jones); flagged: ")
+    assert "answers in neglect took a median of 0.5 s each" in out
+    assert "1 answer(s) dated after the log was generated" in out
+    assert "(more time than the period allows)" in out
+    assert (
+        "module neglect claims 16 answers (13 right, 21 min) but its answers show 16 (13 right, 0 min)"
+        in out
+    )
+    summary = cpd("review", "summary", str(path))
+    assert summary.exit_code == 1 and "valid, 5 flag(s)" in summary.output
+    assert "  flag: answers in neglect took a median" in summary.output
+    assert "Flag: answers in neglect" in cpd("review", "show", str(path)).output
+
+
+# 10. Any change to a signed value is caught; re-indenting or re-ordering keys is not.
+
+
+def _paths(value, prefix=()):
+    if isinstance(value, dict):
+        for k, v in value.items():
+            yield from _paths(v, prefix + (k,))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            yield from _paths(v, prefix + (i,))
+    else:
+        yield prefix
+
+
+SIGNED = signed_log(seed=1)
+LEAVES = list(_paths(SIGNED))  # the signature block's own values included
+TRUST = TrustList({JONES: TrustedKey(JONES, "PC 1234 Jones", "1234")})
+
+
+def _mutate(value):
+    if isinstance(value, bool):
+        return not value
+    if isinstance(value, (int, float)):
+        return value + 1
+    if value is None:
+        return "x"
+    return value + "!"
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.sampled_from(LEAVES), st.integers(0, 4), st.randoms())
+def test_random_mutations_are_caught_and_reformatting_is_not(tmp_path, leaf, indent, rnd):
+    doc = copy.deepcopy(SIGNED)
+    node = doc
+    for step in leaf[:-1]:
+        node = node[step]
+    node[leaf[-1]] = _mutate(node[leaf[-1]])
+    path = tmp_path / "m.json"
+    path.write_text(json.dumps(doc, indent=indent))
+    _, verdict = load_log(path, TRUST)
+    assert verdict.status != "valid", (leaf, verdict.line())
+
+    def shuffled(value):
+        if isinstance(value, dict):
+            items = list(value.items())
+            rnd.shuffle(items)
+            return {k: shuffled(v) for k, v in items}
+        if isinstance(value, list):
+            return [shuffled(v) for v in value]
+        return value
+
+    path.write_text(json.dumps(shuffled(SIGNED), indent=indent or None))
+    assert load_log(path, TRUST)[1].ok
+
+
+# The summary cache: an unchanged team is not read again; any change is.
+
+
+def test_a_re_run_reads_no_unchanged_log_and_any_change_is_read_again(tmp_path, monkeypatch):
+    from scr_cpd.progress.supervision import team
+
+    trust_team()
+    folder = tmp_path / "team"
+    write(folder / "jones.json", signed_log(seed=1))
+    write(folder / "smith.json", signed_log(seed=2, name="PC 5678 Smith", staff="5678"))
+    first = cpd("review", "summary", str(folder))
+    reads = []
+    real = team.read_log_bytes
+    monkeypatch.setattr(team, "read_log_bytes", lambda p: reads.append(p.name) or real(p))
+    assert cpd("review", "summary", str(folder)).output == first.output and reads == []
+    edited = signed_log(seed=1)
+    edited["totals"]["cpd_hours"] = 40.0
+    write(folder / "jones.json", edited)
+    again = cpd("review", "summary", str(folder))
+    assert reads == ["jones.json"] and "edited" in again.output
+    cpd("review", "trust", SMITH, "--remove")  # another trust list: every row is worked out again
+    reads.clear()
+    assert "unknown signer" in cpd("review", "summary", str(folder)).output
+    assert sorted(reads) == ["jones.json", "smith.json"]
