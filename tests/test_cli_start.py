@@ -174,12 +174,21 @@ def test_wrong_answers_show_what_was_chosen_the_answer_and_the_option_feedback(h
         "Incorrect ✗\nYou answered: Green\n  Green is the grass, not the sky.\nThe answer: Blue\n  Yes, blue on a clear day.\n"
         "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
     ) in out
+    # Per option: what was rightly chosen, what was wrongly chosen, and the right one missed.
     assert (
-        "You chose:\n  ✓ Two — Two is even.\n  ✗ Three — Three is odd.\nThe answer: Two; Four\n"
-        in out
-    )
-    assert "You answered: Cat → Woof; Dog → Miaow\nThe answer: Cat → Miaow; Dog → Woof\n" in out
-    assert "You answered: Lyon\nThe answer: Paris\n" in out
+        "Your choices:\n  ✓ Two — chosen, and right. Two is even.\n"
+        "  ✗ Three — chosen, but not right. Three is odd.\n"
+        "  ✗ Four — missed: this one is right too.\nWhy:"
+    ) in out
+    # Per pair, ✓ or ✗, and the right match named for each wrong one.
+    assert (
+        "Your matches:\n  ✗ Cat → Woof; the match is Miaow\n  ✗ Dog → Miaow; the match is Woof\n"
+    ) in out
+    # What was typed is on the screen already: only the answer is named, once.
+    assert "Incorrect ✗\nThe answer: Paris\nWhy:" in out
+    assert "Incorrect ✗\nThe answer: 7\nWhy:" in out
+    assert "Incorrect ✗\nThe answer: True\nWhy:" in out
+    assert out.count("The answer: Two; Four") == 0
 
 
 def test_summary_shows_score_against_pass_mark_and_points_to_revisit_and_retakes_only_the_missed(

@@ -59,15 +59,16 @@ def test_nothing_written_keeps_no_reflection(isolated_home):
 
 
 def test_identifier_warning_then_edit(isolated_home):
+    # The check runs on each answer as it is saved: the warning comes straight after What?
     lines = [
         "Mrs Smith at SW1A 1AA told me.",
+        "",
+        "y",
+        "A parent told me.",
         "",
         "matters",
         "",
         "act",
-        "",
-        "y",
-        "A parent told me.",
         "",
         "",
     ]
@@ -78,7 +79,7 @@ def test_identifier_warning_then_edit(isolated_home):
 
 
 def test_identifier_warning_keep(isolated_home):
-    lines = ["Call 07700 900123 was the lead.", "", "matters", "", "act", "", "n", ""]
+    lines = ["Call 07700 900123 was the lead.", "", "n", "matters", "", "act", "", ""]
     result = reflect(isolated_home, lines)
     assert "phone" in result.output.lower()
     [entry] = rf.all_entries(Store.open(isolated_home))

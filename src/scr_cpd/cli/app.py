@@ -29,6 +29,11 @@ class FriendlyGroup(TyperGroup):
                 self._add_all_commands()
         return super().get_command(ctx, name)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = hoist_global_options(args)
+        return list(super().parse_args(ctx, args))
+
     def list_commands(self, ctx: Any) -> list[str]:
         self._add_all_commands()
         return super().list_commands(ctx)
@@ -45,7 +50,9 @@ class FriendlyGroup(TyperGroup):
         holder = typer.Typer(rich_markup_mode=None, add_completion=False)
         holder.callback()(_no_callback)  # always a group, even for a single command
         adder(holder)
-        for name, command in typer.main.get_command(holder).commands.items():
+        group: Any = typer.main.get_command(holder)
+        for name, command in group.commands.items():
+            _full_short_help(command)
             self.commands.setdefault(name, command)
 
     def invoke(self, ctx: Any) -> Any:
@@ -90,6 +97,41 @@ def _no_callback() -> None:
     pass
 
 
+GLOBAL_FLAGS = ("--plain", "--interactive")
+GLOBAL_WITH_VALUE = ("--home",)
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Global options written after the subcommand (`cpd start neglect --plain`) moved before it,
+    where the root command reads them: defined once, accepted anywhere (up to a `--`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_WITH_VALUE and "=" in arg:
+            front.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _full_short_help(command: Any) -> None:
+    """Command lists show each command's whole first sentence, never one cut with "..."."""
+    if command.short_help is None and command.help:
+        first = command.help.strip().split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    for sub in getattr(command, "commands", {}).values():
+        _full_short_help(sub)
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"scr-cpd {__version__}")
@@ -102,13 +144,14 @@ def root(
     home: Optional[Path] = typer.Option(
         None,
         "--home",
-        help="Folder for your progress, keys and extra banks (env SCR_CPD_HOME).",
+        metavar="DIR",
+        help="Folder for your progress, keys and extra banks (env SCR_CPD_HOME). Before or after the command.",
         show_default=False,
     ),
     plain: Optional[bool] = typer.Option(
         None,
         "--plain/--interactive",
-        help="Plain numbered prompts (screen readers, pipes); default: plain when input is not a terminal.",
+        help="Plain numbered prompts (screen readers, pipes), or arrow-key menus. Default: plain when input is not a terminal, TERM is dumb or `cpd settings plain on`.",
         show_default=False,
     ),
     version: bool = typer.Option(
@@ -121,7 +164,7 @@ def root(
     """
     ctx.obj = make_env(home, plain)
     if ctx.invoked_subcommand is None:
-        from scr_cpd.cli.learn import home_menu
+        from scr_cpd.cli.home import home_menu
 
         home_menu(ctx.obj)
 
