@@ -52,12 +52,16 @@ class FriendlyGroup(TyperGroup):
         adder(holder)
         group: Any = typer.main.get_command(holder)
         for name, command in group.commands.items():
-            _full_short_help(command)
+            _humanise(command)
             self.commands.setdefault(name, command)
 
     def invoke(self, ctx: Any) -> Any:
+        from typer._click.exceptions import BadParameter
+
         try:
             return super().invoke(ctx)
+        except BadParameter as exc:
+            raise plain_usage_error(exc) from None
         except KeyboardInterrupt:
             typer.echo("\nStopped. Everything you answered so far is saved.", err=True)
             raise typer.Exit(130) from None
@@ -123,13 +127,72 @@ def hoist_global_options(args: list[str]) -> list[str]:
     return front + rest
 
 
-def _full_short_help(command: Any) -> None:
-    """Command lists show each command's whole first sentence, never one cut with "..."."""
+def _humanise(command: Any) -> None:
+    """Help that reads as a person wrote it: each command's whole first sentence in command
+    lists (never cut with "..."), and arguments and values named MODULE, FILE, DATE, N or TEXT
+    rather than `<str>` or `<list[str]>`."""
     if command.short_help is None and command.help:
         first = command.help.strip().split("\n\n")[0]
         command.short_help = " ".join(first.split())
+    for param in command.params:
+        _humanise_param(param)
     for sub in getattr(command, "commands", {}).values():
-        _full_short_help(sub)
+        _humanise(sub)
+
+
+def _humanise_param(param: Any) -> None:
+    if param.param_type_name == "argument":
+        if param.metavar is None:
+            param.metavar = param.name.upper()
+        param.display_type_rich = lambda ctx: None  # the name says what it is
+        shown = param.metavar + ("..." if param.nargs != 1 else "")
+        param._usage_display_name = lambda: shown if param.required else f"[{shown}]"
+        return
+    kind = getattr(param, "type_descriptor", None)
+    if getattr(param, "is_flag", False) or param.metavar is not None or kind is None:
+        return
+    if kind.is_datetime:
+        param.metavar = "DATE"
+    elif kind.is_choice:
+        param.metavar = "|".join(str(getattr(c, "value", c)) for c in kind.choices)
+    elif kind.annotation in (int, float):
+        param.metavar = "N"
+        low, high = kind.parameter_info.min, kind.parameter_info.max
+        if low is not None and high is None:
+            param._get_number_range_help_str = lambda: f"at least {low}"
+    elif kind.is_path:
+        param.metavar = "FILE"
+    else:
+        param.metavar = "TEXT"
+
+
+_VALIDATION_WORDS = (
+    ("Input should be a valid integer", "it must be a whole number."),
+    ("Input should be a valid number", "it must be a number."),
+    ("Input should be less than or equal to ", "it must be at most "),
+    ("Input should be greater than or equal to ", "it must be at least "),
+    ("Input should be less than ", "it must be less than "),
+    ("Input should be greater than ", "it must be more than "),
+)
+
+
+def plain_usage_error(exc: Any) -> Any:
+    """A value that does not parse, said without the framework's words (no strftime formats,
+    no "Input should be…", no "Value error,")."""
+    kind = getattr(getattr(exc, "param", None), "type_descriptor", None)
+    message = str(exc.message)
+    if kind is not None and kind.is_datetime:
+        parts = message.split("'")
+        given = parts[1] if len(parts) > 2 else "that"
+        message = f"{given!r} is not a date; write it as YYYY-MM-DD, for example 2025-03-31"
+    message = message.removeprefix("Value error, ")
+    for framework, plain in _VALIDATION_WORDS:
+        if message.startswith(framework):
+            tail = "" if plain.endswith(".") else message[len(framework) :].split(" [", 1)[0]
+            message = plain + tail
+            break
+    exc.message = message.rstrip(".") + "."
+    return exc
 
 
 def _version(value: bool) -> None:

@@ -19,9 +19,10 @@ SHORTCUTS = "1234567890" + LETTERS  # questionary's own order of shortcut keys
 INDENT = 6  # pointer (3) and "1) " (3): where a menu entry's text starts
 
 
-def wrapped(text: str, indent: int = INDENT) -> str:
-    """A menu entry folded at words to the screen; later lines start under the first's text."""
-    width = max(terminal_width() - indent - 1, 20)
+def wrapped(text: str, indent: int = INDENT, reserve: int = 1) -> str:
+    """A menu entry folded at words to the screen; later lines start under the first's text.
+    `reserve`: columns kept free at the end of a line (for what a prompt adds after it)."""
+    width = max(terminal_width() - indent - reserve, 20)
     lines = textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False) or [""]
     return ("\n" + " " * indent).join(lines)
 
@@ -181,7 +182,8 @@ class InteractiveUI(PlainUI):
         import questionary
 
         try:
-            return bool(_ask(questionary.confirm(question, default=default)))
+            message = wrapped(question, indent=2, reserve=9)  # room for " (Y/n) "
+            return bool(_ask(questionary.confirm(message, default=default)))
         except Stop:
             return False
 
@@ -191,10 +193,12 @@ class InteractiveUI(PlainUI):
     def text(self, prompt: str, multiline: bool = True, default: str = "") -> str:
         import questionary
 
-        hint = "(Esc then Enter to finish)" if multiline else ""
-        self.console.print(escape(prompt))
-        answer = _ask(questionary.text(hint, multiline=multiline, default=default, qmark="›"))
-        return str(answer or "").strip()
+        hint = " (Esc then Enter to finish)" if multiline else ""
+        self.console.print(escape(prompt) + hint)
+        question = questionary.text(
+            "", multiline=multiline, default=default, qmark="›", instruction=""
+        )
+        return str(_ask(question) or "").strip()
 
 
 def _number_keys_toggle(question: Any, count: int) -> None:

@@ -62,7 +62,7 @@ def start(
     ctx: typer.Context,
     module: Optional[str] = typer.Argument(
         None,
-        metavar="[MODULE]",
+        metavar="MODULE",
         help="Module id, as listed by `cpd modules`; leave out to choose from a list.",
         show_default=False,
     ),
@@ -101,10 +101,10 @@ def choose_module(env: Env, rng: random.Random | None = None) -> None:
     banks = env.library.ordered()
     rows = {row[0]: row for row in module_rows(env, banks)}
     labels = []
-    for bank in banks:
-        _, title, questions, minutes, status, best = rows[bank.id]
+    for bank in banks:  # one line each where the screen allows, so that Back stays in view
+        _, title, _, _, status, best = rows[bank.id]
         score = f", best {best}" if best != "–" else ""
-        labels.append((f"{title} — {status}{score} · {questions} questions, {minutes} min", bank))
+        labels.append((f"{title} · {status}{score}", bank))
     picked = env.ui().choose("Which module?", labels + [("Back", BACK)])
     if picked == BACK:
         return

@@ -208,7 +208,7 @@ def _check_identifiers(env: Env, uid: str, field: str, editor: bool) -> None:
         label = rf.FIELD_LABELS[field].split("?")[0]
         env.console().print(f"Warning — {label}?: {escape(describe(found))}")
         if not env.ui().confirm(
-            "Edit to remove it? (No keeps it; an export can mask it later with --redact)",
+            "Edit it now? (No keeps it as written; an export can mask it for you.)",
             default=True,
         ):
             return
