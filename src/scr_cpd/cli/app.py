@@ -74,6 +74,11 @@ class FriendlyGroup(TyperGroup):
             typer.echo(f"Error: {explain_database_error(path, exc)}", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
+            from scr_cpd.progress.quiz import Stop
+
+            if isinstance(exc, Stop):  # Ctrl-C or the end of input at a prompt
+                typer.echo("Stopped. Everything you answered so far is saved.", err=True)
+                raise typer.Exit(0) from None
             if not isinstance(exc, friendly_errors()):
                 raise
             from scr_cpd.content.errors import BankError

@@ -181,11 +181,8 @@ class InteractiveUI(PlainUI):
     def confirm(self, question: str, default: bool = True) -> bool:
         import questionary
 
-        try:
-            message = wrapped(question, indent=2, reserve=9)  # room for " (Y/n) "
-            return bool(_ask(questionary.confirm(message, default=default)))
-        except Stop:
-            return False
+        message = wrapped(question, indent=2, reserve=9)  # room for " (Y/n) "
+        return bool(_ask(questionary.confirm(message, default=default)))  # Ctrl-C: Stop
 
     def choose(self, title: str, choices: list[tuple[str, Any]]) -> Any:
         return choices[select_index(title, [label for label, _ in choices])][1]

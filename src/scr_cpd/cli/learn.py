@@ -163,9 +163,14 @@ def run_module(
     missed = _show_summary(env, bank, result)
     blind_spots = session_blind_spots(env, result.session.id)
     print_blind_spots(env, blind_spots)
-    if missed:
-        _offer_retake(env, bank, missed, ui, rng)
-    _offer_reflection(env, bank, blind_spot_prompts(blind_spots))
+    from scr_cpd.progress.quiz import Stop
+
+    try:
+        if missed:
+            _offer_retake(env, bank, missed, ui, rng)
+        _offer_reflection(env, bank, blind_spot_prompts(blind_spots))
+    except Stop:
+        console.print("Stopped. Your answers are saved.")
 
 
 def _offer_retake(env: Env, bank: Any, missed: list[str], ui: Any, rng: random.Random) -> None:
