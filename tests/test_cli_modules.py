@@ -175,6 +175,26 @@ def test_every_command_has_help(command):
     assert description.strip() and not description.startswith("Options:"), (
         f"`cpd {' '.join(command)}` has no help text"
     )
+    # Written for a person: no framework type names, braces, strftime formats or cut lines.
+    for leak in ("<str>", "<list[", "<int", "<path>", "{", "%Y", "x>="):
+        assert leak not in result.output, f"`cpd {' '.join(command)} --help` shows {leak!r}"
+    assert "..." not in description, f"`cpd {' '.join(command)} --help` cuts a line"
+
+
+@pytest.mark.parametrize(
+    "args, sentence",
+    [
+        (["export", "--since", "2025-13-01"], "'2025-13-01' is not a date; write it as YYYY-MM-DD"),
+        (["practice", "--limit", "0"], "'--limit' / '-n': it must be at least 1."),
+        (["practice", "--limit", "x"], "'--limit' / '-n': it must be a whole number."),
+    ],
+)
+def test_option_errors_are_plain_sentences(args, sentence):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert sentence in result.output
+    for leak in ("%Y", "Input should be", "Value error", "unable to parse"):
+        assert leak not in result.output
 
 
 def test_top_level_commands_are_the_documented_ones():

@@ -430,3 +430,18 @@ def test_menus_wrap_long_entries_at_120_columns_too(where):
     assert lines[entry + 1].startswith(" " * 6) and not lines[entry + 1].startswith(" " * 7)
     t.send(CTRL_C)
     assert t.end() == 0
+
+
+def test_settings_plain_on_makes_plain_the_default_and_interactive_overrides_it(where):
+    t = open_cpd(where, "settings", "plain", "on")
+    assert "plain: on" in t.wait("plain: on")
+    t.end()
+    t = open_cpd(where, "start", "tiny")
+    assert "Your answer (" in t.wait("q to stop):")
+    t.child.sendline("q")
+    t.end()
+    t = open_cpd(where, "start", "tiny", "--interactive")
+    t.wait("Question 1 of 6")
+    t.wait(PROMPT_READY[question_on_screen(t)])
+    t.send(CTRL_C, then="Stopped.")
+    assert t.end() == 0
