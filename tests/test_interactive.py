@@ -37,7 +37,7 @@ NEXT = ENTER  # "Enter for the next question", after the feedback
 PROMPT_READY = {
     "q-single": r"number or arrow keys",
     "q-true-false": r"number or arrow keys",
-    "q-multiple": r"to tick, Enter to submit",
+    "q-multiple": r"space or number to tick",
     "q-numeric": "Your answer",
     "q-short": "Your answer",
     "q-matching": r"letter or arrow keys",

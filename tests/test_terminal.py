@@ -38,7 +38,7 @@ RIGHT = {
 PROMPT_READY = {
     "q-single": READY,
     "q-true-false": READY,
-    "q-multiple": "to tick, Enter to submit",
+    "q-multiple": "(space or number to tick, Enter to submit)",
     "q-numeric": "? Your answer:",
     "q-short": "? Your answer:",
     "q-matching": "(letter or arrow keys, then Enter)",

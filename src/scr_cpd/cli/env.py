@@ -105,7 +105,10 @@ def make_env(home: Path | None, plain: bool | None) -> Env:
         home = (
             Path(os.environ["SCR_CPD_HOME"]) if os.environ.get("SCR_CPD_HOME") else default_home()
         )
-    if plain is None and (not sys.stdin.isatty() or os.environ.get("TERM") == "dumb"):
+    # Plain when the keys or the screen are not a terminal (a pipe either way: arrow-key menus
+    # would garble it), or the terminal cannot move its cursor.
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if plain is None and (not terminal or os.environ.get("TERM") == "dumb"):
         plain = True
     return Env(home=home.expanduser(), _plain=plain)
 

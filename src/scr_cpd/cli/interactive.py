@@ -94,24 +94,25 @@ class InteractiveUI(PlainUI):
         return parse_number(_ask(questionary.text(label, validate=valid)), unit)
 
     def _ask_multiple(self, p: Presented) -> Any:
-        import questionary
-
-        texts = self._texts(p)
-        choices = [
-            questionary.Choice(wrapped(f"{n + 1}. {t}", indent=INDENT + 2), value=n)
-            for n, t in enumerate(texts)
-        ]
         while True:
-            question = questionary.checkbox(
-                "Choose all that apply:",
-                choices=choices,
-                instruction="(space or the option's number to tick, Enter to submit)",
-            )
-            _number_keys_toggle(question, len(choices))
-            picked = _ask(question)
+            picked = self.pick_many("Choose all that apply:", self._texts(p))
             if picked:
                 return sorted(p.option_order[n] for n in picked)
             self.console.print("Select at least one option (space bar), then press Enter.")
+
+    def pick_many(self, title: str, labels: list[str]) -> list[int]:
+        """A checklist; space or an entry's number ticks it, Enter submits."""
+        import questionary
+
+        choices = [
+            questionary.Choice(wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2), value=n)
+            for n, t in enumerate(labels)
+        ]
+        question = questionary.checkbox(
+            title, choices=choices, instruction="(space or number to tick, Enter to submit)"
+        )
+        _number_keys_toggle(question, len(choices))
+        return [int(n) for n in _ask(question)]
 
     def _ask_matching(self, p: Presented) -> list[int]:
         """One menu per item; an answer given to one item cannot be given to another."""
@@ -212,5 +213,5 @@ def _number_keys_toggle(question: Any, count: int) -> None:
         else:
             control.selected_options.append(n)
 
-    for n in range(min(count, 9)):
-        app.key_bindings.add(str(n + 1), eager=True)(lambda _event, n=n: toggle(n))
+    for n in range(min(count, 10)):
+        app.key_bindings.add(SHORTCUTS[n], eager=True)(lambda _event, n=n: toggle(n))

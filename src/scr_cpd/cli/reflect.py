@@ -222,37 +222,13 @@ def _ask_tags(env: Env, uid: str) -> None:
 
     ui = env.ui()
     names = list(rf.CVF_TAGS)
-    if env.plain:
-        console = env.console()
-        console.print("Competency and Values Framework tags (optional):")
-        for n, tag in enumerate(names, start=1):
-            console.print(f"  {n}. {rf.CVF_TAGS[tag]}")
-
-        def parse(text: str) -> list[str]:
-            picks = text.replace(",", " ").split()
-            if not all(p.isdigit() and 1 <= int(p) <= len(names) for p in picks):
-                raise ValueError(
-                    f"Type numbers from 1 to {len(names)} separated by spaces, or press Enter to skip."
-                )
-            return [names[int(p) - 1] for p in picks]
-
-        try:
-            tags = ui.ask_until("Numbers separated by spaces (Enter to skip): ", parse)
-        except Stop:
-            return
-    else:
-        import questionary
-
-        try:
-            tags = (
-                questionary.checkbox(
-                    "Competency and Values Framework tags (optional):",
-                    choices=[questionary.Choice(rf.CVF_TAGS[t], value=t) for t in names],
-                ).unsafe_ask()
-                or []
-            )
-        except (KeyboardInterrupt, EOFError):
-            return
+    try:
+        picked = ui.pick_many(
+            "Competency and Values Framework tags (optional):", [rf.CVF_TAGS[t] for t in names]
+        )
+    except Stop:
+        return
+    tags = [names[n] for n in picked]
     if tags:
         rf.set_tags(env.store, uid, tags)
 

@@ -168,9 +168,26 @@ class PlainUI:
 
         return self.ask_until("Your choice (q to quit): ", parse)
 
+    def pick_many(self, title: str, labels: list[str]) -> list[int]:
+        """Any number of the numbered entries (none: Enter); their indexes."""
+        self.console.print(escape(title))
+        for n, label in enumerate(labels, start=1):
+            self.console.print(f"  {n}. {escape(label)}")
+
+        def parse(text: str) -> list[int]:
+            picks = text.replace(",", " ").split()
+            if not all(p.isdigit() and 1 <= int(p) <= len(labels) for p in picks):
+                raise ValueError(
+                    f"Type numbers from 1 to {len(labels)} separated by spaces, or press Enter to skip."
+                )
+            return list(dict.fromkeys(int(p) - 1 for p in picks))
+
+        return list(self.ask_until("Numbers separated by spaces (Enter to skip): ", parse))
+
     def text(self, prompt: str, multiline: bool = True, default: str = "") -> str:
         """A free text; in plain mode a blank line (or a line with a single '.') ends it."""
-        self.console.print(escape(prompt))
+        keeps = f" [{default}]" if default and not multiline else ""
+        self.console.print(escape(prompt + keeps))
         if multiline:
             self.console.print("(Finish with an empty line.)")
         lines: list[str] = []
