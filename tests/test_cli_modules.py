@@ -280,3 +280,26 @@ def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_other
     assert lines[2].startswith("a-module  A title long") and lines[2].endswith(" 12")
     wrapped = [line[len("a-module  ") :].replace(" 12", "").strip() for line in lines[2:]]
     assert " ".join(wrapped) == "A title long enough to need more than one line here"
+
+
+def test_plain_mode_prints_without_rich_and_as_rich_would(tmp_path, capsys):
+    # A module in plain mode (a pipe) never imports rich...
+    loaded = _modules_imported(["--plain", "start", "neglect"], tmp_path / "home")
+    assert "scr_cpd.cli.ui" in loaded and not {m for m in loaded if m.split(".")[0] == "rich"}
+    # ...and its printer writes what rich's plain console wrote, markup escapes undone.
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape as rich_escape
+
+    from scr_cpd.cli.console import PlainConsole, escape
+
+    samples = ["[bold]x[/]", "Delete it? [y/N] ", "path\\[x]", "trail\\", "  · [#f00] :smile:"]
+    for text in samples:
+        assert escape(text) == rich_escape(text)
+        buffer = io.StringIO()
+        Console(file=buffer, no_color=True, highlight=False, emoji=False, soft_wrap=True).print(
+            escape(text)
+        )
+        PlainConsole().print(escape(text))
+        assert capsys.readouterr().out == buffer.getvalue(), text

@@ -5,12 +5,13 @@ it), markup escaping, and the one table printer. Imports nothing else of the CLI
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 if TYPE_CHECKING:
-    from rich.console import Console
+    pass
 
 PLAIN_WIDTH = 80  # plain mode's width when the terminal cannot say
 
@@ -19,34 +20,92 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns or PLAIN_WIDTH
 
 
-def make_console(plain: bool, stderr: bool = False) -> Console:
-    # rich is imported when something is printed through it: `cpd modules` in plain mode (a
-    # pipe, a screen reader) starts without it.
+def make_console(plain: bool, stderr: bool = False) -> Any:
+    """Plain mode prints through `PlainConsole` (no rich to import); otherwise a rich Console."""
+    if plain:
+        return PlainConsole(stderr=stderr)
     from rich.console import Console
 
-    if plain:
-        # No colour, no cursor movement. On a terminal, wrapped at words to its width (80 when it
-        # cannot say); into a pipe or a file, each line whole, as a script or a reader expects.
-        on_screen = (sys.stderr if stderr else sys.stdout).isatty()
-        return Console(
-            no_color=True,
-            highlight=False,
-            emoji=False,
-            stderr=stderr,
-            force_terminal=False,
-            force_interactive=False,
-            soft_wrap=not on_screen,
-            width=terminal_width() if on_screen else None,
-        )
     return Console(highlight=False, stderr=stderr)
 
 
-def escape(text: str) -> str:
-    """rich's markup escape, imported when first used: importing rich.markup at start-up costs
-    every command, even `cpd --help`, a noticeable share of its start."""
-    from rich.markup import escape as escape_markup
+# A markup tag as rich reads one, after any backslashes (see `escape`).
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
 
-    return escape_markup(text)
+
+class PlainConsole:
+    """Plain mode's printer: text only — no colour, no cursor movement, no box drawing — and no
+    rich to import, so plain commands start sooner. On a terminal it wraps at words to the
+    terminal's width (80 when it cannot say); into a pipe or a file each line stays whole, as a
+    script or a screen reader's file expects. Anything that is not text goes to rich."""
+
+    def __init__(self, stderr: bool = False):
+        self.stderr = stderr
+        self._rich: Any = None
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr if self.stderr else sys.stdout
+
+    @property
+    def width(self) -> int:
+        return terminal_width()
+
+    def print(self, *objects: Any, end: str = "\n", markup: bool = True, **options: Any) -> None:
+        if not all(isinstance(o, str) for o in objects):
+            self._rich_console().print(*objects, end=end, markup=markup, **options)
+            return
+        text = " ".join(objects)
+        if markup:
+            text = _TAG.sub(_unescape, text)
+        stream = self.stream
+        if stream.isatty():
+            text = "\n".join(_wrap_line(line, terminal_width()) for line in text.split("\n"))
+        stream.write(text + end)
+        stream.flush()
+
+    def _rich_console(self) -> Any:
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(
+                no_color=True, highlight=False, emoji=False, stderr=self.stderr, soft_wrap=True
+            )
+        return self._rich
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """`escape` undone: an odd run of backslashes before a tag escaped it; an even one is
+    backslashes of the text itself."""
+    slashes, tag = match.groups()
+    return slashes[: len(slashes) // 2] + tag
+
+
+def _wrap_line(line: str, width: int) -> str:
+    if len(line) <= width:
+        return line
+    import textwrap
+
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    lines = textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+    return "\n".join(lines) or line
+
+
+def escape(text: str) -> str:
+    """Text made literal for rich markup: each `[tag]`-like run gets a backslash, as
+    `rich.markup.escape` does (tests/test_terminal.py checks they agree); written here so that
+    plain mode, which never needs rich, does not import it for this."""
+    escaped = _TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
+    if escaped.endswith("\\") and not escaped.endswith("\\\\"):
+        return escaped + "\\"
+    return escaped
 
 
 def print_table(
