@@ -136,6 +136,25 @@ def test_home_menu_in_plain_mode_offers_to_continue_and_quits_cleanly(banks, tmp
     assert at_eof.exit_code == 0
 
 
+def test_continue_with_several_modules_in_progress_asks_which(banks, tmp_path):
+    home = tmp_path / "home"
+    cpd(home, "start", "tiny", input="q\n")
+    cpd(home, "start", "neglect", input="q\n")
+    # 1: Continue a module; the newest first, then Back; then Quit (the last entry).
+    result = cpd(home, input="1\n3\n")
+    out = result.stdout
+    assert result.exit_code == 0
+    assert "  1. Continue a module (2 in progress)\n" in out
+    assert "Which module would you like to continue?\n" in out
+    assert "  1. Recognising and responding to neglect (0 of 16 answered)\n" in out
+    assert "  2. Tiny test module (0 of 6 answered)\n  3. Back\n" in out
+    # Back returns to the home menu, which is shown again (input then ends: a clean stop).
+    assert out.count("What would you like to do?") == 2
+    # Choosing one continues it: no flag is suggested from a menu.
+    out = cpd(home, input="1\n2\nq\n").stdout
+    assert "Tiny test module" in out and "Question 1 of 6" in out and "--restart" not in out
+
+
 def test_home_menu_shows_progress_then_quits(banks, tmp_path):
     result = CliRunner().invoke(app, ["--plain", "--home", str(tmp_path / "home")], input="9\n")
     assert "Type a number from 1 to" in result.stdout
@@ -303,3 +322,16 @@ def test_plain_mode_prints_without_rich_and_as_rich_would(tmp_path, capsys):
         )
         PlainConsole().print(escape(text))
         assert capsys.readouterr().out == buffer.getvalue(), text
+
+
+def test_an_error_in_a_menu_action_is_one_sentence_and_the_menu_comes_back(banks, tmp_path):
+    home = tmp_path / "home"
+    menu = cpd(home, input="").stdout
+    entries = [line.strip() for line in menu.splitlines() if line.strip()[:2].rstrip(".").isdigit()]
+    export = next(e.split(".")[0] for e in entries if "Export my CPD log" in e)
+    # Export to a folder that does not exist: one sentence, then the menu again.
+    typed = f"{export}\n1\n{tmp_path / 'no' / 'such' / 'folder' / 'log.json'}\n\n"
+    result = cpd(home, input=typed)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "Error: " in result.output
+    assert result.stdout.count("What would you like to do?") == 2

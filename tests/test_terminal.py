@@ -244,17 +244,6 @@ def test_ctrl_c_at_a_question_and_at_the_pause_keeps_what_was_answered(where):
     assert len(attempts(where)) == 1
 
 
-def test_quitting_at_question_one_shows_the_introduction_again(where):
-    for _ in range(2):
-        t = open_cpd(where, "start", "tiny")
-        screen = t.wait("Question 1 of 6")
-        assert "One question of each type, for tests." in screen
-        assert "Continuing" not in screen
-        t.wait(PROMPT_READY[question_on_screen(t)])
-        t.send(CTRL_C, then="Stopped.")
-        assert t.end() == 0
-
-
 # --- The home menu and its sub-menus -------------------------------------------------------
 
 
@@ -362,9 +351,10 @@ def test_a_free_reflection_stopped_part_way_is_kept_marked_and_offered(where):
     store.close()
     assert entry.module_id is None and entry.what == "A neighbour called about a crying baby."
     assert entry.is_unfinished
-    t = open_cpd(where, "reflections", "list")
-    assert "unfinished (1 of 3)" in t.wait("Finish an unfinished one")
-    t.end()
+    from helpers import cpd
+
+    listing = cpd("reflections", "list", home=where / "home").output
+    assert "unfinished (1 of 3)" in listing and "Finish an unfinished one" in listing
     # The home menu offers to finish it; the missing answers are asked, nothing else.
     t = open_cpd(where)
     home(t)
@@ -403,21 +393,37 @@ def test_a_reflection_is_checked_field_by_field_and_edit_starts_from_the_text(wh
 # --- Plain mode in a terminal --------------------------------------------------------------
 
 
-def test_plain_mode_wraps_at_words_to_the_screen_and_term_dumb_chooses_it(where):
-    t = open_cpd(where, "start", "tiny", "--plain", TERM="dumb")
-    screen = t.wait("q to stop):")
+def stop_at_question_one(t: Terminal, prompt: str) -> str:
+    screen = t.wait(prompt)
+    if "q to stop" in prompt:
+        t.child.sendline("q")
+    else:
+        t.send(CTRL_C)
+    t.wait("Stopped.")
+    assert t.end() == 0
+    return screen
+
+
+def test_plain_mode_term_dumb_the_plain_setting_and_the_introduction_each_time(where):
+    from helpers import cpd
+
+    # TERM=dumb chooses plain; quitting at question 1 shows the introduction again next time.
+    screen = stop_at_question_one(open_cpd(where, "start", "tiny", TERM="dumb"), "q to stop):")
+    assert "Your answer (" in screen and "One question of each type, for tests." in screen
+    screen = stop_at_question_one(open_cpd(where, "start", "tiny", "--plain"), "q to stop):")
+    assert "One question of each type, for tests." in screen and "Continuing" not in screen
+    # Plain mode on a terminal wraps at a word, not mid-word at the screen's edge.
     lines = screen.splitlines()
     assert all(len(line) <= 80 for line in lines)
-    # Wrapped at a word, not cut mid-word at the screen's edge.
     sentence = "6 questions, about 5 minutes. Type q at any prompt to stop; your answers are kept."
     assert sentence in " ".join(line.strip() for line in lines) and sentence not in screen
-    t.child.sendline("q")
-    assert "Stopped. 0 answer(s) saved" in t.wait("Stopped.")
-    assert t.end() == 0
-    t = open_cpd(where, "start", "tiny", TERM="dumb")
-    assert "Your answer (" in t.wait("q to stop):")
-    t.child.sendline("q")
-    t.end()
+    # `cpd settings plain on` makes plain the default; --interactive still gives the menus.
+    assert cpd("settings", "plain", "on", home=where / "home").exit_code == 0
+    screen = stop_at_question_one(open_cpd(where, "start", "tiny"), "q to stop):")
+    assert "Your answer (" in screen
+    t = open_cpd(where, "start", "tiny", "--interactive")
+    t.wait("Question 1 of 6")
+    stop_at_question_one(t, PROMPT_READY[question_on_screen(t)])
 
 
 def test_menus_wrap_long_entries_at_120_columns_too(where):
@@ -429,19 +435,4 @@ def test_menus_wrap_long_entries_at_120_columns_too(where):
     # A long prompt goes on, indented under its own text, instead of being cut.
     assert lines[entry + 1].startswith(" " * 6) and not lines[entry + 1].startswith(" " * 7)
     t.send(CTRL_C)
-    assert t.end() == 0
-
-
-def test_settings_plain_on_makes_plain_the_default_and_interactive_overrides_it(where):
-    t = open_cpd(where, "settings", "plain", "on")
-    assert "plain: on" in t.wait("plain: on")
-    t.end()
-    t = open_cpd(where, "start", "tiny")
-    assert "Your answer (" in t.wait("q to stop):")
-    t.child.sendline("q")
-    t.end()
-    t = open_cpd(where, "start", "tiny", "--interactive")
-    t.wait("Question 1 of 6")
-    t.wait(PROMPT_READY[question_on_screen(t)])
-    t.send(CTRL_C, then="Stopped.")
     assert t.end() == 0

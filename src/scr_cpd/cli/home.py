@@ -18,6 +18,8 @@ QUIT = "quit"
 
 def home_menu(env: Env) -> None:
     """Continue, practise, choose a module, reflect, see progress, export, or quit."""
+    from scr_cpd.cli.env import friendly_errors
+
     env.warn_bank_problems()
     env.console().print("scr-cpd — learning from serious case reviews (2017-19)")
     while True:
@@ -28,6 +30,8 @@ def home_menu(env: Env) -> None:
             action(env)
         except Stop:
             return
+        except friendly_errors() as exc:  # one sentence, then the menu again
+            env.console(stderr=True).print(f"Error: {exc}", markup=False)
 
 
 def _home_choices(env: Env) -> list[tuple[str, Any]]:
