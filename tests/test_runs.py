@@ -80,3 +80,13 @@ def test_settings_registry(store):
         registry.change(store, "plain", "maybe")
     with pytest.raises(registry.SettingError, match="no setting called 'colour'"):
         registry.known("colour")
+
+
+def test_the_plain_setting_is_read_without_creating_or_migrating_anything(tmp_path, store):
+    empty = tmp_path / "nothing-here"
+    assert registry.peek(empty, "plain") == "off" and not empty.exists()
+    registry.change(store, "plain", "on")
+    assert registry.peek(store.path.parent, "plain") == "on"
+    (tmp_path / "damaged").mkdir()
+    (tmp_path / "damaged" / "progress.db").write_bytes(b"not a database")
+    assert registry.peek(tmp_path / "damaged", "plain") == "off"

@@ -42,11 +42,12 @@ class Env:
     @property
     def plain(self) -> bool:
         """Plain numbered prompts: asked for, or input is not a terminal, or TERM=dumb, or the
-        `plain` setting is on. Read when first needed, so `cpd --help` opens no database."""
+        `plain` setting is on. Read when first needed, and without opening the store, so that
+        `cpd --help` or `cpd bank validate` neither needs nor creates a database."""
         if self._plain is None:
-            from scr_cpd.progress.settings import plain_by_default
+            from scr_cpd.progress.settings import peek
 
-            self._plain = plain_by_default(self.store)
+            self._plain = peek(self.home, "plain") == "on"
         return self._plain
 
     @plain.setter

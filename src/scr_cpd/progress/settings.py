@@ -3,9 +3,11 @@ progress database. One registry, read by the commands and the quiz loop alike.""
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import dataclass
+from pathlib import Path
 
-from scr_cpd.progress.store import Store
+from scr_cpd.progress.store import DB_NAME, Store
 
 
 class SettingError(Exception):
@@ -73,3 +75,22 @@ def asks_confidence(store: Store) -> bool:
 
 def plain_by_default(store: Store) -> bool:
     return value(store, "plain") == "on"
+
+
+def peek(home: Path, key: str) -> str:
+    """A setting read without opening the store: read-only, no migration, nothing created, so
+    that a command that never touches progress (`cpd bank validate`) works in any home folder;
+    the default when there is no database yet or it cannot be read."""
+    spec = SETTINGS[key]
+    path = home / DB_NAME
+    if not path.is_file():
+        return spec.default
+    try:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, timeout=1)
+        try:
+            row = db.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        finally:
+            db.close()
+    except sqlite3.Error:
+        return spec.default
+    return str(row[0]) if row and row[0] in spec.allowed else spec.default
