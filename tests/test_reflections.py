@@ -272,3 +272,12 @@ def test_a_killed_reflect_never_leaves_a_blank_reflection(isolated_home, sig):
     child.send_signal(getattr(signal, sig))
     child.wait(timeout=20)
     assert rf.all_entries(Store.open(isolated_home)) == []
+
+
+def test_text_that_could_repaint_the_terminal_is_shown_visibly(isolated_home):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "Clear \x1b[2J the screen", first=("what", "bidi \u202e here", 1.0))
+    store.close()
+    shown = cpd("reflections", "show", uid, home=isolated_home).output
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "Clear <U+001B>[2J the screen" in shown and "bidi <U+202E> here" in shown

@@ -108,6 +108,14 @@ def escape(text: str) -> str:
     return escaped
 
 
+def safe(text: str) -> str:
+    """Text from a bank or a person, ready for `console.print`: control, bidi and zero-width
+    characters made visible (line breaks kept), then markup escaped."""
+    from scr_cpd.common.text import visible
+
+    return escape(visible(text, multiline=True))
+
+
 def print_table(
     plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()
 ) -> None:

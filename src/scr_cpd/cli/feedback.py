@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scr_cpd.cli.console import escape
+from scr_cpd.cli.console import safe
 from scr_cpd.progress.quiz import Feedback, Presented
 
 if TYPE_CHECKING:
@@ -39,16 +39,16 @@ def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
     verdict = ("Correct ✓", "bold green") if fb.correct else ("Incorrect ✗", "bold red")
     console.print(_styled(*verdict, plain))
     for line in answer_lines(fb):
-        console.print(escape(line))
+        console.print(safe(line))
     if fb.general_feedback:
-        console.print(escape(fb.general_feedback))
+        console.print(safe(fb.general_feedback))
     if fb.confidence == "sure" and not fb.correct:
         console.print(
             _styled("Blind spot:", "yellow", plain)
             + " you were sure, and it was wrong. Worth a reflection at the end."
         )
-    console.print(_styled("Why:", "bold", plain) + " " + escape(fb.question.explanation))
-    console.print(_styled(escape(str(fb.question.citation)), "dim", plain))
+    console.print(_styled("Why:", "bold", plain) + " " + safe(fb.question.explanation))
+    console.print(_styled(safe(str(fb.question.citation)), "dim", plain))
     console.print()
 
 

@@ -48,7 +48,10 @@ def _home_choices(env: Env) -> list[tuple[str, Any]]:
         choices.append((f"Continue a module ({len(going)} in progress)", _continue))
     unfinished = rf.unfinished(env.store)
     if unfinished:
-        choices.append((f"Finish your reflection: {unfinished[-1].prompt}", _finish_reflection))
+        from scr_cpd.common.text import shorten
+
+        about = shorten(unfinished[-1].prompt, 50)  # shown in full when it is opened
+        choices.append((f"Finish your reflection: {about}", _finish_reflection))
     due = len(due_questions(env.store, banks))
     if due:
         choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", _practise))

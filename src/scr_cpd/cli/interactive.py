@@ -10,9 +10,10 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from scr_cpd.cli.console import escape, terminal_width
+from scr_cpd.cli.console import safe, terminal_width
 from scr_cpd.cli.feedback import print_feedback, question_heading
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
+from scr_cpd.common.text import one_line
 from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
 
 SHORTCUTS = "1234567890" + LETTERS  # questionary's own order of shortcut keys
@@ -23,7 +24,7 @@ def wrapped(text: str, indent: int = INDENT, reserve: int = 1) -> str:
     """A menu entry folded at words to the screen; later lines start under the first's text.
     `reserve`: columns kept free at the end of a line (for what a prompt adds after it)."""
     width = max(terminal_width() - indent - reserve, 20)
-    lines = textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False) or [""]
+    lines = textwrap.wrap(one_line(text), width, break_on_hyphens=False) or [""]
     return ("\n" + " " * indent).join(lines)
 
 
@@ -58,7 +59,7 @@ class InteractiveUI(PlainUI):
         q = p.question
         self.console.print()
         self.console.rule(question_heading(p), style="cyan")
-        self.console.print(escape(q.prompt))
+        self.console.print(safe(q.prompt))
         if q.type == "single":
             return p.option_order[select_index("Your answer:", self._texts(p))]
         if q.type == "multiple":
@@ -192,7 +193,7 @@ class InteractiveUI(PlainUI):
         import questionary
 
         hint = " (Esc then Enter to finish)" if multiline else ""
-        self.console.print(escape(prompt) + hint)
+        self.console.print(safe(prompt) + hint)
         question = questionary.text(
             "", multiline=multiline, default=default, qmark="›", instruction=""
         )

@@ -12,7 +12,8 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from scr_cpd.cli.env import Env, escape, get_env
+from scr_cpd.cli.console import safe
+from scr_cpd.cli.env import Env, get_env
 from scr_cpd.common.text import shorten
 
 DEFAULT_LIMIT = 20
@@ -233,7 +234,7 @@ class _Labelled:
 
     def ask(self, presented: Any) -> Any:
         module_id = presented.question.module_id
-        self._ui.say(f"From: {escape(self._titles.get(module_id, module_id))}")
+        self._ui.say(f"From: {safe(self._titles.get(module_id, module_id))}")
         return self._ui.ask(presented)
 
     def __getattr__(self, name: str) -> Any:

@@ -12,7 +12,8 @@ from typing import Any, List, Optional
 
 import typer
 
-from scr_cpd.cli.env import Env, UserError, escape, get_env
+from scr_cpd.cli.console import safe
+from scr_cpd.cli.env import Env, UserError, get_env
 
 app = typer.Typer(help="List, read, edit or delete your reflections.", no_args_is_help=True)
 FIELD_OPTION = {"what": "what", "so-what": "so_what", "now-what": "now_what"}
@@ -126,7 +127,7 @@ def write_reflection(
         rf.check_tags(tags or [])
     except rf.ReflectionError as exc:
         raise UserError(str(exc), 2) from None
-    console.print(f"\n{escape(text)}")
+    console.print(f"\n{safe(text)}")
     console.print("Do not name or otherwise identify children, families or cases.")
     uid: str | None = None
     for field in rf.FIELDS:
@@ -156,7 +157,7 @@ def finish_reflection(env: Env, uid: str, editor: bool = False) -> None:
     from scr_cpd.progress.quiz import Stop
 
     entry = rf.get(env.store, uid)
-    env.console().print(f"\n{escape(entry.prompt)}")
+    env.console().print(f"\n{safe(entry.prompt)}")
     try:
         for field in entry.missing:
             _write_field(env, uid, field, editor)
@@ -176,7 +177,7 @@ def _ask_field(env: Env, field: str, editor: bool, current: str = "") -> tuple[s
         text = edit_in_editor(label, current)
     else:
         if current and env.plain:
-            env.console().print(f"Current text:\n{escape(current)}\n(An empty answer keeps it.)")
+            env.console().print(f"Current text:\n{safe(current)}\n(An empty answer keeps it.)")
         text = env.ui().text(label, default=current)
         if not text and current:
             text = current
@@ -206,7 +207,7 @@ def _check_identifiers(env: Env, uid: str, field: str, editor: bool) -> None:
         if not found:
             return
         label = rf.FIELD_LABELS[field].split("?")[0]
-        env.console().print(f"Warning — {label}?: {escape(describe(found))}")
+        env.console().print(f"Warning — {label}?: {safe(describe(found))}")
         if not env.ui().confirm(
             "Edit it now? (No keeps it as written; an export can mask it for you.)",
             default=True,
@@ -324,9 +325,9 @@ def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="I
     console.print(
         f"{e.uid} · {e.module_id or 'free reflection'} · created {e.created_at} · updated {e.updated_at}"
     )
-    console.print(f"Prompt: {escape(e.prompt)}")
+    console.print(f"Prompt: {safe(e.prompt)}")
     for field in rf.FIELDS:
-        console.print(f"\n{rf.FIELD_LABELS[field]}\n{escape(e.text(field)) or '(not written)'}")
+        console.print(f"\n{rf.FIELD_LABELS[field]}\n{safe(e.text(field)) or '(not written)'}")
     if e.tags:
         console.print("\nTags: " + ", ".join(rf.CVF_TAGS.get(t, t) for t in e.tags))
 

@@ -12,9 +12,9 @@ import string
 import sys
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
-from scr_cpd.cli.console import escape, make_console  # noqa: F401  (make_console: bench)
+from scr_cpd.cli.console import make_console, safe  # noqa: F401  (make_console: bench)
 from scr_cpd.cli.feedback import print_feedback, question_heading  # noqa: F401
-from scr_cpd.common.text import normalise_answer
+from scr_cpd.common.text import normalise_answer, one_line
 from scr_cpd.progress.quiz import Feedback, Presented, Stop
 
 if TYPE_CHECKING:
@@ -80,10 +80,10 @@ class PlainUI:
         q = p.question
         self.console.print()
         self.console.print(question_heading(p))
-        self.console.print(escape(q.prompt))
+        self.console.print(safe(q.prompt))
         if q.type in ("single", "multiple"):
             for n, i in enumerate(p.option_order, start=1):
-                self.console.print(f"  {n}. {escape(q.options[i].text)}")
+                self.console.print(f"  {n}. {safe(q.options[i].text)}")
             hint = "number" if q.type == "single" else "numbers, separated by spaces"
             return self.ask_until(
                 f"Your answer ({hint}; q to stop): ", lambda s: parse_choice(s, p)
@@ -107,9 +107,9 @@ class PlainUI:
     def _ask_matching(self, p: Presented) -> Any:
         q = p.question
         for n, pair in enumerate(q.pairs, start=1):
-            self.console.print(f"  {n}. {escape(pair.left)}")
+            self.console.print(f"  {n}. {safe(pair.left)}")
         for n, r in enumerate(p.right_order):
-            self.console.print(f"  {LETTERS[n]}) {escape(q.pairs[r].right)}")
+            self.console.print(f"  {LETTERS[n]}) {safe(q.pairs[r].right)}")
         # The letters in order are never the answer (the right-hand side is never shown in
         # matching order), so the example cannot give it away.
         example = LETTERS[: len(q.pairs)]
@@ -159,7 +159,7 @@ class PlainUI:
         """The value of the chosen entry (never its label); raises Stop on q or end of input."""
         self.console.print(title)
         for n, (label, _) in enumerate(choices, start=1):
-            self.console.print(f"  {n}. {escape(label)}")
+            self.console.print(f"  {n}. {safe(one_line(label))}")
 
         def parse(text: str) -> Any:
             if text.isdigit() and 1 <= int(text) <= len(choices):
@@ -170,9 +170,9 @@ class PlainUI:
 
     def pick_many(self, title: str, labels: list[str]) -> list[int]:
         """Any number of the numbered entries (none: Enter); their indexes."""
-        self.console.print(escape(title))
+        self.console.print(safe(title))
         for n, label in enumerate(labels, start=1):
-            self.console.print(f"  {n}. {escape(label)}")
+            self.console.print(f"  {n}. {safe(label)}")
 
         def parse(text: str) -> list[int]:
             picks = text.replace(",", " ").split()
@@ -187,7 +187,7 @@ class PlainUI:
     def text(self, prompt: str, multiline: bool = True, default: str = "") -> str:
         """A free text; in plain mode a blank line (or a line with a single '.') ends it."""
         keeps = f" [{default}]" if default and not multiline else ""
-        self.console.print(escape(prompt + keeps))
+        self.console.print(safe(prompt + keeps))
         if multiline:
             self.console.print("(Finish with an empty line.)")
         lines: list[str] = []
