@@ -408,9 +408,13 @@ def test_plain_mode_term_dumb_the_plain_setting_and_the_introduction_each_time(w
     from helpers import cpd
 
     # TERM=dumb chooses plain; quitting at question 1 shows the introduction again next time.
-    screen = stop_at_question_one(open_cpd(where, "start", "tiny", TERM="dumb"), "q to stop):")
+    screen = stop_at_question_one(
+        open_cpd(where, "start", "tiny", "--seed", "5", TERM="dumb"), "q to stop):"
+    )
     assert "Your answer (" in screen and "One question of each type, for tests." in screen
-    screen = stop_at_question_one(open_cpd(where, "start", "tiny", "--plain"), "q to stop):")
+    screen = stop_at_question_one(
+        open_cpd(where, "start", "tiny", "--plain", "--seed", "5"), "q to stop):"
+    )
     assert "One question of each type, for tests." in screen and "Continuing" not in screen
     # Plain mode on a terminal wraps at a word, not mid-word at the screen's edge.
     lines = screen.splitlines()
@@ -419,7 +423,7 @@ def test_plain_mode_term_dumb_the_plain_setting_and_the_introduction_each_time(w
     assert sentence in " ".join(line.strip() for line in lines) and sentence not in screen
     # `cpd settings plain on` makes plain the default; --interactive still gives the menus.
     assert cpd("settings", "plain", "on", home=where / "home").exit_code == 0
-    screen = stop_at_question_one(open_cpd(where, "start", "tiny"), "q to stop):")
+    screen = stop_at_question_one(open_cpd(where, "start", "tiny", "--seed", "5"), "q to stop):")
     assert "Your answer (" in screen
     t = open_cpd(where, "start", "tiny", "--interactive")
     t.wait("Question 1 of 6")
