@@ -136,6 +136,26 @@ def test_home_menu_in_plain_mode_offers_to_continue_and_quits_cleanly(banks, tmp
     assert at_eof.exit_code == 0
 
 
+def test_continue_with_several_modules_in_progress_asks_which(banks, tmp_path):
+    home = tmp_path / "home"
+    cpd(home, "start", "tiny", input="q\n")
+    cpd(home, "start", "neglect", input="q\n")
+    # 1: Continue a module; the newest first, then Back; then Quit (the last entry).
+    result = cpd(home, input="1\n3\n")
+    out = result.stdout
+    assert result.exit_code == 0
+    assert "  1. Continue a module (2 in progress)\n" in out
+    assert "Which module would you like to continue?\n" in out
+    neglect = len(load_library(home).get("neglect").questions)
+    assert f"  1. Recognising and responding to neglect (0 of {neglect} answered)\n" in out
+    assert "  2. Tiny test module (0 of 6 answered)\n  3. Back\n" in out
+    # Back returns to the home menu, which is shown again (input then ends: a clean stop).
+    assert out.count("What would you like to do?") == 2
+    # Choosing one continues it: no flag is suggested from a menu.
+    out = cpd(home, input="1\n2\nq\n").stdout
+    assert "Tiny test module" in out and "Question 1 of 6" in out and "--restart" not in out
+
+
 def test_home_menu_shows_progress_then_quits(banks, tmp_path):
     result = CliRunner().invoke(app, ["--plain", "--home", str(tmp_path / "home")], input="9\n")
     assert "Type a number from 1 to" in result.stdout
@@ -175,6 +195,26 @@ def test_every_command_has_help(command):
     assert description.strip() and not description.startswith("Options:"), (
         f"`cpd {' '.join(command)}` has no help text"
     )
+    # Written for a person: no framework type names, braces, strftime formats or cut lines.
+    for leak in ("<str>", "<list[", "<int", "<path>", "{", "%Y", "x>="):
+        assert leak not in result.output, f"`cpd {' '.join(command)} --help` shows {leak!r}"
+    assert "..." not in description, f"`cpd {' '.join(command)} --help` cuts a line"
+
+
+@pytest.mark.parametrize(
+    "args, sentence",
+    [
+        (["export", "--since", "2025-13-01"], "'2025-13-01' is not a date; write it as YYYY-MM-DD"),
+        (["practice", "--limit", "0"], "'--limit' / '-n': it must be at least 1."),
+        (["practice", "--limit", "x"], "'--limit' / '-n': it must be a whole number."),
+    ],
+)
+def test_option_errors_are_plain_sentences(args, sentence):
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert sentence in result.output
+    for leak in ("%Y", "Input should be", "Value error", "unable to parse"):
+        assert leak not in result.output
 
 
 def test_top_level_commands_are_the_documented_ones():
@@ -260,3 +300,39 @@ def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_other
     assert lines[2].startswith("a-module  A title long") and lines[2].endswith(" 12")
     wrapped = [line[len("a-module  ") :].replace(" 12", "").strip() for line in lines[2:]]
     assert " ".join(wrapped) == "A title long enough to need more than one line here"
+
+
+def test_plain_mode_prints_without_rich_and_as_rich_would(tmp_path, capsys):
+    # A module in plain mode (a pipe) never imports rich...
+    loaded = _modules_imported(["--plain", "start", "neglect"], tmp_path / "home")
+    assert "scr_cpd.cli.ui" in loaded and not {m for m in loaded if m.split(".")[0] == "rich"}
+    # ...and its printer writes what rich's plain console wrote, markup escapes undone.
+    import io
+
+    from rich.console import Console
+    from rich.markup import escape as rich_escape
+
+    from scr_cpd.cli.console import PlainConsole, escape
+
+    samples = ["[bold]x[/]", "Delete it? [y/N] ", "path\\[x]", "trail\\", "  · [#f00] :smile:"]
+    for text in samples:
+        assert escape(text) == rich_escape(text)
+        buffer = io.StringIO()
+        Console(file=buffer, no_color=True, highlight=False, emoji=False, soft_wrap=True).print(
+            escape(text)
+        )
+        PlainConsole().print(escape(text))
+        assert capsys.readouterr().out == buffer.getvalue(), text
+
+
+def test_an_error_in_a_menu_action_is_one_sentence_and_the_menu_comes_back(banks, tmp_path):
+    home = tmp_path / "home"
+    menu = cpd(home, input="").stdout
+    entries = [line.strip() for line in menu.splitlines() if line.strip()[:2].rstrip(".").isdigit()]
+    export = next(e.split(".")[0] for e in entries if "Export my CPD log" in e)
+    # Export to a folder that does not exist: one sentence, then the menu again.
+    typed = f"{export}\n1\n{tmp_path / 'no' / 'such' / 'folder' / 'log.json'}\n\n"
+    result = cpd(home, input=typed)
+    assert result.exit_code == 0 and "Traceback" not in result.output
+    assert "Error: " in result.output
+    assert result.stdout.count("What would you like to do?") == 2

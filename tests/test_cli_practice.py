@@ -260,3 +260,34 @@ def test_bars_are_scaled_in_eighths():
     assert bar(100, 100, width=4) == "████"
     assert bar(50, 100, width=3) == "█▌"
     assert bar(1, 1000, width=4) == "▏"  # any activity shows
+
+
+def test_skip_stores_no_confidence_and_old_skip_values_become_null(isolated_home, tmp_path):
+    import sqlite3
+
+    from scr_cpd.progress.store import MIGRATIONS, Store
+
+    answer_module("alpha", "1\n\n" * 3 + "n\n")  # Enter at "How sure were you?" skips it
+    store = Store.open(isolated_home)
+    assert {a.confidence for a in store.attempts()} == {None}
+    store.close()
+    # A database written before the fix held the word "Skip": the migration clears it.
+    old = tmp_path / "old"
+    old.mkdir()
+    db = sqlite3.connect(old / "progress.db")
+    for step in MIGRATIONS[:3]:
+        step(db)
+    db.execute("PRAGMA user_version = 3")
+    db.execute("INSERT INTO sessions (kind, plan, started_at) VALUES ('module', '[]', 'now')")
+    for confidence in ("Skip", "sure", None):
+        db.execute(
+            "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash,"
+            " response, correct, confidence, answered_at, seconds)"
+            " VALUES (1, 'alpha', 'q', 1, 'h', '0', 1, ?, 'now', 1)",
+            (confidence,),
+        )
+    db.commit()
+    db.close()
+    store = Store.open(old)
+    assert [a.confidence for a in store.attempts()] == [None, "sure", None]
+    store.close()

@@ -174,12 +174,21 @@ def test_wrong_answers_show_what_was_chosen_the_answer_and_the_option_feedback(h
         "Incorrect ✗\nYou answered: Green\n  Green is the grass, not the sky.\nThe answer: Blue\n  Yes, blue on a clear day.\n"
         "Why: Scattered sunlight makes a clear sky look blue.\nBriefing p.7 — Testing the loop"
     ) in out
+    # Per option: what was rightly chosen, what was wrongly chosen, and the right one missed.
     assert (
-        "You chose:\n  ✓ Two — Two is even.\n  ✗ Three — Three is odd.\nThe answer: Two; Four\n"
-        in out
-    )
-    assert "You answered: Cat → Woof; Dog → Miaow\nThe answer: Cat → Miaow; Dog → Woof\n" in out
-    assert "You answered: Lyon\nThe answer: Paris\n" in out
+        "Your choices:\n  ✓ Two — chosen, and right. Two is even.\n"
+        "  ✗ Three — chosen, but not right. Three is odd.\n"
+        "  ✗ Four — missed: this one is right too.\nWhy:"
+    ) in out
+    # Per pair, ✓ or ✗, and the right match named for each wrong one.
+    assert (
+        "Your matches:\n  ✗ Cat → Woof; the match is Miaow\n  ✗ Dog → Miaow; the match is Woof\n"
+    ) in out
+    # What was typed is on the screen already: only the answer is named, once.
+    assert "Incorrect ✗\nThe answer: Paris\nWhy:" in out
+    assert "Incorrect ✗\nThe answer: 7\nWhy:" in out
+    assert "Incorrect ✗\nThe answer: True\nWhy:" in out
+    assert out.count("The answer: Two; Four") == 0
 
 
 def test_summary_shows_score_against_pass_mark_and_points_to_revisit_and_retakes_only_the_missed(
@@ -353,3 +362,51 @@ def test_end_of_input_in_the_retake_says_so_and_keeps_its_answers(home):
     assert "Retake stopped. 1 answer(s) saved." in retake
     assert [s.status for s in sessions(home)] == ["completed", "abandoned"]
     assert len(attempts(home)) == 7
+
+
+# --- Global options anywhere, forgiving grading, one answer per match -----------------------
+
+
+def test_global_options_are_accepted_after_the_subcommand_too(home):
+    # Options after the subcommand, as a person types them (no --plain or --home before it).
+    result = CliRunner().invoke(app, ["start", "tiny", "--plain", "--home", str(home)], input="q\n")
+    assert result.exit_code == 0, result.output
+    assert "Stopped. 0 answer(s) saved" in result.output
+    assert Store.open(home).sessions()  # the session went to --home
+    for args in (["modules", "--plain", f"--home={home}"], ["progress", "--home", str(home)]):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 0 and "tiny" in result.output, (args, result.output)
+
+
+def test_short_answers_forgive_case_spacing_hyphens_punctuation_and_accents(home):
+    answers = {**RIGHT, "q-short": "  pÁris!! "}
+    out = cpd(home, "start", "tiny", answers=answers, then=["n"]).output
+    assert out.count("Correct ✓") == 6
+
+
+def test_a_number_may_carry_the_questions_unit(home, tmp_path, monkeypatch):
+    bank = (tmp_path / "banks" / "tiny.yaml").read_text(encoding="utf-8")
+    bank = bank.replace("    answer: 7\n", "    answer: 7\n    unit: days\n")
+    (tmp_path / "banks" / "tiny.yaml").write_text(bank, encoding="utf-8")
+    answers = {**RIGHT, "q-numeric": ["7 weeks", "7 days"]}
+    out = cpd(home, "start", "tiny", answers=answers, then=["n"]).output
+    assert "Type a number, for example 24 or 24 days." in out  # "weeks" is not its unit
+    assert out.count("Correct ✓") == 6
+    [numeric] = [a for a in attempts(home) if a.question_id == "q-numeric"]
+    assert numeric.response == 7
+
+
+def test_matching_cannot_give_one_answer_to_two_items(home):
+    answers = {**RIGHT, "q-matching": ["aa", "ba"]}
+    out = cpd(home, "start", "tiny", answers=answers, then=["n"]).output
+    assert "Each letter goes with one item only; a was given twice." in out
+    assert out.count("Correct ✓") == 6 and len(attempts(home)) == 6
+
+
+def test_start_without_a_module_opens_the_chooser_with_status_and_best(home):
+    cpd(home, "start", "tiny", answers=RIGHT, then=["n"])
+    result = cpd(home, "start", then=["q"])
+    assert result.exit_code == 0
+    assert "Which module?" in result.output
+    assert "Tiny test module · passed, best 100%" in result.output
+    assert "Back" in result.output

@@ -172,7 +172,8 @@ def test_home_menu_exports_a_signed_log_here(isolated_home, tmp_path, monkeypatc
     entries = [line.strip() for line in menu.splitlines() if line.strip()[:2].rstrip(".").isdigit()]
     export_number = next(e.split(".")[0] for e in entries if "Export my CPD log" in e)
     quit_number = next(e.split(".")[0] for e in entries if e.endswith("Quit"))
-    result = cpd(home=isolated_home, input=f"{export_number}\n1\n{quit_number}\n")
+    # Format 1 (JSON); Enter keeps the suggested file here; Enter: no redaction.
+    result = cpd(home=isolated_home, input=f"{export_number}\n1\n\n\n{quit_number}\n")
     assert result.exit_code == 0, result.output
     [written] = list(tmp_path.glob("cpd-log-sam-jones-*.json"))
     assert verify_log(json.loads(written.read_text())).status == "unknown signer"

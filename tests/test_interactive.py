@@ -32,14 +32,15 @@ RIGHT_KEYS = {
     "q-short": "Paris" + ENTER,
     "q-matching": DOWN + ENTER + ENTER,
 }
-SURE = ENTER  # "How sure were you?": the first choice
+SURE = "1" + ENTER  # "How sure were you?": 1 is Sure (the pointer starts on Skip)
+NEXT = ENTER  # "Enter for the next question", after the feedback
 PROMPT_READY = {
-    "q-single": r"Use shortcuts or arrow keys\)",
-    "q-true-false": r"Use shortcuts or arrow keys\)",
-    "q-multiple": r"Use arrow keys to move",
+    "q-single": r"number or arrow keys",
+    "q-true-false": r"number or arrow keys",
+    "q-multiple": r"space or number to tick",
     "q-numeric": "Your answer",
     "q-short": "Your answer",
-    "q-matching": r"Use arrow keys\)",
+    "q-matching": r"letter or arrow keys",
 }
 
 
@@ -88,7 +89,7 @@ def attempts(home: Path):
 def test_a_whole_module_answered_with_arrow_keys(tmp_path, keys):
     home = tmp_path / "home"
     order = plan_for(home)
-    typed = "".join(RIGHT_KEYS[q] + SURE for q in order) + "n"  # "n": no reflection now
+    typed = "".join(RIGHT_KEYS[q] + SURE + NEXT for q in order) + "n"  # "n": no reflection now
     result = run(home, keys, typed, "start", "tiny", *SEED)
     assert result.exit_code == 0
     out = result.output
@@ -129,7 +130,8 @@ def test_wrong_choice_shows_the_answer_and_the_feedback(tmp_path, keys):
         "q-matching": ENTER + ENTER,
     }[first]
     result = run(home, keys, wrong + SURE + CTRL_C, "start", "tiny", *SEED)
-    assert "Incorrect ✗" in result.output and "The answer: " in result.output
+    named = {"q-multiple": "missed: this one is right too", "q-matching": "; the match is "}
+    assert "Incorrect ✗" in result.output and named.get(first, "The answer: ") in result.output
     assert "Blind spot: you were sure, and it was wrong." in result.output
     [attempt] = attempts(home)
     assert (attempt.question_id, attempt.correct) == (first, False)
@@ -138,7 +140,7 @@ def test_wrong_choice_shows_the_answer_and_the_feedback(tmp_path, keys):
 def test_ctrl_c_stops_and_keeps_what_was_answered(tmp_path, keys):
     home = tmp_path / "home"
     order = plan_for(home)
-    typed = RIGHT_KEYS[order[0]] + SURE + RIGHT_KEYS[order[1]] + SURE + CTRL_C
+    typed = RIGHT_KEYS[order[0]] + SURE + NEXT + RIGHT_KEYS[order[1]] + SURE + NEXT + CTRL_C
     result = run(home, keys, typed, "start", "tiny", *SEED)
     assert result.exit_code == 0
     assert (
@@ -156,7 +158,7 @@ def test_bad_input_is_refused_inside_the_prompt_then_corrected(tmp_path, keys):
         "q-numeric": "seven" + ENTER + BACKSPACE * 5 + "7" + ENTER,
         "q-short": "   " + ENTER + "Paris" + ENTER,
     }
-    typed = "".join(fixes.get(q, RIGHT_KEYS[q]) + SURE for q in order) + "n"
+    typed = "".join(fixes.get(q, RIGHT_KEYS[q]) + SURE + NEXT for q in order) + "n"
     result = run(home, keys, typed, "start", "tiny", *SEED)
     assert "Select at least one option (space bar), then press Enter." in result.output
     assert result.output.count("Correct ✓") == 6
@@ -196,9 +198,12 @@ def test_real_terminal_runs_interactive_prompts_and_ctrl_c_keeps_answers(tmp_pat
     # Keys typed before the prompt has the terminal in raw mode would be thrown away.
     child.expect(PROMPT_READY[order[0]])
     child.send(RIGHT_KEYS[order[0]])
-    child.expect(r"Use shortcuts or arrow keys\)")  # "How sure were you?"
+    child.expect("How sure were you?")
+    child.expect(r"number or arrow keys")
     child.send(SURE)
     child.expect("Correct ✓")
+    child.expect("Enter for the next question")
+    child.send(NEXT)
     child.expect("Question 2 of 6")
     child.sendintr()  # Ctrl-C, through the terminal
     # At a prompt it stops the module (exit 0); while output is printing it interrupts (130).

@@ -59,15 +59,16 @@ def test_nothing_written_keeps_no_reflection(isolated_home):
 
 
 def test_identifier_warning_then_edit(isolated_home):
+    # The check runs on each answer as it is saved: the warning comes straight after What?
     lines = [
         "Mrs Smith at SW1A 1AA told me.",
+        "",
+        "y",
+        "A parent told me.",
         "",
         "matters",
         "",
         "act",
-        "",
-        "y",
-        "A parent told me.",
         "",
         "",
     ]
@@ -78,7 +79,7 @@ def test_identifier_warning_then_edit(isolated_home):
 
 
 def test_identifier_warning_keep(isolated_home):
-    lines = ["Call 07700 900123 was the lead.", "", "matters", "", "act", "", "n", ""]
+    lines = ["Call 07700 900123 was the lead.", "", "n", "matters", "", "act", "", ""]
     result = reflect(isolated_home, lines)
     assert "phone" in result.output.lower()
     [entry] = rf.all_entries(Store.open(isolated_home))
@@ -182,3 +183,101 @@ def test_reflection_time_counts_in_progress_as_in_the_log(isolated_home):
     rf.save_field(store, uid, "what", "text", 600)
     result = cpd("progress", home=isolated_home)
     assert "Time on task: 10 min (0.2 CPD hours)" in result.output
+
+
+# --- Never a blank reflection, never "Internal error" ------------------------------------------
+
+
+def test_unfinished_reflection_is_marked_and_edit_fills_it_in(isolated_home):
+    reflect(isolated_home, ["What I saw.", ""])  # input ends at "So what?"
+    listing = cpd("reflections", "list", home=isolated_home).output
+    assert "unfinished (1 of 3)" in listing and "`cpd reflections edit ID`" in listing
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    # Plain mode: an empty answer keeps the current text; the missing ones are typed.
+    result = cpd(
+        "reflections",
+        "edit",
+        entry.uid,
+        input="\nwhy it matters\n\nwhat next\n\n",
+        home=isolated_home,
+    )
+    assert "Current text:\nWhat I saw." in result.output
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert (entry.what, entry.so_what, entry.now_what) == (
+        "What I saw.",
+        "why it matters",
+        "what next",
+    )
+    assert "done" in cpd("reflections", "list", home=isolated_home).output
+
+
+def test_a_free_reflection_from_the_menu_of_modules(isolated_home):
+    # The entry "A free reflection (no module)" gives no module, never its own title.
+    modules = cpd("modules", home=isolated_home)
+    count = len([line for line in modules.output.splitlines()[1:] if line.strip()])
+    result = cpd("reflect", input=f"{count + 1}\n2\n", home=isolated_home)  # then Back
+    assert result.exit_code == 0 and "Internal error" not in result.output
+    result = cpd("reflect", input=f"{count + 2}\n", home=isolated_home)  # Back at once
+    assert result.exit_code == 0 and rf.all_entries(Store.open(isolated_home)) == []
+
+
+def test_invalid_utf8_is_asked_again_in_one_sentence(isolated_home):
+    from typer.testing import CliRunner
+
+    from scr_cpd.cli.app import app
+
+    typed = b"1\n\xff\xfe broken\nWhat I saw.\n\nso\n\nnow\n\n\n"
+    result = CliRunner().invoke(
+        app, ["--plain", "--home", str(isolated_home), "reflect", "neglect"], input=typed
+    )
+    assert result.exit_code == 0, result.output
+    assert "That line was not readable text (UTF-8); please type it again." in result.output
+    [entry] = rf.all_entries(Store.open(isolated_home))
+    assert entry.what == "What I saw."
+
+
+def test_an_editor_with_an_unbalanced_quote_is_one_sentence(isolated_home, monkeypatch):
+    monkeypatch.setenv("EDITOR", "'nano")
+    monkeypatch.delenv("VISUAL", raising=False)
+    result = cpd("reflect", "neglect", "--editor", input="1\n", home=isolated_home)
+    assert result.exit_code == 2
+    assert (
+        'cannot read the EDITOR setting "\'nano" (No closing quotation); fix EDITOR'
+        in result.output
+    )
+    assert "Internal error" not in result.output and rf.all_entries(Store.open(isolated_home)) == []
+
+
+@pytest.mark.parametrize("sig", ["SIGHUP", "SIGTERM", "SIGKILL"])
+def test_a_killed_reflect_never_leaves_a_blank_reflection(isolated_home, sig):
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    env = dict(os.environ, SCR_CPD_HOME=str(isolated_home))
+    child = subprocess.Popen(
+        [sys.executable, "-m", "scr_cpd", "--plain", "reflect", "neglect"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env=env,
+    )
+    child.stdin.write(b"1\n")  # a prompt, then nothing: killed while writing "What?"
+    child.stdin.flush()
+    seen = b""
+    while b"What? What happened" not in seen:
+        seen += child.stdout.read1(4096)
+    time.sleep(0.1)
+    child.send_signal(getattr(signal, sig))
+    child.wait(timeout=20)
+    assert rf.all_entries(Store.open(isolated_home)) == []
+
+
+def test_text_that_could_repaint_the_terminal_is_shown_visibly(isolated_home):
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "Clear \x1b[2J the screen", first=("what", "bidi \u202e here", 1.0))
+    store.close()
+    shown = cpd("reflections", "show", uid, home=isolated_home).output
+    assert "\x1b" not in shown and "\u202e" not in shown
+    assert "Clear <U+001B>[2J the screen" in shown and "bidi <U+202E> here" in shown

@@ -29,6 +29,11 @@ class FriendlyGroup(TyperGroup):
                 self._add_all_commands()
         return super().get_command(ctx, name)
 
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if ctx.parent is None:
+            args = hoist_global_options(args)
+        return list(super().parse_args(ctx, args))
+
     def list_commands(self, ctx: Any) -> list[str]:
         self._add_all_commands()
         return super().list_commands(ctx)
@@ -45,12 +50,18 @@ class FriendlyGroup(TyperGroup):
         holder = typer.Typer(rich_markup_mode=None, add_completion=False)
         holder.callback()(_no_callback)  # always a group, even for a single command
         adder(holder)
-        for name, command in typer.main.get_command(holder).commands.items():
+        group: Any = typer.main.get_command(holder)
+        for name, command in group.commands.items():
+            _humanise(command)
             self.commands.setdefault(name, command)
 
     def invoke(self, ctx: Any) -> Any:
+        from typer._click.exceptions import BadParameter
+
         try:
             return super().invoke(ctx)
+        except BadParameter as exc:
+            raise plain_usage_error(exc) from None
         except KeyboardInterrupt:
             typer.echo("\nStopped. Everything you answered so far is saved.", err=True)
             raise typer.Exit(130) from None
@@ -63,6 +74,11 @@ class FriendlyGroup(TyperGroup):
             typer.echo(f"Error: {explain_database_error(path, exc)}", err=True)
             raise typer.Exit(1) from None
         except Exception as exc:
+            from scr_cpd.progress.quiz import Stop
+
+            if isinstance(exc, Stop):  # Ctrl-C or the end of input at a prompt
+                typer.echo("Stopped. Everything you answered so far is saved.", err=True)
+                raise typer.Exit(0) from None
             if not isinstance(exc, friendly_errors()):
                 raise
             from scr_cpd.content.errors import BankError
@@ -90,6 +106,100 @@ def _no_callback() -> None:
     pass
 
 
+GLOBAL_FLAGS = ("--plain", "--interactive")
+GLOBAL_WITH_VALUE = ("--home",)
+
+
+def hoist_global_options(args: list[str]) -> list[str]:
+    """Global options written after the subcommand (`cpd start neglect --plain`) moved before it,
+    where the root command reads them: defined once, accepted anywhere (up to a `--`)."""
+    front: list[str] = []
+    rest: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            rest += args[i:]
+            break
+        if arg in GLOBAL_FLAGS or arg.split("=", 1)[0] in GLOBAL_WITH_VALUE and "=" in arg:
+            front.append(arg)
+        elif arg in GLOBAL_WITH_VALUE and i + 1 < len(args):
+            front += args[i : i + 2]
+            i += 1
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
+def _humanise(command: Any) -> None:
+    """Help that reads as a person wrote it: each command's whole first sentence in command
+    lists (never cut with "..."), and arguments and values named MODULE, FILE, DATE, N or TEXT
+    rather than `<str>` or `<list[str]>`."""
+    if command.short_help is None and command.help:
+        first = command.help.strip().split("\n\n")[0]
+        command.short_help = " ".join(first.split())
+    for param in command.params:
+        _humanise_param(param)
+    for sub in getattr(command, "commands", {}).values():
+        _humanise(sub)
+
+
+def _humanise_param(param: Any) -> None:
+    if param.param_type_name == "argument":
+        if param.metavar is None:
+            param.metavar = param.name.upper()
+        param.display_type_rich = lambda ctx: None  # the name says what it is
+        shown = param.metavar + ("..." if param.nargs != 1 else "")
+        param._usage_display_name = lambda: shown if param.required else f"[{shown}]"
+        return
+    kind = getattr(param, "type_descriptor", None)
+    if getattr(param, "is_flag", False) or param.metavar is not None or kind is None:
+        return
+    if kind.is_datetime:
+        param.metavar = "DATE"
+    elif kind.is_choice:
+        param.metavar = "|".join(str(getattr(c, "value", c)) for c in kind.choices)
+    elif kind.annotation in (int, float):
+        param.metavar = "N"
+        low, high = kind.parameter_info.min, kind.parameter_info.max
+        if low is not None and high is None:
+            param._get_number_range_help_str = lambda: f"at least {low}"
+    elif kind.is_path:
+        param.metavar = "FILE"
+    else:
+        param.metavar = "TEXT"
+
+
+_VALIDATION_WORDS = (
+    ("Input should be a valid integer", "it must be a whole number."),
+    ("Input should be a valid number", "it must be a number."),
+    ("Input should be less than or equal to ", "it must be at most "),
+    ("Input should be greater than or equal to ", "it must be at least "),
+    ("Input should be less than ", "it must be less than "),
+    ("Input should be greater than ", "it must be more than "),
+)
+
+
+def plain_usage_error(exc: Any) -> Any:
+    """A value that does not parse, said without the framework's words (no strftime formats,
+    no "Input should be…", no "Value error,")."""
+    kind = getattr(getattr(exc, "param", None), "type_descriptor", None)
+    message = str(exc.message)
+    if kind is not None and kind.is_datetime:
+        parts = message.split("'")
+        given = parts[1] if len(parts) > 2 else "that"
+        message = f"{given!r} is not a date; write it as YYYY-MM-DD, for example 2025-03-31"
+    message = message.removeprefix("Value error, ")
+    for framework, plain in _VALIDATION_WORDS:
+        if message.startswith(framework):
+            tail = "" if plain.endswith(".") else message[len(framework) :].split(" [", 1)[0]
+            message = plain + tail
+            break
+    exc.message = message.rstrip(".") + "."
+    return exc
+
+
 def _version(value: bool) -> None:
     if value:
         typer.echo(f"scr-cpd {__version__}")
@@ -102,13 +212,14 @@ def root(
     home: Optional[Path] = typer.Option(
         None,
         "--home",
-        help="Folder for your progress, keys and extra banks (env SCR_CPD_HOME).",
+        metavar="DIR",
+        help="Folder for your progress, keys and extra banks (env SCR_CPD_HOME). Before or after the command.",
         show_default=False,
     ),
     plain: Optional[bool] = typer.Option(
         None,
         "--plain/--interactive",
-        help="Plain numbered prompts (screen readers, pipes); default: plain when input is not a terminal.",
+        help="Plain numbered prompts (screen readers, pipes), or arrow-key menus. Default: plain when input is not a terminal, TERM is dumb or `cpd settings plain on`.",
         show_default=False,
     ),
     version: bool = typer.Option(
@@ -121,7 +232,7 @@ def root(
     """
     ctx.obj = make_env(home, plain)
     if ctx.invoked_subcommand is None:
-        from scr_cpd.cli.learn import home_menu
+        from scr_cpd.cli.home import home_menu
 
         home_menu(ctx.obj)
 

@@ -6,10 +6,11 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import typer
 
+from scr_cpd.cli.console import escape, make_console, print_table
 from scr_cpd.content.errors import BankError
 from scr_cpd.progress.store import Store, StoreError, ensure_home
 
@@ -28,12 +29,30 @@ def default_home() -> Path:
     return user_data_path("scr-cpd", appauthor=False)
 
 
+__all__ = ["Env", "UserError", "escape", "get_env", "make_env", "print_table"]
+
+
 @dataclass
 class Env:
     home: Path
-    plain: bool
+    _plain: bool | None = None  # None: decided when first asked (the `plain` setting)
     _store: Store | None = field(default=None, repr=False)
     _library: Any = field(default=None, repr=False)
+
+    @property
+    def plain(self) -> bool:
+        """Plain numbered prompts: asked for, or input is not a terminal, or TERM=dumb, or the
+        `plain` setting is on. Read when first needed, and without opening the store, so that
+        `cpd --help` or `cpd bank validate` neither needs nor creates a database."""
+        if self._plain is None:
+            from scr_cpd.progress.settings import peek
+
+            self._plain = peek(self.home, "plain") == "on"
+        return self._plain
+
+    @plain.setter
+    def plain(self, value: bool) -> None:
+        self._plain = value
 
     @property
     def store(self) -> Store:
@@ -52,12 +71,11 @@ class Env:
         return self._library
 
     def console(self, stderr: bool = False) -> Any:
-        from scr_cpd.cli.ui import make_console
-
         return make_console(self.plain, stderr=stderr)
 
     def ui(self) -> Any:
-        from scr_cpd.cli.ui import InteractiveUI, PlainUI
+        from scr_cpd.cli.interactive import InteractiveUI
+        from scr_cpd.cli.ui import PlainUI
 
         return (PlainUI if self.plain else InteractiveUI)(self.console())
 
@@ -88,9 +106,12 @@ def make_env(home: Path | None, plain: bool | None) -> Env:
         home = (
             Path(os.environ["SCR_CPD_HOME"]) if os.environ.get("SCR_CPD_HOME") else default_home()
         )
-    if plain is None:
-        plain = not sys.stdin.isatty() or os.environ.get("TERM") == "dumb"
-    return Env(home=home.expanduser(), plain=plain)
+    # Plain when the keys or the screen are not a terminal (a pipe either way: arrow-key menus
+    # would garble it), or the terminal cannot move its cursor.
+    terminal = sys.stdin.isatty() and sys.stdout.isatty()
+    if plain is None and (not terminal or os.environ.get("TERM") == "dumb"):
+        plain = True
+    return Env(home=home.expanduser(), _plain=plain)
 
 
 def get_env(ctx: typer.Context) -> Env:
@@ -110,68 +131,6 @@ def friendly_errors() -> tuple[type[Exception], ...]:
     Imported when an error happens, not at start-up, to keep `cpd --help` quick."""
     from scr_cpd.common.files import OutputError
     from scr_cpd.progress.reflections import ReflectionError
+    from scr_cpd.progress.settings import SettingError
 
-    return (UserError, StoreError, BankError, OutputError, ReflectionError)
-
-
-def escape(text: str) -> str:
-    """rich's markup escape, imported when first used: importing rich.markup at start-up costs
-    every command, even `cpd --help`, a noticeable share of its start."""
-    from rich.markup import escape as escape_markup
-
-    return escape_markup(text)
-
-
-def print_table(
-    plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()
-) -> None:
-    """Columns padded with spaces.
-
-    Plain mode gives one line per row and draws no rule: a screen reader reads each row as one
-    line. Otherwise the header is bold (when colour is allowed) and underlined, and the widest
-    left-aligned column wraps to fit the terminal. No rich here: importing and laying out a
-    rich table would double the time `cpd modules` takes.
-    """
-    table = [[str(c) for c in columns]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    if not plain:
-        _fit(widths, [name in right for name in columns])
-    for n, line in enumerate(table):
-        wrapped = [_wrap(text, width) for text, width in zip(line, widths)]
-        for k in range(max(len(parts) for parts in wrapped)):
-            cells = [
-                (parts[k] if k < len(parts) else "").rjust(width)
-                if name in right
-                else (parts[k] if k < len(parts) else "").ljust(width)
-                for name, parts, width in zip(columns, wrapped, widths)
-            ]
-            text = "  ".join(cells).rstrip()
-            typer.echo(f"\x1b[1m{text}\x1b[0m" if n == 0 and not plain and _colour() else text)
-        if n == 0 and not plain:
-            typer.echo("─" * (sum(widths) + 2 * (len(widths) - 1)))
-
-
-def _fit(widths: list[int], right_aligned: list[bool]) -> None:
-    """Narrow the widest left-aligned column so that a row fits the terminal."""
-    import shutil
-
-    room = shutil.get_terminal_size().columns - 1
-    excess = sum(widths) + 2 * (len(widths) - 1) - room
-    candidates = [i for i, r in enumerate(right_aligned) if not r]
-    if excess > 0 and candidates:
-        widest = max(candidates, key=lambda i: widths[i])
-        widths[widest] = max(12, widths[widest] - excess)
-
-
-def _wrap(text: str, width: int) -> list[str]:
-    if len(text) <= width:
-        return [text]
-    import textwrap
-
-    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
-
-
-def _colour() -> bool:
-    return (
-        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-    )
+    return (UserError, StoreError, BankError, OutputError, ReflectionError, SettingError)

@@ -1,4 +1,4 @@
-"""The officer's commands: the home menu, `modules`, `start` and `progress`."""
+"""The officer's commands: `modules`, `start` and `progress`, and running a module."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from typing import Any, Optional
 import typer
 
 from scr_cpd.cli.env import Env, get_env
+
+BACK = "back"  # the value of every menu's Back entry
 
 
 def register(app: typer.Typer) -> None:
@@ -22,17 +24,11 @@ def register(app: typer.Typer) -> None:
     app.command("settings")(settings)
 
 
-def modules(ctx: typer.Context) -> None:
-    """List the modules: questions, minutes, your status and best score."""
-    from scr_cpd.cli.env import print_table
+def module_rows(env: Env, banks: list[Any]) -> list[tuple[Any, ...]]:
+    """(id, title, questions, minutes, status, best) per module, the figures from
+    `progress.summary.module_progress`: the same as `cpd progress` and the log show."""
     from scr_cpd.progress.summary import module_progress
 
-    env = get_env(ctx)
-    banks = env.library.ordered()
-    env.warn_bank_problems()
-    if not banks:
-        typer.echo("No modules are installed.")
-        return
     done = module_progress(env.store, banks)
     rows = []
     for bank in banks:
@@ -41,17 +37,35 @@ def modules(ctx: typer.Context) -> None:
         rows.append(
             (bank.id, bank.title, len(bank.questions), bank.estimated_minutes, p.status, best)
         )
+    return rows
+
+
+def modules(ctx: typer.Context) -> None:
+    """List the modules: questions, minutes, your status and best score."""
+    from scr_cpd.cli.env import print_table
+
+    env = get_env(ctx)
+    banks = env.library.ordered()
+    env.warn_bank_problems()
+    if not banks:
+        typer.echo("No modules are installed.")
+        return
     print_table(
         env.plain,
         ("Module", "Title", "Questions", "Minutes", "Status", "Best"),
-        rows,
+        module_rows(env, banks),
         right=("Questions", "Minutes", "Best"),
     )
 
 
 def start(
     ctx: typer.Context,
-    module: str = typer.Argument(..., help="Module id, as listed by `cpd modules`."),
+    module: Optional[str] = typer.Argument(
+        None,
+        metavar="MODULE",
+        help="Module id, as listed by `cpd modules`; leave out to choose from a list.",
+        show_default=False,
+    ),
     restart: bool = typer.Option(
         False,
         "--restart",
@@ -62,65 +76,121 @@ def start(
     ),
 ) -> None:
     """Work through a module: answer each question, get feedback with the briefing page."""
+    from scr_cpd.progress.quiz import Stop
+
     env = get_env(ctx)
-    bank = env.bank(module)
-    run_module(env, bank, restart=restart, rng=random.Random(seed))
+    rng = random.Random(seed)
+    if module is not None:
+        run_module(env, env.bank(module), restart=restart, rng=rng, from_menu=False)
+        return
+    try:
+        choose_module(env, rng=rng)
+    except Stop:
+        return
+
+
+def answered_text(env: Env, bank: Any) -> str:
+    from scr_cpd.progress.runs import answered_in
+
+    return f"{answered_in(env.store, bank.id) or 0} of {len(bank.questions)} answered"
+
+
+def choose_module(env: Env, rng: random.Random | None = None) -> None:
+    """The modules with their status and best score (the figures `cpd modules` shows); an
+    unfinished one asks whether to continue or start again."""
+    banks = env.library.ordered()
+    rows = {row[0]: row for row in module_rows(env, banks)}
+    labels = []
+    for bank in banks:  # one line each where the screen allows, so that Back stays in view
+        _, title, _, _, status, best = rows[bank.id]
+        score = f", best {best}" if best != "–" else ""
+        labels.append((f"{title} · {status}{score}", bank))
+    picked = env.ui().choose("Which module?", labels + [("Back", BACK)])
+    if picked == BACK:
+        return
+    restart = False
+    answered = answered_text(env, picked) if rows[picked.id][4] == "in progress" else None
+    if answered is not None:
+        how = env.ui().choose(
+            f"{picked.title}: {answered}.",
+            [("Continue where I left off", False), ("Start again", True), ("Back", BACK)],
+        )
+        if how == BACK:
+            return
+        restart = how
+    run_module(env, picked, restart=restart, rng=rng)
 
 
 def run_module(
-    env: Env, bank: Any, restart: bool = False, rng: random.Random | None = None
+    env: Env,
+    bank: Any,
+    restart: bool = False,
+    rng: random.Random | None = None,
+    from_menu: bool = True,
 ) -> None:
+    """Continue or start the module, then the summary, a retake of the missed, a reflection."""
     from scr_cpd.cli.practice import blind_spot_prompts, print_blind_spots, session_blind_spots
-    from scr_cpd.progress.quiz import plan_module
+    from scr_cpd.progress.runs import begin_module
     from scr_cpd.progress.schedule import ensure_cards
 
     rng = rng or random.Random()
-    ui = env.ui()
-    console = env.console()
-    store = env.store
-    ensure_cards(store)
-    session = store.active_session("module", bank.id)
-    if session and restart:
-        store.end_session(session.id, "abandoned")
-        session = None
-    if session:
-        answered = len(store.attempts(session_id=session.id))
-        console.print(
-            f"Continuing {bank.title}: {answered} of {len(session.plan)} answered. (Use --restart to begin again.)"
-        )
-    else:
-        session = store.start_session("module", bank.id, plan_module(bank, rng), bank.version)
-        console.print(f"{bank.title}\n{bank.summary}")
+    ui, console = env.ui(), env.console()
+    ensure_cards(env.store)
+    run = begin_module(env.store, bank, rng, restart=restart)
+    if run.shows_introduction:
+        console.print(f"{bank.title}\n{bank.summary}", markup=False)
         console.print(
             f"{len(bank.questions)} questions, about {bank.estimated_minutes} minutes. {ui.stop_hint}"
         )
-    result = _run(env, session, ui, rng)
-    if not result.finished:
+    else:
+        again = "" if from_menu else " (Use --restart to begin again.)"
         console.print(
-            f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; `cpd start {bank.id}` continues where you left off."
+            f"Continuing {bank.title}: {run.answered} of {len(run.session.plan)} answered.{again}",
+            markup=False,
+        )
+    result = _run(env, run.session, ui, rng)
+    if not result.finished:
+        how = (
+            "“Continue” in the menu goes on from"
+            if from_menu
+            else f"`cpd start {bank.id}` continues"
+        )
+        console.print(
+            f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; "
+            f"{how} where you left off."
         )
         return
     missed = _show_summary(env, bank, result)
     blind_spots = session_blind_spots(env, result.session.id)
     print_blind_spots(env, blind_spots)
-    if missed and ui.confirm(f"Retake the {len(missed)} question(s) you missed?", default=True):
-        retake = store.start_session(
-            "retake", bank.id, [(bank.id, q) for q in missed], bank.version
-        )
-        again = _run(env, retake, ui, rng)
-        if again.finished:
-            console.print(f"Retake: {again.correct} of {again.total} correct.")
-        else:  # a retake is not resumed; its answers are kept all the same
-            store.end_session(retake.id, "abandoned")
-            console.print(f"Retake stopped. {len(again.answered)} answer(s) saved.")
-    _offer_reflection(env, bank, blind_spot_prompts(blind_spots))
+    from scr_cpd.progress.quiz import Stop
+
+    try:
+        if missed:
+            _offer_retake(env, bank, missed, ui, rng)
+        _offer_reflection(env, bank, blind_spot_prompts(blind_spots))
+    except Stop:
+        console.print("Stopped. Your answers are saved.")
+
+
+def _offer_retake(env: Env, bank: Any, missed: list[str], ui: Any, rng: random.Random) -> None:
+    from scr_cpd.progress.runs import abandon, start_retake
+
+    if not ui.confirm(f"Retake the {len(missed)} question(s) you missed?", default=True):
+        return
+    console = env.console()
+    retake = start_retake(env.store, bank, missed)
+    again = _run(env, retake, ui, rng)
+    if again.finished:
+        console.print(f"Retake: {again.correct} of {again.total} correct.")
+    else:  # a retake is not resumed; its answers are kept all the same
+        abandon(env.store, retake)
+        console.print(f"Retake stopped. {len(again.answered)} answer(s) saved.")
 
 
 def _offer_reflection(env: Env, bank: Any, suggestions: list[str]) -> None:
-    try:
-        from scr_cpd.cli.reflect import offer_reflection
-    except (ImportError, AttributeError):
-        return
+    from scr_cpd.cli.reflect import offer_reflection
+
     offer_reflection(env, bank, suggestions)
 
 
@@ -131,24 +201,20 @@ def _run(env: Env, session: Any, ui: Any, rng: random.Random) -> Any:
 
 
 def _show_summary(env: Env, bank: Any, result: Any) -> list[str]:
+    from scr_cpd.progress.runs import missed_learning_points, missed_questions
+
     console = env.console()
-    attempts = env.store.attempts(session_id=result.session.id)
-    missed = [a.question_id for a in attempts if not a.correct]
+    missed = missed_questions(env.store, result.session.id)
     verdict = "Passed" if result.score >= bank.pass_mark else "Not yet passed"
     console.print(
         f"Module complete: {result.correct} of {result.total} correct ({result.score:.0%}). "
         f"Pass mark {bank.pass_mark:.0%}: {verdict}."
     )
-    points: list[str] = []
-    for qid in missed:
-        question = bank.question(qid)
-        for lp in question.learning_points if question else ():
-            if lp not in points:
-                points.append(lp)
+    points = missed_learning_points(bank, missed)
     if points:
         console.print("Learning points to revisit:")
-        for lp in points:
-            console.print(f"  · {bank.learning_points.get(lp, lp)}", markup=False)
+        for text in points:
+            console.print(f"  · {text}", markup=False)
     return missed
 
 
@@ -160,108 +226,27 @@ def progress(ctx: typer.Context) -> None:
 def print_progress(env: Env) -> None:
     from scr_cpd.cli.env import print_table
     from scr_cpd.cli.overview import print_overview
+    from scr_cpd.common.text import format_duration
     from scr_cpd.progress.schedule import mastery
-    from scr_cpd.progress.summary import format_duration, module_progress
+    from scr_cpd.progress.summary import module_progress
 
     banks = env.library.ordered()
     done = module_progress(env.store, banks)
     known = mastery(env.store, banks)
     rows = []
     for bank in banks:
-        p = done[bank.id]
+        p, m = done[bank.id], known[bank.id]
         best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        m = known[bank.id]
-        rows.append(
-            (
-                bank.id,
-                p.status,
-                best,
-                f"{m.share:.0%}",
-                m.due,
-                p.attempts,
-                format_duration(p.seconds),
-            )
-        )
+        seconds = format_duration(p.seconds)
+        rows.append((bank.id, p.status, best, f"{m.share:.0%}", m.due, p.attempts, seconds))
     columns = ("Module", "Status", "Best", "Mastery", "Due", "Attempts", "Time")
     print_table(env.plain, columns, rows, right=columns[2:])
-    console = env.console()
     reflecting = env.store.db.execute(
         "SELECT COALESCE(SUM(seconds), 0) FROM reflections"
     ).fetchone()[0]
-    seconds = (
-        sum(p.seconds for p in done.values()) + reflecting
-    )  # the same sum as the log's CPD hours
+    seconds = sum(p.seconds for p in done.values()) + reflecting  # as the log's CPD hours
     passed = sum(p.status == "passed" for p in done.values())
-    console.print(
+    env.console().print(
         f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)"
     )
     print_overview(env, banks, known)
-
-
-def home_menu(env: Env) -> None:  # noqa: C901 (to be split)
-    """`cpd` alone: continue, practise, choose a module, reflect, see progress, export, or quit."""
-    from scr_cpd.progress.quiz import Stop
-
-    console = env.console()
-    ui = env.ui()
-    banks = env.library.ordered()
-    env.warn_bank_problems()
-    console.print("scr-cpd — learning from serious case reviews (2017-19)")
-    while True:
-        choices: list[tuple[str, Any]] = []
-        for session in env.store.active_sessions():
-            bank = env.library.get(session.module_id) if session.module_id else None
-            if session.kind == "module" and bank:
-                choices.append((f"Continue {bank.title}", ("continue", bank)))
-                break
-        due = _due_count(env, banks)
-        if due:
-            choices.append(
-                (f"Practise {due} due question{'' if due == 1 else 's'}", ("practise", None))
-            )
-        choices += [
-            ("Choose a module", ("choose", None)),
-            ("Write a reflection", ("reflect", None)),
-            ("See my progress", ("progress", None)),
-            ("Export my CPD log", ("export", None)),
-            ("Quit", ("quit", None)),
-        ]
-        try:
-            action, bank = ui.choose("What would you like to do?", choices)
-        except Stop:
-            return
-        if action == "quit" or action is None:
-            return
-        if action == "continue":
-            run_module(env, bank)
-        elif action == "choose":
-            try:
-                picked = ui.choose(
-                    "Which module?",
-                    [(f"{b.title} ({len(b.questions)} questions)", b) for b in banks]
-                    + [("Back", None)],
-                )
-            except Stop:
-                return
-            if picked is not None:
-                run_module(env, picked)
-        elif action == "progress":
-            print_progress(env)
-        elif action == "practise":
-            from scr_cpd.cli.practice import run_practice
-
-            run_practice(env)
-        elif action == "reflect":
-            from scr_cpd.cli.reflect import reflect_interactively
-
-            reflect_interactively(env)
-        elif action == "export":
-            from scr_cpd.cli.export import export_from_menu
-
-            export_from_menu(env)
-
-
-def _due_count(env: Env, banks: list[Any]) -> int:
-    from scr_cpd.progress.schedule import due_questions
-
-    return len(due_questions(env.store, banks))

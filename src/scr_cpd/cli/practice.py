@@ -12,7 +12,9 @@ from typing import Any, Callable, Optional
 
 import typer
 
-from scr_cpd.cli.env import Env, escape, get_env
+from scr_cpd.cli.console import safe
+from scr_cpd.cli.env import Env, get_env
+from scr_cpd.common.text import shorten
 
 DEFAULT_LIMIT = 20
 WEAKEST_LIMIT = 10
@@ -29,9 +31,6 @@ def practice(
     limit: int = typer.Option(
         DEFAULT_LIMIT, "--limit", "-n", min=1, help="At most this many questions."
     ),
-    plain: bool = typer.Option(
-        False, "--plain", help="Plain numbered prompts (screen readers, pipes)."
-    ),
     seed: Optional[int] = typer.Option(
         None, "--seed", hidden=True, help="Fix the option order (for tests and demos)."
     ),
@@ -41,8 +40,6 @@ def practice(
     Wrong and unsure answers come back sooner; sure and right ones later.
     """
     env = get_env(ctx)
-    if plain:
-        env.plain = True
     if module is not None:
         env.bank(module)
     run_practice(env, module, limit, random.Random(seed))
@@ -87,10 +84,10 @@ def run_practice(
     blind_spots = session_blind_spots(env, session.id)
     print_blind_spots(env, blind_spots)
     if blind_spots:
-        modules = " or ".join(
+        commands = " or ".join(
             f"`cpd reflect {m}`" for m in dict.fromkeys(q.module_id for q in blind_spots)
         )
-        console.print(f"Reflect on them with {modules}.")
+        console.print(f"Reflect on them with {commands}.")
     _say_what_is_next(env, module_id)
 
 
@@ -172,8 +169,8 @@ def card_updater(env: Env) -> Callable[[Any, Any], None]:
 
 def run_quiz(env: Env, session: Any, ui: Any, rng: random.Random) -> Any:
     """Run a session over every loaded bank: confidence asked unless turned off, cards updated."""
-    from scr_cpd.cli.settings import asks_confidence
     from scr_cpd.progress.quiz import run_session
+    from scr_cpd.progress.settings import asks_confidence
 
     library = env.library
 
@@ -186,7 +183,7 @@ def run_quiz(env: Env, session: Any, ui: Any, rng: random.Random) -> Any:
         session,
         lookup,
         ui,
-        ask_confidence=asks_confidence(env),
+        ask_confidence=asks_confidence(env.store),
         rng=rng,
         on_answer=card_updater(env),
     )
@@ -215,22 +212,17 @@ def print_blind_spots(env: Env, questions: list[Any]) -> None:
     console = env.console()
     console.print(f"Blind spots — you were sure, and it was wrong ({len(questions)}):")
     for question in questions:
-        console.print(f"  · {shorten(question.prompt)} ({question.citation})", markup=False)
+        console.print(f"  · {shorten(question.prompt, 100)} ({question.citation})", markup=False)
 
 
 def blind_spot_prompts(questions: list[Any]) -> list[str]:
     """One reflection prompt per blind spot, for `cli.reflect.offer_reflection` to suggest."""
     return [
-        f"You were sure of your answer to “{shorten(q.prompt)}”, and it was wrong. "
+        f"You were sure of your answer to “{shorten(q.prompt, 100)}”, and it was wrong. "
         f"What made you sure, what does the briefing say ({q.citation}),"
         " and what will you check next time?"
         for q in questions
     ]
-
-
-def shorten(text: str, width: int = 100) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= width else text[: width - 1].rsplit(" ", 1)[0] + "…"
 
 
 class _Labelled:
@@ -242,7 +234,7 @@ class _Labelled:
 
     def ask(self, presented: Any) -> Any:
         module_id = presented.question.module_id
-        self._ui.say(f"From: {escape(self._titles.get(module_id, module_id))}")
+        self._ui.say(f"From: {safe(self._titles.get(module_id, module_id))}")
         return self._ui.ask(presented)
 
     def __getattr__(self, name: str) -> Any:

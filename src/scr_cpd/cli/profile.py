@@ -6,7 +6,8 @@ from typing import Optional
 
 import typer
 
-from scr_cpd.cli.env import escape, get_env
+from scr_cpd.cli.console import safe
+from scr_cpd.cli.env import get_env
 
 FIELDS = (
     ("name", "Name"),
@@ -58,7 +59,7 @@ def profile(
     saved = store.profile()
     console = env.console()
     for key, label in FIELDS:
-        console.print(f"{label.split(' (')[0]}: {escape(saved.get(key, '')) or '(not set)'}")
+        console.print(f"{label.split(' (')[0]}: {safe(saved.get(key, '')) or '(not set)'}")
 
 
 def _ask(label: str, default: str) -> str:

@@ -12,7 +12,8 @@ from typing import Any, List, Optional
 
 import typer
 
-from scr_cpd.cli.env import Env, UserError, escape, get_env
+from scr_cpd.cli.console import safe
+from scr_cpd.cli.env import Env, UserError, get_env
 
 app = typer.Typer(help="List, read, edit or delete your reflections.", no_args_is_help=True)
 FIELD_OPTION = {"what": "what", "so-what": "so_what", "now-what": "now_what"}
@@ -43,6 +44,10 @@ def reflect(
     reflect_interactively(env, env.bank(module) if module else None, editor=editor, tags=tag)
 
 
+BACK = "back"
+STOPPED = "Stopped. Whatever you finished writing is saved (`cpd reflections list`)."
+
+
 def reflect_interactively(
     env: Env, bank: Any = None, editor: bool = False, tags: list[str] | None = None
 ) -> None:
@@ -52,14 +57,14 @@ def reflect_interactively(
     try:
         if bank is None:
             bank = _choose_module(env)
+            if bank == BACK:
+                return
         prompt = _choose_prompt(env, bank)
         if prompt is None:
             return
         write_reflection(env, bank, prompt, editor=editor, tags=tags)
     except Stop:
-        env.console().print(
-            "Stopped. Whatever you finished writing is saved (`cpd reflections list`)."
-        )
+        env.console().print(STOPPED)
 
 
 def offer_reflection(env: Env, bank: Any, suggestions: list[str] | None = None) -> None:
@@ -75,35 +80,34 @@ def offer_reflection(env: Env, bank: Any, suggestions: list[str] | None = None) 
         if prompt is not None:
             write_reflection(env, bank, prompt)
     except Stop:
-        env.console().print(
-            "Stopped. Whatever you finished writing is saved (`cpd reflections list`)."
-        )
+        env.console().print(STOPPED)
 
 
 def _choose_module(env: Env) -> Any:
     ui = env.ui()
-    choices = [(b.title, b) for b in env.library.ordered()] + [
-        ("A free reflection (no module)", None)
-    ]
+    choices = [(b.title, b) for b in env.library.ordered()]
+    choices += [("A free reflection (no module)", None), ("Back", BACK)]
     return ui.choose("Which module is this reflection about?", choices)
 
 
 def _choose_prompt(
-    env: Env, bank: Any, suggestions: list[str] | tuple = ()
+    env: Env, bank: Any, suggestions: list[str] | tuple[str, ...] = ()
 ) -> tuple[str, str | None, list[str]] | None:
-    """(prompt text, prompt id, learning point ids), or None to cancel."""
+    """(prompt text, prompt id, learning point ids), or None to go back."""
     ui = env.ui()
     choices: list[tuple[str, Any]] = [(f"Blind spot: {s}", (s, None, [])) for s in suggestions]
     if bank is not None:
         choices += [(r.prompt, (r.prompt, r.id, list(r.learning_points))) for r in bank.reflections]
-    choices.append(("Write my own prompt", "own"))
+    choices += [("Write my own prompt", "own"), ("Back", BACK)]
     picked = ui.choose("Choose a prompt:", choices)
+    if picked == BACK:
+        return None
     if picked == "own":
         text = ui.text("What is this reflection about? (one line)", multiline=False)
         if not text:
             return None
         return (text, None, [])
-    return picked
+    return picked  # type: ignore[no-any-return]
 
 
 def write_reflection(
@@ -112,33 +116,59 @@ def write_reflection(
     prompt: tuple[str, str | None, list[str]],
     editor: bool = False,
     tags: list[str] | None = None,
-) -> str:
+) -> str | None:
+    """Ask What? So what? Now what?, saving each answer as it is finished. The reflection is
+    created with its first answer, so a killed or stopped run never leaves a blank one."""
     from scr_cpd.progress import reflections as rf
 
-    store = env.store
     console = env.console()
     text, prompt_id, points = prompt
     try:
-        uid = rf.create(store, text, bank.id if bank else None, prompt_id, points, tags)
+        rf.check_tags(tags or [])
     except rf.ReflectionError as exc:
         raise UserError(str(exc), 2) from None
-    console.print(f"\nReflection {uid}\n{escape(text)}")
+    console.print(f"\n{safe(text)}")
     console.print("Do not name or otherwise identify children, families or cases.")
-    try:
-        for field in rf.FIELDS:
-            _write_field(env, uid, field, editor)
-    finally:
-        if rf.get(store, uid).is_empty:
-            rf.delete(store, uid)
-            console.print("Nothing was written, so no reflection was kept.")
-    _check_identifiers(env, uid, editor)
+    uid: str | None = None
+    for field in rf.FIELDS:
+        answer, seconds = _ask_field(env, field, editor)
+        if uid is None:
+            if not answer:
+                continue
+            module_id = bank.id if bank else None
+            uid = rf.create(
+                env.store, text, module_id, prompt_id, points, tags, (field, answer, seconds)
+            )
+        else:
+            rf.save_field(env.store, uid, field, answer, seconds)
+        _check_identifiers(env, uid, field, editor)
+    if uid is None:
+        console.print("Nothing was written, so no reflection was kept.")
+        return None
     if not tags:
         _ask_tags(env, uid)
     console.print(f"Saved reflection {uid}. See it with `cpd reflections show {uid}`.")
     return uid
 
 
-def _write_field(env: Env, uid: str, field: str, editor: bool, current: str = "") -> None:
+def finish_reflection(env: Env, uid: str, editor: bool = False) -> None:
+    """Ask the answers a reflection stopped part-way is still missing."""
+    from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.quiz import Stop
+
+    entry = rf.get(env.store, uid)
+    env.console().print(f"\n{safe(entry.prompt)}")
+    try:
+        for field in entry.missing:
+            _write_field(env, uid, field, editor)
+    except Stop:
+        env.console().print(STOPPED)
+        return
+    env.console().print(f"Saved reflection {uid}. See it with `cpd reflections show {uid}`.")
+
+
+def _ask_field(env: Env, field: str, editor: bool, current: str = "") -> tuple[str, float]:
+    """One answer, and the seconds spent writing it; the current text to start from, if any."""
     from scr_cpd.progress import reflections as rf
 
     started = time.monotonic()
@@ -146,38 +176,45 @@ def _write_field(env: Env, uid: str, field: str, editor: bool, current: str = ""
     if editor:
         text = edit_in_editor(label, current)
     else:
-        if current:
-            env.console().print(f"Current text:\n{escape(current)}\n(An empty answer keeps it.)")
-        text = env.ui().text(label)
+        if current and env.plain:
+            env.console().print(f"Current text:\n{safe(current)}\n(An empty answer keeps it.)")
+        text = env.ui().text(label, default=current)
         if not text and current:
-            return
-    rf.save_field(env.store, uid, field, text, time.monotonic() - started)
+            text = current
+    return text, time.monotonic() - started
 
 
-def _check_identifiers(env: Env, uid: str, editor: bool) -> None:
-    """Warn when the text looks like it identifies someone; let the officer edit or keep it."""
+def _write_field(env: Env, uid: str, field: str, editor: bool, current: str = "") -> None:
+    """Ask one answer, save it at once, then check it for what may identify someone."""
+    from scr_cpd.progress import reflections as rf
+
+    text, seconds = _ask_field(env, field, editor, current)
+    if text == current and current:
+        return
+    rf.save_field(env.store, uid, field, text, seconds)
+    _check_identifiers(env, uid, field, editor)
+
+
+def _check_identifiers(env: Env, uid: str, field: str, editor: bool) -> None:
+    """Warn as soon as an answer looks like it identifies someone; offer to edit it (starting
+    from what was written) or keep it."""
     from scr_cpd.progress import reflections as rf
     from scr_cpd.progress.pii import describe, find_identifiers
 
-    ui = env.ui()
     for _ in range(3):
-        entry = rf.get(env.store, uid)
-        flagged = [(f, find_identifiers(entry.text(f))) for f in rf.FIELDS]
-        flagged = [(f, found) for f, found in flagged if found]
-        if not flagged:
+        current = rf.get(env.store, uid).text(field)
+        found = find_identifiers(current)
+        if not found:
             return
-        console = env.console()
-        for field, found in flagged:
-            console.print(
-                f"Warning — {rf.FIELD_LABELS[field].split('?')[0]}?: {escape(describe(found))}"
-            )
-        if not ui.confirm(
-            "Edit to remove it? (No keeps it; `cpd export --redact` can mask it later)",
+        label = rf.FIELD_LABELS[field].split("?")[0]
+        env.console().print(f"Warning — {label}?: {safe(describe(found))}")
+        if not env.ui().confirm(
+            "Edit it now? (No keeps it as written; an export can mask it for you.)",
             default=True,
         ):
             return
-        for field, _found in flagged:
-            _write_field(env, uid, field, editor, current=entry.text(field))
+        text, seconds = _ask_field(env, field, editor, current)
+        rf.save_field(env.store, uid, field, text, seconds)
 
 
 def _ask_tags(env: Env, uid: str) -> None:
@@ -186,39 +223,27 @@ def _ask_tags(env: Env, uid: str) -> None:
 
     ui = env.ui()
     names = list(rf.CVF_TAGS)
-    if env.plain:
-        console = env.console()
-        console.print("Competency and Values Framework tags (optional):")
-        for n, tag in enumerate(names, start=1):
-            console.print(f"  {n}. {rf.CVF_TAGS[tag]}")
-
-        def parse(text: str) -> list[str]:
-            picks = text.replace(",", " ").split()
-            if not all(p.isdigit() and 1 <= int(p) <= len(names) for p in picks):
-                raise ValueError(
-                    f"Type numbers from 1 to {len(names)} separated by spaces, or press Enter to skip."
-                )
-            return [names[int(p) - 1] for p in picks]
-
-        try:
-            tags = ui.ask_until("Numbers separated by spaces (Enter to skip): ", parse)
-        except Stop:
-            return
-    else:
-        import questionary
-
-        try:
-            tags = (
-                questionary.checkbox(
-                    "Competency and Values Framework tags (optional):",
-                    choices=[questionary.Choice(rf.CVF_TAGS[t], value=t) for t in names],
-                ).unsafe_ask()
-                or []
-            )
-        except (KeyboardInterrupt, EOFError):
-            return
+    try:
+        picked = ui.pick_many(
+            "Competency and Values Framework tags (optional):", [rf.CVF_TAGS[t] for t in names]
+        )
+    except Stop:
+        return
+    tags = [names[n] for n in picked]
     if tags:
         rf.set_tags(env.store, uid, tags)
+
+
+def _editor_command(command: str) -> list[str]:
+    try:
+        words = shlex.split(command)
+    except ValueError as exc:  # an unbalanced quote
+        raise UserError(
+            f"cannot read the EDITOR setting {command!r} ({exc}); fix EDITOR", 2
+        ) from None
+    if not words:
+        raise UserError("EDITOR is empty; set it to an editor, for example EDITOR=nano", 2)
+    return words
 
 
 def edit_in_editor(label: str, current: str = "") -> str:
@@ -233,12 +258,12 @@ def edit_in_editor(label: str, current: str = "") -> str:
         path = Path(handle.name)
     try:
         os.chmod(path, 0o600)
-        result = subprocess.run([*shlex.split(command), str(path)])
+        result = subprocess.run([*_editor_command(command), str(path)])
         if result.returncode != 0:
             raise UserError(
                 f"the editor ({command}) exited with status {result.returncode}; nothing was changed"
             )
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
     except FileNotFoundError:
         raise UserError(f"cannot start the editor {command!r}; check EDITOR") from None
     finally:
@@ -265,7 +290,7 @@ def list_reflections(
 ) -> None:
     """Your reflections, newest last."""
     from scr_cpd.cli.env import print_table
-    from scr_cpd.cli.ui import shorten
+    from scr_cpd.common.text import one_line, shorten
     from scr_cpd.progress import reflections as rf
 
     env = get_env(ctx)
@@ -278,12 +303,15 @@ def list_reflections(
             e.uid,
             e.created_at[:10],
             e.module_id or "(free)",
-            shorten(e.prompt, 50),
+            shorten(one_line(e.prompt), 50),
+            f"unfinished ({3 - len(e.missing)} of 3)" if e.is_unfinished else "done",
             ", ".join(e.tags),
         )
         for e in entries
     ]
-    print_table(env.plain, ("Id", "Date", "Module", "Prompt", "Tags"), rows)
+    print_table(env.plain, ("Id", "Date", "Module", "Prompt", "Answers", "Tags"), rows)
+    if any(e.is_unfinished for e in entries):
+        env.console().print("Finish an unfinished one with `cpd reflections edit ID`.")
 
 
 @app.command("show")
@@ -297,9 +325,9 @@ def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="I
     console.print(
         f"{e.uid} · {e.module_id or 'free reflection'} · created {e.created_at} · updated {e.updated_at}"
     )
-    console.print(f"Prompt: {escape(e.prompt)}")
+    console.print(f"Prompt: {safe(e.prompt)}")
     for field in rf.FIELDS:
-        console.print(f"\n{rf.FIELD_LABELS[field]}\n{escape(e.text(field)) or '(not written)'}")
+        console.print(f"\n{rf.FIELD_LABELS[field]}\n{safe(e.text(field)) or '(not written)'}")
     if e.tags:
         console.print("\nTags: " + ", ".join(rf.CVF_TAGS.get(t, t) for t in e.tags))
 
@@ -337,7 +365,6 @@ def edit(
     except Stop:
         env.console().print("Stopped. Answers you finished are saved.")
         return
-    _check_identifiers(env, entry.uid, editor)
     env.console().print(f"Updated {entry.uid}.")
 
 

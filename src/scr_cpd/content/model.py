@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scr_cpd.common.text import normalise_answer
+
 BRIEFING_TITLE = "Learning for the future: messages for the police from SCRs 2017-19"
 
 
@@ -184,8 +186,9 @@ class Bank:
 
 
 def normalise_text(text: str) -> str:
-    text = text.casefold().replace("’", "'").replace("‘", "'").strip().rstrip(".!")
-    return "".join(text.split())
+    """How short answers are compared: case, accents, spacing, hyphens and punctuation ignored
+    (`common.text.normalise_answer`)."""
+    return normalise_answer(text)
 
 
 def format_number(value: Any) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import random
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol, Sequence
 
 from scr_cpd.content.model import Bank, Question
@@ -35,6 +35,7 @@ class Feedback:
     response: Any
     correct: bool
     confidence: str | None = None
+    attempt_id: int | None = None
 
     @property
     def question(self) -> Question:
@@ -66,6 +67,7 @@ class QuizUI(Protocol):
     def ask(self, presented: Presented) -> Any: ...  # a response; raises Stop
     def ask_confidence(self) -> str | None: ...  # one of CONFIDENCE_LEVELS or None; raises Stop
     def show_feedback(self, feedback: Feedback) -> None: ...
+    # Optionally `pause()`: after feedback, before the next question; may raise Stop.
     def say(self, text: str) -> None: ...
 
 
@@ -150,29 +152,66 @@ def run_session(
         presented = present(question, number, len(plan), rng)
         try:
             response = ui.ask(presented)
-            confidence = ui.ask_confidence() if ask_confidence else None
         except Stop:
             return result
         now = clock()
-        seconds = min(now - started, IDLE_CAP_SECONDS)
-        started = now
-        correct = question.is_correct(response)
-        store.record_attempt(
-            session.id,
-            question.module_id,
-            question.id,
-            question.revision,
-            question.content_hash,
-            response,
-            correct,
-            seconds,
-            confidence,
-        )
-        feedback = Feedback(presented, response, correct, confidence)
+        seconds, started = min(now - started, IDLE_CAP_SECONDS), now
+        feedback = _answer(store, session, question, presented, response, seconds)
         result.answered.append(feedback)
+        stopped = False
+        if ask_confidence:
+            try:
+                feedback = _add_confidence(store, feedback, ui.ask_confidence())
+                result.answered[-1] = feedback
+            except Stop:
+                stopped = True  # the answer is kept; only the confidence is not
         if on_answer:
             on_answer(question, feedback)
+        if stopped:
+            return result
         ui.show_feedback(feedback)
+        try:
+            getattr(ui, "pause", _no_pause)()
+        except Stop:
+            return result
     store.end_session(session.id, "completed")
     result.finished = True
     return result
+
+
+def _no_pause() -> None:
+    pass
+
+
+def _answer(
+    store: Store,
+    session: Session,
+    question: Question,
+    presented: Presented,
+    response: Any,
+    seconds: float,
+) -> Feedback:
+    """Grade and commit an answer the moment it is given, before anything else is asked."""
+    correct = question.is_correct(response)
+    attempt_id = store.record_attempt(
+        session.id,
+        question.module_id,
+        question.id,
+        question.revision,
+        question.content_hash,
+        response,
+        correct,
+        seconds,
+        None,
+    )
+    return Feedback(presented, response, correct, None, attempt_id)
+
+
+def _add_confidence(store: Store, feedback: Feedback, confidence: str | None) -> Feedback:
+    if confidence not in CONFIDENCE_LEVELS:
+        return feedback  # skipped: no confidence is stored (NULL)
+    with store.transaction():
+        store.db.execute(
+            "UPDATE attempts SET confidence = ? WHERE id = ?", (confidence, feedback.attempt_id)
+        )
+    return replace(feedback, confidence=confidence)

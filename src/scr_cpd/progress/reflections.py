@@ -59,6 +59,16 @@ class ReflectionEntry:
     def is_empty(self) -> bool:
         return not any(self.text(f).strip() for f in FIELDS)
 
+    @property
+    def missing(self) -> list[str]:
+        """The fields not written yet, in order."""
+        return [f for f in FIELDS if not self.text(f).strip()]
+
+    @property
+    def is_unfinished(self) -> bool:
+        """Some answers written, some not (a reflection stopped part-way)."""
+        return not self.is_empty and bool(self.missing)
+
 
 def new_uid() -> str:
     return f"r-{utcnow():%Y%m%d}-{secrets.token_hex(3)}"
@@ -71,16 +81,34 @@ def create(
     prompt_id: str | None = None,
     learning_points: list[str] | None = None,
     tags: list[str] | None = None,
+    first: tuple[str, str, float] | None = None,
 ) -> str:
+    """A new reflection; `first` (field, text, seconds) is its first answer, written in the same
+    transaction, so that no blank reflection is ever left behind by a killed process."""
     tags_json, points_json = json.dumps(check_tags(tags or [])), json.dumps(learning_points or [])
+    field, text, seconds = first or ("what", "", 0.0)
+    if field not in FIELDS:
+        raise ReflectionError(f"unknown field {field!r}; use one of {', '.join(FIELDS)}")
+    seconds = min(max(seconds, 0.0), FIELD_CAP_SECONDS)
     while True:  # ids are short and random: on the rare clash, draw another
         uid, now = new_uid(), iso()
         try:
             with store.transaction():
                 store.db.execute(
-                    "INSERT INTO reflections (uid, module_id, prompt_id, prompt, tags, learning_points, created_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    (uid, module_id, prompt_id, prompt, tags_json, points_json, now, now),
+                    "INSERT INTO reflections (uid, module_id, prompt_id, prompt, tags, learning_points,"
+                    f" created_at, updated_at, {field}, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        uid,
+                        module_id,
+                        prompt_id,
+                        prompt,
+                        tags_json,
+                        points_json,
+                        now,
+                        now,
+                        text,
+                        seconds,
+                    ),
                 )
             return uid
         except sqlite3.IntegrityError:
@@ -135,6 +163,11 @@ def all_entries(
         query += " AND created_at < ?"
         args.append(until)
     return [_entry(r) for r in store.db.execute(query + " ORDER BY created_at, id", args)]
+
+
+def unfinished(store: Store) -> list[ReflectionEntry]:
+    """Reflections stopped part-way (some answers written, some not), oldest first."""
+    return [e for e in all_entries(store) if e.is_unfinished]
 
 
 def delete(store: Store, uid: str) -> None:

@@ -126,6 +126,15 @@ def m003_cards(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m004_skipped_confidence_is_null(db: sqlite3.Connection) -> None:
+    # "Skip" at "How sure were you?" was once stored as the word itself; it means no confidence.
+    db.execute(
+        "UPDATE attempts SET confidence = NULL"
+        " WHERE confidence IS NOT NULL AND confidence NOT IN ('sure', 'fairly', 'guess')"
+    )
+
+
 @dataclass(frozen=True)
 class Session:
     id: int

@@ -1,0 +1,177 @@
+"""Printing, shared by every command: the console (rich, only when something is printed through
+it), markup escaping, and the one table printer. Imports nothing else of the CLI, so `env` and
+`ui` can both use it without importing each other."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import sys
+from typing import TYPE_CHECKING, Any, Sequence, TextIO
+
+if TYPE_CHECKING:
+    pass
+
+PLAIN_WIDTH = 80  # plain mode's width when the terminal cannot say
+
+
+def terminal_width() -> int:
+    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns or PLAIN_WIDTH
+
+
+def make_console(plain: bool, stderr: bool = False) -> Any:
+    """Plain mode prints through `PlainConsole` (no rich to import); otherwise a rich Console."""
+    if plain:
+        return PlainConsole(stderr=stderr)
+    from rich.console import Console
+
+    return Console(highlight=False, stderr=stderr)
+
+
+# A markup tag as rich reads one, after any backslashes (see `escape`).
+_TAG = re.compile(r"(\\*)(\[[a-z#/@][^[]*?])")
+
+
+class PlainConsole:
+    """Plain mode's printer: text only — no colour, no cursor movement, no box drawing — and no
+    rich to import, so plain commands start sooner. On a terminal it wraps at words to the
+    terminal's width (80 when it cannot say); into a pipe or a file each line stays whole, as a
+    script or a screen reader's file expects. Anything that is not text goes to rich."""
+
+    def __init__(self, stderr: bool = False):
+        self.stderr = stderr
+        self._rich: Any = None
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr if self.stderr else sys.stdout
+
+    @property
+    def width(self) -> int:
+        return terminal_width()
+
+    def print(self, *objects: Any, end: str = "\n", markup: bool = True, **options: Any) -> None:
+        if not all(isinstance(o, str) for o in objects):
+            self._rich_console().print(*objects, end=end, markup=markup, **options)
+            return
+        text = " ".join(objects)
+        if markup:
+            text = _TAG.sub(_unescape, text)
+        stream = self.stream
+        if stream.isatty():
+            text = "\n".join(_wrap_line(line, terminal_width()) for line in text.split("\n"))
+        stream.write(text + end)
+        stream.flush()
+
+    def _rich_console(self) -> Any:
+        if self._rich is None:
+            from rich.console import Console
+
+            self._rich = Console(
+                no_color=True, highlight=False, emoji=False, stderr=self.stderr, soft_wrap=True
+            )
+        return self._rich
+
+
+def _unescape(match: re.Match[str]) -> str:
+    """`escape` undone: an odd run of backslashes before a tag escaped it; an even one is
+    backslashes of the text itself."""
+    slashes, tag = match.groups()
+    return slashes[: len(slashes) // 2] + tag
+
+
+def _wrap_line(line: str, width: int) -> str:
+    if len(line) <= width:
+        return line
+    import textwrap
+
+    indent = line[: len(line) - len(line.lstrip(" "))]
+    lines = textwrap.wrap(
+        line,
+        width,
+        subsequent_indent=indent,
+        break_long_words=True,
+        break_on_hyphens=False,
+        drop_whitespace=True,
+    )
+    return "\n".join(lines) or line
+
+
+def escape(text: str) -> str:
+    """Text made literal for rich markup: each `[tag]`-like run gets a backslash, as
+    `rich.markup.escape` does (tests/test_terminal.py checks they agree); written here so that
+    plain mode, which never needs rich, does not import it for this."""
+    escaped = _TAG.sub(lambda m: f"{m.group(1)}{m.group(1)}\\{m.group(2)}", text)
+    if escaped.endswith("\\") and not escaped.endswith("\\\\"):
+        return escaped + "\\"
+    return escaped
+
+
+def safe(text: str) -> str:
+    """Text from a bank or a person, ready for `console.print`: control, bidi and zero-width
+    characters made visible (line breaks kept), then markup escaped."""
+    from scr_cpd.common.text import visible
+
+    return escape(visible(text, multiline=True))
+
+
+def print_table(
+    plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()
+) -> None:
+    """Columns padded with spaces, wrapped at word boundaries to fit the terminal.
+
+    Plain mode draws no rule, and into a pipe or a file gives one line per row (a screen reader
+    or a script reads each row as a line). Otherwise the header is
+    bold (when colour is allowed) and underlined. No rich here: importing and laying out a
+    rich table would double the time `cpd modules` takes.
+    """
+    import typer
+
+    table = [[str(c) for c in columns]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
+    if not plain or sys.stdout.isatty():  # a plain table into a pipe: one line per row
+        _fit(widths, [name in right for name in columns])
+    for n, line in enumerate(table):
+        wrapped = [_wrap(text, width) for text, width in zip(line, widths)]
+        for k in range(max(len(parts) for parts in wrapped)):
+            cells = [
+                (parts[k] if k < len(parts) else "").rjust(width)
+                if name in right
+                else (parts[k] if k < len(parts) else "").ljust(width)
+                for name, parts, width in zip(columns, wrapped, widths)
+            ]
+            text = "  ".join(cells).rstrip()
+            typer.echo(f"\x1b[1m{text}\x1b[0m" if n == 0 and not plain and _colour() else text)
+        if n == 0 and not plain:
+            typer.echo("─" * (sum(widths) + 2 * (len(widths) - 1)))
+
+
+def _fit(widths: list[int], right_aligned: list[bool]) -> None:
+    """Narrow the widest left-aligned columns, one after another, until a row fits the terminal."""
+    room = terminal_width() - 1
+    candidates = [i for i, r in enumerate(right_aligned) if not r]
+    while candidates:
+        excess = sum(widths) + 2 * (len(widths) - 1) - room
+        if excess <= 0:
+            return
+        widest = max(candidates, key=lambda i: widths[i])
+        narrower = max(12, widths[widest] - excess)
+        if narrower >= widths[widest]:
+            return
+        widths[widest] = narrower
+        candidates.remove(widest)
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    if len(text) <= width:
+        return [text]
+    import textwrap
+
+    return textwrap.wrap(text, width, break_on_hyphens=False, break_long_words=True) or [""]
+
+
+def _colour() -> bool:
+    return (
+        sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    )

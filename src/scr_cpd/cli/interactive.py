@@ -1,0 +1,218 @@
+"""The interactive way a person answers: arrow-key and number-key menus (questionary), styled
+output (rich). Ctrl-C at any prompt stops, keeping what was answered.
+
+Every menu entry is wrapped to the screen, never cut; numbers select in every numbered list and
+letters in matching; a menu returns the value of its entry, never its label.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from typing import Any
+
+from scr_cpd.cli.console import safe, terminal_width
+from scr_cpd.cli.feedback import print_feedback, question_heading
+from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
+from scr_cpd.common.text import one_line
+from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
+
+SHORTCUTS = "1234567890" + LETTERS  # questionary's own order of shortcut keys
+INDENT = 6  # pointer (3) and "1) " (3): where a menu entry's text starts
+
+
+def wrapped(text: str, indent: int = INDENT, reserve: int = 1) -> str:
+    """A menu entry folded at words to the screen; later lines start under the first's text.
+    `reserve`: columns kept free at the end of a line (for what a prompt adds after it)."""
+    width = max(terminal_width() - indent - reserve, 20)
+    lines = textwrap.wrap(one_line(text), width, break_on_hyphens=False) or [""]
+    return ("\n" + " " * indent).join(lines)
+
+
+def _ask(prompt: Any) -> Any:
+    try:
+        return prompt.unsafe_ask()
+    except (KeyboardInterrupt, EOFError):
+        raise Stop("interrupted") from None
+
+
+def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
+    """A numbered menu; returns the index of the chosen entry."""
+    import questionary
+
+    choices = [
+        questionary.Choice(wrapped(label), value=n, shortcut_key=SHORTCUTS[n])
+        for n, label in enumerate(labels[: len(SHORTCUTS)])
+    ]
+    start = choices[default] if default is not None else None
+    kw.setdefault("instruction", "(number or arrow keys, then Enter)")
+    return int(
+        _ask(questionary.select(message, choices=choices, use_shortcuts=True, default=start, **kw))
+    )
+
+
+class InteractiveUI(PlainUI):
+    """Arrow-key prompts (questionary) and styled output (rich)."""
+
+    stop_hint = "Press Ctrl-C at any prompt to stop; your answers are kept."
+
+    def ask(self, p: Presented) -> Any:
+        q = p.question
+        self.console.print()
+        self.console.rule(question_heading(p), style="cyan")
+        self.console.print(safe(q.prompt))
+        if q.type == "single":
+            return p.option_order[select_index("Your answer:", self._texts(p))]
+        if q.type == "multiple":
+            return self._ask_multiple(p)
+        if q.type == "true_false":
+            return select_index("Your answer:", ["True", "False"]) == 0
+        if q.type == "numeric":
+            return self._ask_number(q.unit)
+        if q.type == "short_answer":
+            import questionary
+
+            valid = lambda t: bool(t.strip()) or "Type an answer."  # noqa: E731
+            return parse_text(_ask(questionary.text("Your answer:", validate=valid)))
+        if q.type == "matching":
+            return self._ask_matching(p)
+        raise ValueError(f"unknown question type {q.type}")
+
+    @staticmethod
+    def _texts(p: Presented) -> list[str]:
+        return [p.question.options[i].text for i in p.option_order]
+
+    def _ask_number(self, unit: str | None) -> Any:
+        import questionary
+
+        def valid(text: str) -> bool | str:
+            try:
+                parse_number(text, unit)
+                return True
+            except ValueError as exc:
+                return str(exc)
+
+        label = f"Your answer ({unit}):" if unit else "Your answer:"
+        return parse_number(_ask(questionary.text(label, validate=valid)), unit)
+
+    def _ask_multiple(self, p: Presented) -> Any:
+        while True:
+            picked = self.pick_many("Choose all that apply:", self._texts(p))
+            if picked:
+                return sorted(p.option_order[n] for n in picked)
+            self.console.print("Select at least one option (space bar), then press Enter.")
+
+    def pick_many(self, title: str, labels: list[str]) -> list[int]:
+        """A checklist; space or an entry's number ticks it, Enter submits."""
+        import questionary
+
+        choices = [
+            questionary.Choice(wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2), value=n)
+            for n, t in enumerate(labels)
+        ]
+        question = questionary.checkbox(
+            title, choices=choices, instruction="(space or number to tick, Enter to submit)"
+        )
+        _number_keys_toggle(question, len(choices))
+        return [int(n) for n in _ask(question)]
+
+    def _ask_matching(self, p: Presented) -> list[int]:
+        """One menu per item; an answer given to one item cannot be given to another."""
+        import questionary
+
+        q = p.question
+        rights = [q.pairs[r].right for r in p.right_order]
+        given: dict[int, str] = {}  # display position -> the item it was given to
+        answer = []
+        for pair in q.pairs:
+            choices = [
+                questionary.Choice(
+                    wrapped(text),
+                    value=n,
+                    shortcut_key=LETTERS[n],
+                    disabled=f"given to {given[n]}" if n in given else None,
+                )
+                for n, text in enumerate(rights)
+            ]
+            picked = _ask(
+                questionary.select(
+                    f"{pair.left} →",
+                    choices=choices,
+                    use_shortcuts=True,
+                    instruction="(letter or arrow keys, then Enter)",
+                )
+            )
+            given[picked] = pair.left
+            answer.append(p.right_order[picked])
+        return answer
+
+    def ask_confidence(self) -> str | None:
+        """Nothing is chosen for the person: the pointer starts on Skip, so a quick Enter
+        records no confidence rather than "sure"."""
+        labels = [CONFIDENCE_LABELS[c] for c in CONFIDENCE_LEVELS] + ["Skip"]
+        picked = select_index("How sure were you?", labels, default=len(labels) - 1)
+        return CONFIDENCE_LEVELS[picked] if picked < len(CONFIDENCE_LEVELS) else None
+
+    def show_feedback(self, fb: Feedback) -> None:
+        print_feedback(self.console, fb, plain=False)
+
+    def pause(self, message: str = "Enter for the next question") -> None:
+        """Wait for Enter, so that what was just printed stays on screen; Ctrl-C stops."""
+        from prompt_toolkit import PromptSession
+        from prompt_toolkit.key_binding import KeyBindings
+
+        keys = KeyBindings()
+
+        @keys.add("enter", eager=True)
+        def _done(event: Any) -> None:
+            event.app.exit(result="")
+
+        @keys.add("c-c", eager=True)
+        def _stop(event: Any) -> None:
+            event.app.exit(exception=KeyboardInterrupt())
+
+        @keys.add("<any>")
+        def _ignore(event: Any) -> None:
+            """Other keys do nothing."""
+
+        session: PromptSession[str] = PromptSession(key_bindings=keys)
+        try:
+            session.prompt(f"{message} ")
+        except (KeyboardInterrupt, EOFError):
+            raise Stop("interrupted") from None
+
+    def confirm(self, question: str, default: bool = True) -> bool:
+        import questionary
+
+        message = wrapped(question, indent=2, reserve=9)  # room for " (Y/n) "
+        return bool(_ask(questionary.confirm(message, default=default)))  # Ctrl-C: Stop
+
+    def choose(self, title: str, choices: list[tuple[str, Any]]) -> Any:
+        return choices[select_index(title, [label for label, _ in choices])][1]
+
+    def text(self, prompt: str, multiline: bool = True, default: str = "") -> str:
+        import questionary
+
+        hint = " (Esc then Enter to finish)" if multiline else ""
+        self.console.print(safe(prompt) + hint)
+        question = questionary.text(
+            "", multiline=multiline, default=default, qmark="›", instruction=""
+        )
+        return str(_ask(question) or "").strip()
+
+
+def _number_keys_toggle(question: Any, count: int) -> None:
+    """Let the number keys tick and untick a checkbox's entries, as they select in a menu."""
+    from questionary.prompts.common import InquirerControl
+
+    app = question.application
+    control = next(c for c in app.layout.find_all_controls() if isinstance(c, InquirerControl))
+
+    def toggle(n: int) -> None:
+        control.pointed_at = n
+        if n in control.selected_options:
+            control.selected_options.remove(n)
+        else:
+            control.selected_options.append(n)
+
+    for n in range(min(count, 10)):
+        app.key_bindings.add(SHORTCUTS[n], eager=True)(lambda _event, n=n: toggle(n))

@@ -1,0 +1,442 @@
+"""What a person sees: the installed `cpd` in a pseudo-terminal, its output rendered by pyte on
+an 80×24 screen. Walks every item of the home menu and its sub-menus (Back included), answers
+every question type with the number and letter keys, and presses Ctrl-C at every kind of prompt;
+asserts on the screen, then on the store."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from helpers import TINY, TINY_PROMPTS
+
+from scr_cpd.progress import reflections as rf
+from scr_cpd.progress.store import Store
+
+pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
+
+CPD = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "cpd"
+pytestmark = pytest.mark.skipif(not CPD.exists(), reason="the installed .venv/bin/cpd is needed")
+ENTER, CTRL_C, ESC = "\r", "\x03", "\x1b"
+ESCAPES = re.compile(r"\x1b(\[[0-9;?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][A-Z0-9]|[=>78])|\r")
+READY = "(number or arrow keys, then Enter)"  # a numbered menu waits for a key
+# The right answer to each tiny question, by keys: numbers in numbered lists, letters in
+# matching (the right-hand side is shown crossed: a) Woof, b) Miaow).
+RIGHT = {
+    "q-single": ["1" + ENTER],
+    "q-multiple": ["13" + ENTER],
+    "q-true-false": ["1" + ENTER],
+    "q-numeric": ["7" + ENTER],
+    "q-short": ["paris" + ENTER],
+    "q-matching": ["b" + ENTER, "a" + ENTER],
+}
+PROMPT_READY = {
+    "q-single": READY,
+    "q-true-false": READY,
+    "q-multiple": "(space or number to tick, Enter to submit)",
+    "q-numeric": "? Your answer:",
+    "q-short": "? Your answer:",
+    "q-matching": "(letter or arrow keys, then Enter)",
+}
+
+
+class Terminal:
+    """The real `cpd` in a pty, its output rendered on a rows×cols screen."""
+
+    def __init__(self, *args: str, home: Path, cwd: Path, rows: int = 24, cols: int = 80, **env):
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        environ = dict(os.environ, SCR_CPD_HOME=str(home), TERM="xterm-256color")
+        environ.update(env)
+        environ.pop("COLUMNS", None)
+        environ.pop("LINES", None)
+        self.child = pexpect.spawn(
+            str(CPD), list(args), env=environ, cwd=str(cwd), dimensions=(rows, cols)
+        )
+        self.fresh = ""  # what was printed since the last key was sent, escapes removed
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.rstrip() for line in self.screen.display)
+
+    def pump(self, quiet: float = 0.1, timeout: float = 10) -> str:
+        """Feed output to the screen until nothing new arrives for `quiet` seconds."""
+        end, last = time.time() + timeout, time.time()
+        while time.time() < end and time.time() - last < quiet:
+            try:
+                chunk = self.child.read_nonblocking(65536, timeout=0.05)
+                self.stream.feed(chunk)
+                if b"\x1b[6n" in chunk:  # where is the cursor? (a terminal answers at once)
+                    cursor = self.screen.cursor
+                    self.child.send(f"\x1b[{cursor.y + 1};{cursor.x + 1}R")
+                self.fresh += ESCAPES.sub("", chunk.decode("utf-8", "replace"))
+                last = time.time()
+            except pexpect.TIMEOUT:
+                pass
+            except pexpect.EOF:
+                break
+        return self.text
+
+    def wait(self, shown: str, timeout: float = 10) -> str:
+        """Pump until `shown` has been printed since the last key was sent, and is on the
+        screen; returns the screen once the output has settled."""
+        end = time.time() + timeout
+        while shown not in self.fresh or shown not in self.text:
+            if time.time() > end:
+                raise AssertionError(f"{shown!r} never appeared on:\n{self.text}")
+            self.pump(0.02, timeout=1)
+        return self.pump()
+
+    def send(self, keys: str, then: str | None = None) -> str:
+        self.fresh = ""
+        self.child.send(keys)
+        return self.wait(then) if then else self.pump()
+
+    def end(self) -> int:
+        self.child.expect(pexpect.EOF, timeout=10)
+        self.child.close()
+        return self.child.exitstatus
+
+
+@pytest.fixture
+def where(tmp_path, monkeypatch):
+    banks = tmp_path / "banks"
+    banks.mkdir()
+    shutil.copy(TINY, banks / "tiny.yaml")
+    monkeypatch.setenv("SCR_CPD_BANKS", str(banks))
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    return tmp_path
+
+
+def open_cpd(where: Path, *args: str, **kw) -> Terminal:
+    return Terminal(*args, home=where / "home", cwd=where, **kw)
+
+
+def attempts(where: Path):
+    store = Store.open(where / "home")
+    try:
+        return store.attempts()
+    finally:
+        store.close()
+
+
+def question_on_screen(t: Terminal) -> str:
+    """The id of the (last) tiny question on the screen."""
+    lines = t.text.splitlines()
+    return next(TINY_PROMPTS[line] for line in reversed(lines) if line in TINY_PROMPTS)
+
+
+def answer(t: Terminal, qid: str, keys: list[str] | None = None) -> None:
+    t.wait(PROMPT_READY[qid])
+    for n, key in enumerate(keys or RIGHT[qid]):
+        if n:  # the next item of a matching question
+            t.wait("(letter or arrow keys, then Enter)")
+        t.send(key)
+
+
+# --- A module, every question type ---------------------------------------------------------
+
+
+def test_a_whole_module_with_number_and_letter_keys_and_the_verdict_stays_on_screen(where):
+    t = open_cpd(where, "start", "tiny", "--seed", "5")
+    asked = []
+    for number in range(1, 7):
+        t.wait(f"Question {number} of 6")
+        qid = question_on_screen(t)
+        asked.append(qid)
+        answer(t, qid)
+        t.wait("How sure were you?")
+        t.wait(READY)
+        screen = t.send("1" + ENTER, then="Enter for the next question")
+        # The verdict, the why and the citation are all on the screen while it waits.
+        assert "Correct ✓" in screen and "Why:" in screen and "Briefing p." in screen
+        assert screen.splitlines()[-1].strip() != "" or "Enter for the next question" in screen
+        t.send(ENTER)
+    screen = t.wait("Write a reflection for your CPD log now?")
+    assert "Module complete: 6 of 6 correct (100%). Pass mark 50%: Passed." in screen
+    t.send("n")
+    assert t.end() == 0
+    assert sorted(asked) == sorted(TINY_PROMPTS.values())
+    assert [(a.question_id, a.correct, a.confidence) for a in attempts(where)] == [
+        (q, True, "sure") for q in asked
+    ]
+
+
+def test_wrong_answers_name_what_was_wrong_and_missed_and_one_answer_per_match(where):
+    t = open_cpd(where, "--interactive", "start", "tiny", "--seed", "5")
+    seen = {}
+    for number in range(1, 7):
+        t.wait(f"Question {number} of 6")
+        qid = question_on_screen(t)
+        if qid == "q-matching":
+            t.wait("(letter or arrow keys, then Enter)")
+            t.send("a" + ENTER, then="Dog →")
+            # Woof is given to Cat: the second menu cannot give it again.
+            screen = t.wait("(letter or arrow keys, then Enter)")
+            assert "- Woof (given to Cat)" in screen
+            t.send(ENTER)
+        else:
+            wrong = {
+                "q-single": ["2" + ENTER],
+                "q-multiple": ["12" + ENTER],
+                "q-true-false": ["2" + ENTER],
+                "q-numeric": ["8" + ENTER],
+                "q-short": ["Lyon" + ENTER],
+            }[qid]
+            answer(t, qid, wrong)
+        t.wait(READY)
+        seen[qid] = t.send(ENTER, then="Enter for the next question")  # Enter: Skip
+        t.send(ENTER)
+    assert "✗ Four — missed: this one is right too." in seen["q-multiple"]
+    assert "✗ Three — chosen, but not right. Three is odd." in seen["q-multiple"]
+    assert "✓ Two — chosen, and right. Two is even." in seen["q-multiple"]
+    assert "✗ Cat → Woof; the match is Miaow" in seen["q-matching"]
+    assert "✗ Dog → Miaow; the match is Woof" in seen["q-matching"]
+    assert "The answer: Paris" in seen["q-short"]
+    t.wait("Retake the 6 question(s) you missed?")
+    assert "Stopped." in t.send(CTRL_C, then="Stopped.")  # Ctrl-C at a yes/no question
+    assert t.end() == 0
+    stored = attempts(where)
+    assert len(stored) == 6 and not any(a.correct for a in stored)
+    assert all(a.confidence is None for a in stored)  # Skip stores no confidence
+
+
+# --- Ctrl-C at every kind of prompt --------------------------------------------------------
+
+
+def test_ctrl_c_at_the_confidence_prompt_keeps_the_answer(where):
+    t = open_cpd(where, "start", "tiny", "--seed", "5")
+    t.wait("Question 1 of 6")
+    qid = question_on_screen(t)
+    answer(t, qid)
+    t.wait("How sure were you?")
+    t.wait(READY)
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Stopped. 1 answer(s) saved; `cpd start tiny` continues" in screen
+    assert t.end() == 0
+    [kept] = attempts(where)
+    assert (kept.question_id, kept.correct, kept.confidence) == (qid, True, None)
+
+
+def test_ctrl_c_at_a_question_and_at_the_pause_keeps_what_was_answered(where):
+    t = open_cpd(where, "start", "tiny", "--seed", "5")
+    t.wait("Question 1 of 6")
+    answer(t, question_on_screen(t))
+    t.wait(READY)
+    t.send("2" + ENTER, then="Enter for the next question")
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Stopped. 1 answer(s) saved" in screen
+    assert t.end() == 0
+    # Quitting at a question: the next run continues after the one answer...
+    t = open_cpd(where, "start", "tiny", "--seed", "5")
+    screen = t.wait("Question 2 of 6")
+    assert "Continuing Tiny test module: 1 of 6 answered." in screen
+    qid = question_on_screen(t)
+    t.wait(PROMPT_READY[qid])
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Stopped. 1 answer(s) saved" in screen
+    assert t.end() == 0
+    assert len(attempts(where)) == 1
+
+
+# --- The home menu and its sub-menus -------------------------------------------------------
+
+
+def home(t: Terminal) -> str:
+    return t.wait(READY)
+
+
+def pick(t: Terminal, label: str) -> str:
+    """Press the number (or letter) shown before `label` in the menu on the screen."""
+    line = next(line for line in reversed(t.text.splitlines()) if label in line)
+    key = line.strip().lstrip("»").strip()[0]
+    return t.send(key + ENTER)
+
+
+def test_home_menu_every_item_and_back_returns_to_it(where):
+    t = open_cpd(where)
+    screen = home(t)
+    assert "What would you like to do?" in screen and "5) Quit" in screen
+    # Choose a module -> the modules, with their status -> Back.
+    pick(t, "Choose a module")
+    screen = t.wait("Back")
+    assert "Tiny test module · not started" in screen
+    pick(t, "Back")
+    screen = home(t)
+    assert "? Which module? Back" in screen and screen.rstrip().endswith("5) Quit")
+    # Write a reflection -> the modules -> Back.
+    pick(t, "Write a reflection")
+    t.wait("A free reflection (no module)")
+    pick(t, "Back")
+    assert "? Which module is this reflection about? Back" in home(t)
+    # See my progress waits before the menu is drawn again.
+    pick(t, "See my progress")
+    screen = t.wait("Enter to go back to the menu")
+    assert (
+        "Modules passed: 0 of" in screen
+        and "What would you like to do?" not in screen.split("See my progress")[-1]
+    )
+    t.send(ENTER)
+    home(t)
+    # Export -> Back; then Export -> JSON, here, no masking.
+    pick(t, "Export my CPD log")
+    t.wait("Back")
+    pick(t, "Back")
+    assert "? Which format? Back" in home(t)
+    pick(t, "Export my CPD log")
+    t.wait("Back")
+    pick(t, "JSON")
+    t.wait("Where should it be written?")
+    t.send(ENTER, then="Mask text that may identify someone")
+    screen = t.send("n", then="Enter to go back to the menu")
+    assert "Wrote" in screen and "CPD hours" in screen
+    t.send(ENTER)
+    home(t)
+    pick(t, "Quit")
+    assert t.end() == 0
+    assert len(list(where.glob("cpd-log-officer-*.json"))) == 1
+
+
+def test_continue_from_the_menu_and_the_module_chooser_ask_no_flag(where):
+    t = open_cpd(where, "start", "tiny", "--seed", "5")
+    t.wait("Question 1 of 6")
+    answer(t, question_on_screen(t))
+    t.wait(READY)
+    t.send("2" + ENTER, then="Enter for the next question")
+    t.send(CTRL_C, then="Stopped.")
+    t.end()
+    t = open_cpd(where)
+    home(t)
+    pick(t, "Continue Tiny test module")
+    screen = t.wait("Question 2 of 6")
+    assert "Continuing Tiny test module: 1 of 6 answered." in screen
+    assert "--restart" not in screen
+    t.wait(PROMPT_READY[question_on_screen(t)])
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Stopped. 1 answer(s) saved; “Continue” in the menu goes on" in screen
+    # Back at the home menu: nothing was lost, and the menu is still there.
+    home(t)
+    pick(t, "Choose a module")
+    t.wait("Tiny test module · in progress")
+    pick(t, "Tiny test module")
+    screen = t.wait("Start again")
+    assert "Tiny test module: 1 of 6 answered." in screen
+    pick(t, "Back")
+    home(t)
+    t.send(CTRL_C)
+    assert t.end() == 0
+    assert len(attempts(where)) == 1
+
+
+def test_a_free_reflection_stopped_part_way_is_kept_marked_and_offered(where):
+    t = open_cpd(where, "reflect")
+    t.wait("A free reflection (no module)")
+    pick(t, "A free reflection (no module)")
+    t.wait("Write my own prompt")
+    pick(t, "Write my own prompt")
+    t.wait("What is this reflection about?")
+    t.send("A night shift I keep thinking about" + ENTER, then="What? What happened")
+    t.send("A neighbour called about a crying baby.")
+    t.send(ESC + ENTER, then="So what?")
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Whatever you finished writing is saved" in screen
+    t.end()
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    assert entry.module_id is None and entry.what == "A neighbour called about a crying baby."
+    assert entry.is_unfinished
+    from helpers import cpd
+
+    listing = cpd("reflections", "list", home=where / "home").output
+    assert "unfinished (1 of 3)" in listing and "Finish an unfinished one" in listing
+    # The home menu offers to finish it; the missing answers are asked, nothing else.
+    t = open_cpd(where)
+    home(t)
+    pick(t, "Finish your reflection")
+    t.wait("So what?")
+    t.send("Babies cannot speak for themselves." + ESC + ENTER, then="Now what?")
+    t.send("Ask to see the baby." + ESC + ENTER, then="Saved reflection")
+    home(t)
+    t.send(CTRL_C)
+    t.end()
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    assert not entry.is_unfinished and entry.now_what == "Ask to see the baby."
+
+
+def test_a_reflection_is_checked_field_by_field_and_edit_starts_from_the_text(where):
+    t = open_cpd(where, "reflect", "tiny")
+    t.wait("What did you learn from this tiny module?")
+    pick(t, "What did you learn from this tiny module?")
+    t.wait("What? What happened")
+    t.send("I spoke to Mrs Smith about it." + ESC + ENTER)
+    screen = t.wait("Edit it now?")
+    assert "a name (Mrs Smith)" in screen
+    t.send("y", then="What? What happened")
+    # The box holds the text as written: delete the name's two words and go on.
+    t.send("\x01" + "\x1bf" * 4 + "\x1b\x7f" * 2 + "a parent" + ESC + ENTER, then="So what?")
+    t.send(CTRL_C, then="Stopped.")
+    t.end()
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    assert entry.what == "I spoke to a parent about it."
+
+
+# --- Plain mode in a terminal --------------------------------------------------------------
+
+
+def stop_at_question_one(t: Terminal, prompt: str) -> str:
+    screen = t.wait(prompt)
+    if "q to stop" in prompt:
+        t.child.sendline("q")
+    else:
+        t.send(CTRL_C)
+    t.wait("Stopped.")
+    assert t.end() == 0
+    return screen
+
+
+def test_plain_mode_term_dumb_the_plain_setting_and_the_introduction_each_time(where):
+    from helpers import cpd
+
+    # TERM=dumb chooses plain; quitting at question 1 shows the introduction again next time.
+    screen = stop_at_question_one(
+        open_cpd(where, "start", "tiny", "--seed", "5", TERM="dumb"), "q to stop):"
+    )
+    assert "Your answer (" in screen and "One question of each type, for tests." in screen
+    screen = stop_at_question_one(
+        open_cpd(where, "start", "tiny", "--plain", "--seed", "5"), "q to stop):"
+    )
+    assert "One question of each type, for tests." in screen and "Continuing" not in screen
+    # Plain mode on a terminal wraps at a word, not mid-word at the screen's edge.
+    lines = screen.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    sentence = "6 questions, about 5 minutes. Type q at any prompt to stop; your answers are kept."
+    assert sentence in " ".join(line.strip() for line in lines) and sentence not in screen
+    # `cpd settings plain on` makes plain the default; --interactive still gives the menus.
+    assert cpd("settings", "plain", "on", home=where / "home").exit_code == 0
+    screen = stop_at_question_one(open_cpd(where, "start", "tiny", "--seed", "5"), "q to stop):")
+    assert "Your answer (" in screen
+    t = open_cpd(where, "start", "tiny", "--interactive")
+    t.wait("Question 1 of 6")
+    stop_at_question_one(t, PROMPT_READY[question_on_screen(t)])
+
+
+def test_menus_wrap_long_entries_at_120_columns_too(where):
+    t = open_cpd(where, "reflect", "neglect", rows=40, cols=120)
+    screen = t.wait(READY)
+    lines = [line for line in screen.splitlines() if line.strip()]
+    assert all(len(line) <= 120 for line in lines)
+    entry = next(i for i, line in enumerate(lines) if line.lstrip(" »").startswith("1) "))
+    # A long prompt goes on, indented under its own text, instead of being cut.
+    assert lines[entry + 1].startswith(" " * 6) and not lines[entry + 1].startswith(" " * 7)
+    t.send(CTRL_C)
+    assert t.end() == 0
