@@ -13,7 +13,10 @@ import typer.main
 from typer.core import TyperGroup
 
 from scr_cpd import __version__
+from scr_cpd.cli import coercion
 from scr_cpd.cli.env import friendly_errors, make_env
+
+coercion.install()  # plain option values without pydantic: most of a command's start-up
 
 
 class FriendlyGroup(TyperGroup):
