@@ -52,7 +52,7 @@ def test_new_refuses_to_overwrite_unless_forced(tmp_path):
     path = write(tmp_path, "keep me", "m.yaml")
     result = cpd("bank", "new", "m", "-o", str(path))
     assert_clean_failure(result, 2)
-    assert f"Error: {path} already exists; use --force to overwrite it" in result.output
+    assert f"Error: {path} already exists; use --force to replace it" in result.output
     assert path.read_text() == "keep me"
     assert cpd("bank", "new", "m", "-o", str(path), "--force").exit_code == 0
     assert path.read_text().startswith("# yaml-language-server: $schema=bank.schema.json")
@@ -390,7 +390,7 @@ def test_import_refuses_to_overwrite_unless_forced(tmp_path):
     result = cpd("bank", "import", str(source))
     assert_clean_failure(result, 2)
     assert (
-        f"Error: {out} already exists; use --force to overwrite it, or -o to choose another file"
+        f"Error: {out} already exists; use --force to replace it, or -o to choose another file"
         in result.output
     )
     assert out.read_text() == "mine"
@@ -418,20 +418,41 @@ def test_import_an_unknown_format_is_a_usage_error(tmp_path):
 
 def test_export_prints_gift_or_writes_it_without_overwriting(tmp_path):
     printed = cpd("bank", "export", "neglect")
-    assert printed.exit_code == 0 and printed.output.startswith("$CATEGORY: neglect\n")
+    assert printed.exit_code == 0 and printed.stdout.startswith("$CATEGORY: neglect\n")
     out = tmp_path / "neglect.gift"
+    written = cpd("bank", "export", "neglect", "-o", str(out))
     assert (
-        cpd("bank", "export", "neglect", "-o", str(out)).output
+        written.stdout
         == f"Wrote {out}: 16 question(s) and 3 reflection prompt(s) of neglect as GIFT.\n"
     )
-    assert out.read_text() == printed.output
+    assert out.read_text() == printed.stdout
+    assert written.stderr == printed.stderr
     again = cpd("bank", "export", "neglect", "-o", str(out))
     assert_clean_failure(again, 2)
 
 
+def test_export_lists_what_gift_cannot_carry_question_by_question():
+    result = cpd("bank", "export", "neglect")
+    lost = [line for line in result.stderr.splitlines() if line.startswith("Not carried by GIFT:")]
+    assert lost[0].startswith("Not carried by GIFT: module neglect: learning points ")
+    assert "; source " in lost[0]
+    from scr_cpd.content.validate import check_file
+
+    data, _, _ = check_file(BUNDLED_DIR / "neglect.yaml")
+    first = data["questions"][0]
+    assert (
+        f"Not carried by GIFT: {first['id']}: learning points {', '.join(first['learning_points'])}"
+        in result.stderr
+    )
+    reflection = data["reflections"][0]
+    if reflection.get("learning_points"):
+        assert f"Not carried by GIFT: {reflection['id']}: learning points" in result.stderr
+    assert "$CATEGORY" not in result.stderr and "Not carried" not in result.stdout
+
+
 def test_export_takes_a_bank_file_and_refuses_an_unknown_module(tmp_path):
     path = write(tmp_path, STARTER)
-    assert cpd("bank", "export", str(path)).output.startswith("$CATEGORY: starter-module\n")
+    assert cpd("bank", "export", str(path)).stdout.startswith("$CATEGORY: starter-module\n")
     result = cpd("bank", "export", "no-such-module")
     assert_clean_failure(result, 2)
     assert "no module called 'no-such-module'" in result.output

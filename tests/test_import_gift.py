@@ -8,8 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scr_cpd.content.gift import html_to_text, parse_gift
-from scr_cpd.content.importing import MAX_BYTES, import_bank
+from scr_cpd.content.formats.gift_read import parse_gift
+from scr_cpd.content.formats.html_text import html_to_text
+from scr_cpd.content.importing import import_bank
+from scr_cpd.content.vocabulary import MAX_IMPORT_BYTES as MAX_BYTES
 
 
 def parse(text: str):

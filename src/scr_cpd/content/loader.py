@@ -77,37 +77,15 @@ def parse_bank_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
 
 def check_bank_text(text: str, filename: str) -> tuple[dict[str, Any], Mapping, list[Problem]]:
     """(validated data or {}, line map, problems) for a bank file's text. Raises nothing for
-    bad content.
-
-    The fast reader reads the file when it can; the line reader then runs only if a problem
-    needs a line, and where the two readings differ (they should not), the line reader's is
-    the one validated.
-    """
-    from scr_cpd.content.yamlsource import LazyLines, read_yaml_fast
+    bad content: the file is read once, by `read_yaml`, and what it reads is validated."""
+    from scr_cpd.content.yamlsource import read_yaml
 
     try:
-        data, lines = read_yaml_fast(text, filename)
+        data, lines = read_yaml(text, filename)
     except BankError as exc:
         return {}, {}, exc.problems
     normalised, problems = validate_bank_data(data, filename, lines)
-    if isinstance(lines, LazyLines) and lines.made:
-        if lines.error is not None:
-            return {}, {}, lines.error.problems
-        line_reader_data, lines.data = lines.data, None  # not kept with the line map
-        if not _same_data(line_reader_data, data):
-            normalised, problems = validate_bank_data(line_reader_data, filename, lines)
     return normalised, lines, problems
-
-
-def _same_data(a: Any, b: Any) -> bool:
-    """Equal, and of the same types throughout (True is not 1, nor 1 1.0): marshal's oldest
-    format writes every value with its type and no sharing, and quicker than repr would."""
-    import marshal
-
-    try:
-        return marshal.dumps(a, 0) == marshal.dumps(b, 0)
-    except ValueError:  # a value marshal cannot write (a date): not what the fast reader makes
-        return False
 
 
 def validate_bank_data(
@@ -240,11 +218,7 @@ def _inner_model(annotation: Any, base: type) -> Any:
 
 
 def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:  # noqa: C901 (to be split)
-    """Checks that need the whole file; defensive, since the data may also be malformed.
-
-    Lines are looked up only for problems found, since a file read by the fast reader has
-    no line map until one is needed.
-    """
+    """Checks that need the whole file; defensive, since the data may also be malformed."""
     from scr_cpd.content.yamlsource import line_for
 
     problems: list[Problem] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scr_cpd.content.importing import BankBuilder, ImportResult, normalize_newlines
+from scr_cpd.content.formats.builder import BankBuilder, ImportResult, normalize_newlines
 
 _OPTION = re.compile(r"([A-Z])[).][ \t]?(.*)")
 _BAD_LABEL = re.compile(r"(\d{1,2}|[a-z])[).]\s")
