@@ -125,6 +125,7 @@ def small_bank(folder: Path) -> Path:
 def profile_validate(path: Path) -> dict[str, float]:
     """Where the time goes, stage by stage (each stage timed on its own)."""
     from scr_cpd.content import loader
+    from scr_cpd.content.checks import cross_checks
     from scr_cpd.content.schema import Bank as BankModel
     from scr_cpd.content.yamlsource import read_yaml
 
@@ -140,7 +141,7 @@ def profile_validate(path: Path) -> dict[str, float]:
             "pydantic dump": best_of(3, lambda: model.model_dump(mode="json", exclude_none=True))[
                 1
             ],
-            "cross checks": best_of(3, lambda: loader._cross_checks(data, str(path), lines))[1],
+            "cross checks": best_of(3, lambda: cross_checks(data, str(path), lines))[1],
         }
     finally:
         gc.enable()

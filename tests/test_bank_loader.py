@@ -550,3 +550,43 @@ def test_problems_in_a_clean_looking_file_have_their_lines():
         "f.yaml:18: questions.q-two.prompt: warning: the same prompt as line 12",
         "f.yaml:21: questions.q-two.learning_points: unknown learning point 'lp-b' (did you mean 'lp-a'?)",
     ]
+
+
+def test_the_schemas_format_literal_is_the_vocabularys():
+    import typing
+
+    from scr_cpd.content.schema import Bank
+    from scr_cpd.content.vocabulary import BANK_FORMAT
+
+    assert typing.get_args(Bank.model_fields["format"].annotation) == (BANK_FORMAT,)
+
+
+def test_each_problem_carries_a_code_for_tools():
+    from scr_cpd.content.errors import Code
+
+    text = bank_text(
+        GOOD_QUESTION + GOOD_QUESTION.replace("    learning_points: [lp-a]\n", "    colour: red\n")
+    )
+    _, _, problems = loader.check_bank_text(text, "f.yaml")
+    codes = {p.code for p in problems}
+    assert {Code.DUPLICATE_ID, Code.UNKNOWN_FIELD, Code.NO_LEARNING_POINT} <= codes
+    assert all(isinstance(p.code, str) and p.code for p in problems)
+    assert Problem("f", 1, "", "m").code == Code.INVALID
+
+
+def test_an_unquoted_version_is_refused_with_a_hint_to_quote_it(tmp_path):
+    from scr_cpd.content.errors import Code
+
+    path = write(
+        tmp_path,
+        "v.yaml",
+        bank_text().replace("title: A test module", "title: A test module\nversion: 1.10"),
+    )
+    data, problems = parse_bank_file(path)
+    assert data == {}
+    [problem] = problems
+    assert problem.code == Code.VERSION_NOT_TEXT and problem.line == 4
+    assert str(problem).startswith(
+        f"{path}:4: version: is the number 1.1, not text: write it in quotes"
+    )
+    assert 'version: "1.10"' in problem.message

@@ -48,7 +48,7 @@ def test_starter_bank_validates_with_no_errors_and_no_warnings(tmp_path):
 
 
 def test_starter_bank_has_one_question_of_every_type_a_learning_point_and_a_reflection(tmp_path):
-    from scr_cpd.content.schema import QUESTION_TYPES
+    from scr_cpd.content.vocabulary import QUESTION_TYPES
 
     data, _, _ = check_file(write(tmp_path, STARTER))
     assert sorted(q["type"] for q in data["questions"]) == sorted(QUESTION_TYPES)

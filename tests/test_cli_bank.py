@@ -549,3 +549,31 @@ def test_every_bank_command_has_help_and_is_in_the_trainers_guide(command):
     assert f"cpd bank {command}" in guide
     result = cpd("bank", command, "--help")
     assert result.exit_code == 0 and len(result.output.split("\n\n")[1].strip()) > 20
+
+
+# --- install precedence, as a library (what `cpd bank install` calls) ------------------------
+
+
+def test_install_precedence_without_the_cli(tmp_path, monkeypatch):
+    from scr_cpd.content.install import InstallRefused, install_bank
+    from scr_cpd.content.loader import load_library
+
+    home = tmp_path / "home"
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shadowed = write(extra, starter_bank("shared-mod"), "shared-mod.yaml")
+    monkeypatch.setenv("SCR_CPD_BANKS", str(extra))
+    mine = write(tmp_path, starter_bank("shared-mod"), "mine.yaml")
+    done = install_bank(mine, home, load_library(home))
+    assert done.target == home / "banks" / "shared-mod.yaml" and done.shadowed == shadowed
+    assert stat.S_IMODE(done.target.stat().st_mode) == 0o600
+    with pytest.raises(InstallRefused, match="already installed"):
+        install_bank(mine, home, load_library(home))
+    assert install_bank(mine, home, load_library(home), replace=True).target.exists()
+    bundled = write(tmp_path, starter_bank(BUNDLED[0]), "bundled-id.yaml")
+    with pytest.raises(InstallRefused, match="bundled module, which always takes precedence"):
+        install_bank(bundled, home, load_library(home))
+    broken = write(tmp_path, "format: nope\n", "broken.yaml")
+    with pytest.raises(InstallRefused) as refused:
+        install_bank(broken, home, load_library(home))
+    assert refused.value.problems and "was not installed" in str(refused.value)

@@ -471,3 +471,45 @@ def test_parse_gift_is_fast_on_large_pathological_input():
     started = time.perf_counter()
     parse_gift(text, "big.gift")
     assert time.perf_counter() - started < 5
+
+
+# --- the import pipeline as a library (what `cpd bank import` calls) ------------------------
+
+
+def test_convert_writes_yaml_that_validates_and_summarises_validates_warnings(tmp_path: Path):
+    from scr_cpd.content.importing import convert
+    from scr_cpd.content.loader import check_bank_text
+
+    source = tmp_path / "quiz.gift"
+    source.write_text("::One::Is it? {T####Because.}\n\n::Two::Or this? {F####No.}\n", "utf-8")
+    done = convert(source, None, "quiz.yaml")
+    assert (done.questions, done.reflections, done.errors) == (2, 0, [])
+    data, _, problems = check_bank_text(done.yaml_text, "quiz.yaml")
+    assert data["questions"][0]["id"] == "q-one" and not [
+        p for p in problems if p.severity == "error"
+    ]
+    assert done.check_summary() == [("question with no learning point", 2)]
+
+
+def test_convert_refuses_errors_unless_partial_and_a_file_with_no_question(tmp_path: Path):
+    import pytest
+
+    from scr_cpd.content.errors import Code
+    from scr_cpd.content.importing import ImportRefused, convert
+
+    source = tmp_path / "broken.gift"
+    source.write_text("::One::Is it? {T}\n\n::Two::Unclosed {=a ~b\n", "utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        convert(source, None, "broken.yaml")
+    assert "or use --partial to write the 1 question(s)" in str(refused.value)
+    assert [p.code for p in refused.value.problems if p.severity == "error"] == [Code.NOT_IMPORTED]
+    assert convert(source, None, "broken.yaml", partial=True).questions == 1
+    empty = tmp_path / "empty.gift"
+    empty.write_text("// nothing\n", "utf-8")
+    with pytest.raises(ImportRefused, match="no question in"):
+        convert(empty, None, "empty.yaml")
+    with pytest.raises(ImportRefused) as usage:
+        from scr_cpd.content.importing import import_format
+
+        import_format("qti")
+    assert usage.value.usage

@@ -299,11 +299,11 @@ def export(
     GIFT cannot carry (learning points, sources, ...) is listed, question by question."""
     from scr_cpd.content.exporting import ExportRefused, export_file, export_format
 
-    printing = output is None or output == STDOUT
+    target = None if output is None or output == STDOUT else output
     try:
         export_format(fmt)
-        if not printing:
-            _check_output(output, force)
+        if target is not None:
+            _check_output(target, force)
         done = export_file(_bank_file(ctx, module), fmt)
     except ExportRefused as exc:
         _echo_problems(exc.problems, err=True)
@@ -312,12 +312,12 @@ def export(
         typer.echo(f"Changed for GIFT: {line}", err=True)
     for line in done.not_carried:
         typer.echo(f"Not carried by GIFT: {line}", err=True)
-    if printing:
+    if target is None:
         typer.echo(done.text, nl=False)
         return
-    _write(output, done.text, force)
+    _write(target, done.text, force)
     typer.echo(
-        f"Wrote {output}: {done.questions} question(s) and {done.reflections} reflection prompt(s) of {done.module_id} as GIFT."
+        f"Wrote {target}: {done.questions} question(s) and {done.reflections} reflection prompt(s) of {done.module_id} as GIFT."
     )
 
 

@@ -56,8 +56,9 @@ def import_bank(path: Path, fmt: str | None = None) -> ImportResult:
     try:
         data = read_bounded(path, MAX_IMPORT_BYTES, "question file to import")
     except InputError as exc:
-        problem = Problem(name, None, "file", str(exc), code=Code.UNREADABLE)
-        return ImportResult(empty_bank(name), [problem])
+        message = str(exc).replace(str(path), "the file", 1)  # the problem names the file
+        unreadable = Problem(name, None, "file", message, code=Code.UNREADABLE)
+        return ImportResult(empty_bank(name), [unreadable])
     text, problem = decode_text(data, name)
     if problem is None:
         chosen, problem = detect_format(path, text, fmt)

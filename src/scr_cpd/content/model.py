@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from scr_cpd.content.vocabulary import DEFAULT_PASS_MARK
+
 BRIEFING_TITLE = "Learning for the future: messages for the police from SCRs 2017-19"
 
 
@@ -137,7 +139,7 @@ class Question:
         kind = self.type
         try:
             if kind == "single":
-                return self.options[response].text
+                return str(self.options[response].text)
             if kind == "multiple":
                 return "; ".join(self.options[i].text for i in response) or "(none)"
             if kind == "true_false":
@@ -198,7 +200,7 @@ def bank_from_dict(data: dict[str, Any], path: Path | None = None, origin: str =
     """Build a Bank from a dict that has already passed validation (see `loader`)."""
     default = data.get("source") or {}
 
-    def citation(override: dict | None) -> Citation:
+    def citation(override: dict[str, Any] | None) -> Citation:
         override = override or {}
         return Citation(
             title=override.get("title") or default.get("title"),
@@ -238,7 +240,7 @@ def bank_from_dict(data: dict[str, Any], path: Path | None = None, origin: str =
         version=str(data.get("version", "1.0")),
         summary=data["summary"],
         estimated_minutes=data.get("estimated_minutes", 15),
-        pass_mark=data.get("pass_mark", 0.7),
+        pass_mark=data.get("pass_mark", DEFAULT_PASS_MARK),
         citation=citation(None),
         learning_points={lp["id"]: lp["text"] for lp in data.get("learning_points") or ()},
         questions=questions,

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+from scr_cpd.content.vocabulary import ID_PATTERN
+
+SLUG = re.compile(ID_PATTERN)
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=bank.schema.json

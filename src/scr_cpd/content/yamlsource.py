@@ -6,6 +6,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import yaml
@@ -20,9 +21,10 @@ from yaml.events import (
     StreamEndEvent,
 )
 
-from scr_cpd.content.errors import BankError, Problem
+from scr_cpd.content.errors import BankError, Code, Problem
 
 Path_ = tuple[Any, ...]
+LineMap = Mapping[Path_, int]  # where each value of a file is: ('questions', 2, 'prompt') -> 14
 _BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _STR = "tag:yaml.org,2002:str"
 _CORE_TAGS = {"tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null")}
@@ -50,9 +52,13 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
             for hint in ("expected", "not allowed here", "not allowed in this context")
         ):
             message += " (check the indentation of this line and of the lines above it)"
-        raise BankError([Problem(filename, line, "", f"YAML syntax error: {message}")]) from None
+        problem = Problem(
+            filename, line, "", f"YAML syntax error: {message}", code=Code.YAML_SYNTAX
+        )
+        raise BankError([problem]) from None
     except yaml.YAMLError as exc:
-        raise BankError([Problem(filename, None, "", f"YAML error: {exc}")]) from None
+        problem = Problem(filename, None, "", f"YAML error: {exc}", code=Code.YAML_SYNTAX)
+        raise BankError([problem]) from None
     finally:
         loader.dispose()
 
@@ -88,14 +94,15 @@ class _Builder:
         self.plain: dict[str, Any] = {}  # plain scalar -> its value; values repeat a lot
         self.keys: dict[str, Any] = {}  # the same for keys, which repeat even more
 
-    def fail(self, event: Any, message: str) -> BankError:
-        return BankError([Problem(self.filename, event.start_mark.line + 1, "", message)])
+    def fail(self, event: Any, message: str, code: Code = Code.YAML_FEATURE) -> BankError:
+        line = event.start_mark.line + 1
+        return BankError([Problem(self.filename, line, "", message, code=code)])
 
     def document(self) -> tuple[Any, dict[Path_, int]]:
         self.next_event()  # stream start
         event = self.next_event()
         if isinstance(event, StreamEndEvent):
-            raise BankError([Problem(self.filename, 1, "", "the file is empty")])
+            raise BankError([Problem(self.filename, 1, "", "the file is empty", code=Code.EMPTY)])
         data = self.value(self.next_event(), ())
         self.next_event()  # document end
         event = self.next_event()
@@ -140,7 +147,7 @@ class _Builder:
             self.keys,
         )
         result: dict[Any, Any] = {}
-        event = next_event()
+        event: Any = next_event()
         while type(event) is not MappingEndEvent:
             if type(event) is not ScalarEvent:
                 raise self.fail(
@@ -156,10 +163,10 @@ class _Builder:
                 if plain:
                     keys[text] = key
             if key in result:
-                raise self.fail(event, f"the key {key!r} appears twice here")
+                raise self.fail(event, f"the key {key!r} appears twice here", Code.YAML_SYNTAX)
             # A value's line is its key's line: `options:` rather than its first option.
             child = path + (key,)
-            lines[child] = event.start_mark.line + 1
+            lines[child] = _line(event)
             event = next_event()
             if type(event) is ScalarEvent:
                 text = event.value
@@ -197,7 +204,9 @@ class _Builder:
         value = event.value
         construct = self.loader.yaml_constructors.get(tag)
         if construct is None:  # e.g. a bare "=": YAML 1.1 gives it a meaning but no value
-            raise self.fail(event, f"cannot read {value!r} as a value here; put it in quotes")
+            raise self.fail(
+                event, f"cannot read {value!r} as a value here; put it in quotes", Code.BAD_VALUE
+            )
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
             return construct(self.loader, node)
@@ -208,7 +217,12 @@ class _Builder:
             ) from None
 
 
-def line_for(lines: dict[Path_, int], path: Path_) -> int | None:
+def _line(event: Any) -> int:
+    """The 1-based line an event starts on."""
+    return int(event.start_mark.line) + 1
+
+
+def line_for(lines: LineMap, path: Path_) -> int | None:
     """The line of `path`, or of the nearest enclosing value that exists in the file."""
     path = tuple(path)
     while path:

@@ -47,7 +47,9 @@ class AnswerReader:
     # answer pieces
 
     @staticmethod
-    def _pieces(block: Block, start: int, end: int, pattern: re.Pattern, keep_marker: bool):
+    def _pieces(
+        block: Block, start: int, end: int, pattern: re.Pattern[str], keep_marker: bool
+    ) -> list[Piece]:
         """Moodle's explode(): (line, trimmed piece, had_marker) per answer, the first piece
         dropped when empty. `keep_marker` keeps '=' on choices, like Moodle's "~=" trick."""
         text = block.text
@@ -73,7 +75,7 @@ class AnswerReader:
 
     # multiple choice
 
-    def _choice(self, q: GiftQuestion, where: str) -> dict | None:
+    def _choice(self, q: GiftQuestion, where: str) -> dict[str, Any] | None:
         pieces = self._pieces(q.block, q.start, q.end, _CHOICE_SPLIT, True)
         if len(pieces) < 2:
             self.out.error(q.line, where, "a choice question needs at least 2 choices")
@@ -91,7 +93,9 @@ class AnswerReader:
             weights.append((weight, line))
         return self._choice_fields(q, options, weights, single_mode, where)
 
-    def _choice_weight(self, raw: str, had_marker: bool, line: int, where: str):
+    def _choice_weight(
+        self, raw: str, had_marker: bool, line: int, where: str
+    ) -> tuple[float, str]:
         if raw.startswith("="):
             if _WEIGHT_RE.match(raw, 1):
                 self.out.warn(
@@ -113,7 +117,14 @@ class AnswerReader:
             )
         return 0.0, raw
 
-    def _choice_fields(self, q, options, weights, single_mode, where) -> dict | None:
+    def _choice_fields(
+        self,
+        q: GiftQuestion,
+        options: list[Fields],
+        weights: list[tuple[float, int]],
+        single_mode: bool,
+        where: str,
+    ) -> Fields | None:
         if single_mode:
             correct = [w >= _FULL for w, _ in weights]
             for (w, line), option in zip(weights, options):
@@ -163,7 +174,7 @@ class AnswerReader:
 
     # true/false
 
-    def _true_false(self, q: GiftQuestion, where: str) -> dict:
+    def _true_false(self, q: GiftQuestion, where: str) -> dict[str, Any]:
         word, *feedbacks = q.answers.split("#", 2)
         fields = {"type": "true_false", "answer": word.strip(WS) in ("T", "TRUE")}
         # Moodle: the first feedback is shown after a wrong answer, the second after a right one.
@@ -175,7 +186,7 @@ class AnswerReader:
 
     # short answer
 
-    def _short_answer(self, q: GiftQuestion, where: str) -> dict | None:
+    def _short_answer(self, q: GiftQuestion, where: str) -> dict[str, Any] | None:
         pieces = self._pieces(q.block, q.start, q.end, _EQUALS, False)
         if pieces and not pieces[0][2]:
             self.out.warn(
@@ -184,7 +195,9 @@ class AnswerReader:
                 "the answer has no '=' in front; Moodle reads it as the "
                 "one accepted answer, and so does this import",
             )
-        accepted, correct_feedbacks, fields = [], [], {"type": "short_answer"}
+        accepted: list[str] = []
+        correct_feedbacks: list[str] = []
+        fields: Fields = {"type": "short_answer"}
         for line, raw, _ in pieces:
             weight, answer, feedback = self._weighted_answer(raw, q.fmt, line, where)
             if answer == "*" and weight < _FULL:
@@ -209,7 +222,7 @@ class AnswerReader:
         self._one_correct_feedback(fields, correct_feedbacks, q.line, where)
         return _ordered_short(fields)
 
-    def _weighted_answer(self, raw: str, fmt: str, line: int, where: str):
+    def _weighted_answer(self, raw: str, fmt: str, line: int, where: str) -> tuple[float, str, str]:
         match = _WEIGHT_RE.match(raw)
         weight = _weight_value(match.group()) if match else 100.0
         body = raw[match.end() :] if match else raw
@@ -247,7 +260,9 @@ class AnswerReader:
             unique.append(answer)
         return unique
 
-    def _one_correct_feedback(self, fields, feedbacks, line, where) -> None:
+    def _one_correct_feedback(
+        self, fields: Fields, feedbacks: list[str], line: int, where: str
+    ) -> None:
         distinct = list(dict.fromkeys(feedbacks))
         if distinct:
             fields["correct_feedback"] = distinct[0]
@@ -261,11 +276,11 @@ class AnswerReader:
 
     # numerical
 
-    def _numeric(self, q: GiftQuestion, where: str) -> dict | None:
+    def _numeric(self, q: GiftQuestion, where: str) -> dict[str, Any] | None:
         text = q.block.text
         start, end = q.start + 1, q.end
         wrong = text.find("~", start, end)
-        fields: dict = {"type": "numeric"}
+        fields: dict[str, Any] = {"type": "numeric"}
         if wrong != -1:
             _, hash_, raw = text[wrong:end].partition("#")
             feedback = self._render(raw, q.fmt, q.block.line_at(wrong), where) if hash_ else ""
@@ -284,7 +299,9 @@ class AnswerReader:
             values.append((line, *parsed))
         return self._numeric_fields(fields, values, q.line, where)
 
-    def _numeric_answer(self, raw: str, fmt: str, line: int, where: str):
+    def _numeric_answer(
+        self, raw: str, fmt: str, line: int, where: str
+    ) -> tuple[float, int | float | None, int | float | None, str] | None:
         match = _WEIGHT_RE.match(raw)
         weight = _weight_value(match.group()) if match else 100.0
         body = raw[match.end() :] if match else raw
@@ -311,7 +328,9 @@ class AnswerReader:
             self._feedback(feedback if hash_ else None, fmt, line, where),
         )
 
-    def _numeric_fields(self, fields: dict, values: list, line: int, where: str) -> dict | None:
+    def _numeric_fields(
+        self, fields: dict[str, Any], values: list[Any], line: int, where: str
+    ) -> dict[str, Any] | None:
         kept = None
         for answer_line, weight, answer, tolerance, feedback in values:
             if answer is None:  # '*' = any other answer
@@ -339,7 +358,7 @@ class AnswerReader:
 
     # matching
 
-    def _matching(self, q: GiftQuestion, where: str) -> dict | None:
+    def _matching(self, q: GiftQuestion, where: str) -> dict[str, Any] | None:
         pieces = self._pieces(q.block, q.start, q.end, _EQUALS, False)
         if len(pieces) < 2:
             self.out.error(q.line, where, "a matching question needs at least 2 pairs")
@@ -391,7 +410,7 @@ def _tidy(value: float) -> int | float:
     return int(value) if value.is_integer() and abs(value) < 1e15 else value
 
 
-def _number_and_tolerance(value: str):
+def _number_and_tolerance(value: str) -> tuple[int | float | None, int | float | None]:
     """Moodle's numerical forms: 'n', 'n:tolerance' and 'min..max' (stored as mid ± half)."""
     marker = value.find("..")
     if marker > 0:
@@ -410,7 +429,7 @@ def _number_text(value: int | float) -> str:
     return str(_tidy(value))
 
 
-def _ordered_option(option: dict) -> dict:
+def _ordered_option(option: dict[str, Any]) -> dict[str, Any]:
     ordered = {"text": option["text"]}
     if option.get("correct"):
         ordered["correct"] = True
@@ -419,6 +438,6 @@ def _ordered_option(option: dict) -> dict:
     return ordered
 
 
-def _ordered_short(fields: dict) -> dict:
+def _ordered_short(fields: dict[str, Any]) -> dict[str, Any]:
     keys = ("type", "answers", "correct_feedback", "incorrect_feedback")
     return {k: fields[k] for k in keys if fields.get(k)}

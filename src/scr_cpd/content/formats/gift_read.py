@@ -11,6 +11,7 @@ silently.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from scr_cpd.common.text import slugify
 from scr_cpd.content.formats.builder import BankBuilder, ImportResult, normalize_newlines
@@ -161,7 +162,9 @@ class _GiftParser(AnswerReader):
                 "'}' comes before the first '{'; question not imported",
             )
 
-    def _check_extra_braces(self, block, opening, closing, end, where) -> None:
+    def _check_extra_braces(
+        self, block: Block, opening: int, closing: int, end: int, where: str
+    ) -> None:
         inner = block.text.find("{", opening + 1, closing)
         if inner != -1:
             self.out.warn(
@@ -180,7 +183,15 @@ class _GiftParser(AnswerReader):
             )
 
     def _frame(
-        self, block, title, line, start, opening, closing, end, where
+        self,
+        block: Block,
+        title: str | None,
+        line: int,
+        start: int,
+        opening: int,
+        closing: int,
+        end: int,
+        where: str,
     ) -> GiftQuestion | None:
         text = block.text
         blank = "" if text[end - 1] == "}" else _BLANK
@@ -221,7 +232,7 @@ class _GiftParser(AnswerReader):
         else:
             self._add(q, self._short_answer(q, where))
 
-    def _add(self, q: GiftQuestion, fields: dict | None) -> None:
+    def _add(self, q: GiftQuestion, fields: dict[str, Any] | None) -> None:
         if fields is None:
             return
         question = {"id": "", "type": fields.pop("type")}
@@ -261,7 +272,7 @@ def _true_false_word(answers: str) -> str | None:
     return word if word in ("T", "TRUE", "F", "FALSE") else None
 
 
-def _with_tags(question: dict, tags: list[str]) -> dict:
+def _with_tags(question: dict[str, Any], tags: list[str]) -> dict[str, Any]:
     """The question with `tags` placed right after its type, where a trainer would write them."""
     rest = {k: v for k, v in question.items() if k not in ("id", "type", "tags")}
     return {"id": question["id"], "type": question["type"], "tags": tags, **rest}
@@ -277,7 +288,7 @@ def _comment_tags(comments: list[str]) -> list[str]:
     return tags
 
 
-def _apply_sidecar(question: dict, comments: list[str]) -> None:
+def _apply_sidecar(question: dict[str, Any], comments: list[str]) -> None:
     """Fields GIFT has no place for, written by bank_to_gift as `// scr-cpd key: value` comments
     (Moodle ignores them); the answer block wins when it carries the same field."""
     for comment in comments:

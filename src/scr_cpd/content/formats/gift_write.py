@@ -10,7 +10,7 @@ from scr_cpd.content.formats.gift_syntax import split_format
 Fields = dict[str, Any]
 
 
-def bank_to_gift(bank: dict) -> str:
+def bank_to_gift(bank: dict[str, Any]) -> str:
     """A GIFT file Moodle can import. Bank-only fields (learning points, sources, ...) are not
     carried; feedback GIFT has no place for is kept in `// scr-cpd` comments, which Moodle
     ignores and parse_gift reads back. `gift_export_problems` lists everything not carried."""
@@ -26,7 +26,7 @@ def bank_to_gift(bank: dict) -> str:
     return "\n\n".join(blocks) + "\n"
 
 
-def gift_export_problems(bank: dict) -> list[str]:
+def gift_export_problems(bank: dict[str, Any]) -> list[str]:
     """What `bank_to_gift` cannot hand to Moodle intact, one message per thing."""
     messages = []
     for question in bank.get("questions", []):
@@ -90,7 +90,7 @@ def _source_loss(source: Any) -> list[str]:
     return [f"source {', '.join(parts)}"]
 
 
-def _question_to_gift(question: dict) -> str:
+def _question_to_gift(question: dict[str, Any]) -> str:
     lines = [f"// [tag:{tag}]" for tag in question.get("tags", [])]
     lines += [
         f"// scr-cpd {key}: {_escape(str(question[key]))}" for key in _sidecar_fields(question)
@@ -108,7 +108,7 @@ _SIDECAR_FIELDS = {
 }
 
 
-def _sidecar_fields(question: dict) -> list[str]:
+def _sidecar_fields(question: dict[str, Any]) -> list[str]:
     keys = list(_SIDECAR_FIELDS.get(question["type"], ()))
     if question["type"] == "short_answer":
         # Any '->' in a block that also holds '=' makes Moodle read it as matching.
@@ -120,15 +120,15 @@ def _sidecar_fields(question: dict) -> list[str]:
     return [key for key in keys if question.get(key)]
 
 
-def _short_answers_to_write(question: dict) -> list[str]:
+def _short_answers_to_write(question: dict[str, Any]) -> list[str]:
     return [a for a in question["answers"] if "->" not in a]
 
 
-def _pairs_to_write(question: dict) -> list[dict]:
+def _pairs_to_write(question: dict[str, Any]) -> list[dict[str, Any]]:
     return [p for p in question["pairs"] if "->" not in p["left"]]
 
 
-def _exportable(question: dict) -> bool:
+def _exportable(question: dict[str, Any]) -> bool:
     if question["type"] == "short_answer":
         return bool(_short_answers_to_write(question))
     if question["type"] == "matching":
@@ -154,7 +154,7 @@ def _feedback_suffix(feedback: str | None) -> str:
     return f"#{_text(feedback)}" if feedback else ""
 
 
-def _general(question: dict) -> str:
+def _general(question: dict[str, Any]) -> str:
     return f"\t####{_text(question['explanation'])}"
 
 
@@ -162,7 +162,7 @@ def _percent(value: float) -> str:
     return f"{value:.5f}".rstrip("0").rstrip(".")
 
 
-def _single_prefix(option: dict) -> str:
+def _single_prefix(option: dict[str, Any]) -> str:
     # After '~' a text starting with '%' would be read as a weight, so give an explicit 0%;
     # after '=' Moodle never reads a weight.
     if option.get("correct"):
@@ -170,7 +170,7 @@ def _single_prefix(option: dict) -> str:
     return "~%0%" if option["text"].startswith("%") else "~"
 
 
-def _choices_to_gift(question: dict) -> str:
+def _choices_to_gift(question: dict[str, Any]) -> str:
     options = question["options"]
     if question["type"] == "multiple":
         right = sum(1 for o in options if o.get("correct")) or 1
@@ -193,7 +193,7 @@ def _exact_number(value: int | float) -> str:
     return str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
 
 
-def _true_false_to_gift(question: dict) -> str:
+def _true_false_to_gift(question: dict[str, Any]) -> str:
     word = "TRUE" if question["answer"] else "FALSE"
     wrong, right = question.get("incorrect_feedback"), question.get("correct_feedback")
     feedback = f"#{_text(wrong) if wrong else ''}" if wrong or right else ""
@@ -201,7 +201,7 @@ def _true_false_to_gift(question: dict) -> str:
     return f"{{{word}{feedback}####{_text(question['explanation'])}}}"
 
 
-def _numeric_to_gift(question: dict) -> str:
+def _numeric_to_gift(question: dict[str, Any]) -> str:
     value = f"{_exact_number(question['answer'])}:{_exact_number(question.get('tolerance', 0))}"
     right, wrong = question.get("correct_feedback"), question.get("incorrect_feedback")
     if not right and not wrong:
@@ -212,7 +212,7 @@ def _numeric_to_gift(question: dict) -> str:
     return "{#\n" + "\n".join(lines + [_general(question)]) + "\n}"
 
 
-def _short_answer_to_gift(question: dict) -> str:
+def _short_answer_to_gift(question: dict[str, Any]) -> str:
     inline = {k: v for k, v in question.items() if k.endswith("_feedback") and "->" not in v}
     right = _feedback_suffix(inline.get("correct_feedback"))
     # Moodle short answers read '=%n%' as a weight and '*' as a wildcard ('\\*' is a literal *).
@@ -225,7 +225,7 @@ def _short_answer_to_gift(question: dict) -> str:
     return "{\n" + "\n".join(lines + [_general(question)]) + "\n}"
 
 
-def _matching_to_gift(question: dict) -> str:
+def _matching_to_gift(question: dict[str, Any]) -> str:
     lines = [f"\t={_text(p['left'])} -> {_escape(p['right'])}" for p in _pairs_to_write(question)]
     return "{\n" + "\n".join(lines + [_general(question)]) + "\n}"
 
