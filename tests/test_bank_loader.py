@@ -590,3 +590,52 @@ def test_an_unquoted_version_is_refused_with_a_hint_to_quote_it(tmp_path):
         f"{path}:4: version: is the number 1.1, not text: write it in quotes"
     )
     assert 'version: "1.10"' in problem.message
+
+
+# --- hostile and unlucky files: line-numbered problems, never a traceback ---------------------
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["!!bool x", "!!bool", "!!int", "!!int ''", "!!int _", "!!int +", "!!float", "!!float x"],
+)
+def test_a_malformed_tagged_value_is_a_problem_with_its_line(value):
+    from scr_cpd.content.errors import Code
+
+    text = bank_text().replace("title: A test module", f"title: {value}")
+    data, _, problems = loader.check_bank_text(text, "f.yaml")
+    assert data == {}
+    [problem] = problems
+    assert problem.line == 3 and problem.code == Code.BAD_VALUE, problem
+    tag, _, written = value.partition(" ")
+    written = "" if written == "''" else written
+    assert problem.message == (
+        f"cannot read {written!r} as {tag[2:]}; correct the value, or remove the {tag} tag"
+    )
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ["\u202e", "\u200b", "\x1b[2J", "\x07", "\u2066"],
+    ids=["rlo", "zwsp", "esc", "bel", "lri"],
+)
+def test_hidden_characters_in_bank_text_are_refused_with_file_and_line(tmp_path, hidden):
+    from scr_cpd.content.errors import Code
+
+    escaped = hidden.encode("unicode_escape").decode()
+    # Raw where YAML allows the character, else as a double-quoted escape.
+    raw = bank_text().replace("text: Point A.", f"text: Point {hidden}A.")
+    quoted = bank_text().replace("text: Point A.", f'text: "Point {escaped}A."')
+    for text in (raw, quoted):
+        path = write(tmp_path, "hidden.yaml", text)
+        data, problems = parse_bank_file(path)
+        assert data == {}, problems
+        errors = [p for p in problems if p.severity == "error"]
+        assert errors, problems
+        assert errors[0].line == 8, errors
+        assert errors[0].code == Code.HIDDEN_CHARACTER
+        assert f"<U+{ord(hidden[0]):04X}>" in errors[0].message
+        # libyaml refuses a raw control character itself, before any field is read
+        assert errors[0].field == (
+            "" if text is raw and hidden[0] < " " else "learning_points.lp-a.text"
+        )

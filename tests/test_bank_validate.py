@@ -180,7 +180,7 @@ def test_tags_that_would_build_objects_are_refused(tmp_path):
 def test_a_value_that_does_not_fit_its_explicit_tag_is_one_message(tmp_path):
     path = write(tmp_path, "format: !!int many\n")
     assert problems_of(path) == [
-        f"{path}:1: cannot read 'many' as int: invalid literal for int() with base 10: 'many'"
+        f"{path}:1: cannot read 'many' as int; correct the value, or remove the !!int tag"
     ]
 
 

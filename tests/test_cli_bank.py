@@ -577,3 +577,114 @@ def test_install_precedence_without_the_cli(tmp_path, monkeypatch):
     with pytest.raises(InstallRefused) as refused:
         install_bank(broken, home, load_library(home))
     assert refused.value.problems and "was not installed" in str(refused.value)
+
+
+# --- one bad bank never takes the others down ---------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["!!bool x", "!!int", "[unclosed", "\u202eevil"])
+def test_a_broken_bank_in_the_banks_folder_is_one_line_and_the_rest_works(isolated_home, value):
+    banks = isolated_home / "banks"
+    banks.mkdir(parents=True)
+    bad = write(banks, STARTER.replace("title: Starter module", f"title: {value}"), "bad.yaml")
+    assert f"title: {value}" in bad.read_text()
+    modules = cpd("modules")
+    assert modules.exit_code == 0, modules.output
+    assert "neglect" in modules.stdout
+    notes = [line for line in modules.stderr.splitlines() if str(bad) in line]
+    assert len(notes) == 1 and notes[0].startswith(f"Bank not loaded: {bad}:"), modules.stderr
+    assert notes[0].split(f"{bad}:")[1].split(":")[0].isdigit()  # the line
+    assert cpd("bank", "export", "neglect").exit_code == 0
+    assert cpd("bank", "list").exit_code == 0
+    started = cpd("start", "neglect", input="q\n")
+    assert (
+        "Traceback" not in started.output
+        and started.exception is None
+        or isinstance(started.exception, SystemExit)
+    )
+
+
+# --- special files: one sentence, never a hang -------------------------------------------------
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    import os
+
+    if kind == "fifo":
+        path = tmp_path / "pipe.yaml"
+        os.mkfifo(path)
+        return path
+    if kind == "device":
+        return Path("/dev/zero")
+    if kind == "loop":
+        path = tmp_path / "loop.yaml"
+        path.symlink_to(tmp_path / "loop.yaml")
+        return path
+    folder = tmp_path / "folder.gift"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop"])
+def test_validate_a_special_file_is_one_sentence_not_a_hang(tmp_path, kind):
+    path = _special(tmp_path, kind)
+    result = cpd("bank", "validate", str(path))
+    assert_clean_failure(result)
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{path}: ") and first.count(".") <= 2, result.output
+    assert {
+        "fifo": "not a regular file",
+        "device": "not a regular file",
+        "loop": "too many levels of symbolic links",
+    }[kind] in first
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop", "folder"])
+def test_import_a_special_file_is_one_sentence_not_a_hang(tmp_path, kind):
+    path = _special(tmp_path, kind)
+    out = tmp_path / "out.yaml"
+    result = cpd("bank", "import", str(path), "--format", "gift", "-o", str(out))
+    assert_clean_failure(result)
+    assert result.output.splitlines()[0].startswith(f"{path.name}: file: cannot read the file: ")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["new", "import", "export", "schema"])
+def test_output_files_are_never_replaced_without_force_nor_a_fifo(tmp_path, command):
+    import os
+
+    source = write(tmp_path, "::Q::Is it? {T####Yes.}\n", "q.gift")
+    args = {
+        "new": ["bank", "new", "m"],
+        "import": ["bank", "import", str(source)],
+        "export": ["bank", "export", "neglect"],
+        "schema": ["bank", "schema"],
+    }[command]
+    out = write(tmp_path, "keep me", "out.txt")
+    result = cpd(*args, "-o", str(out))
+    assert_clean_failure(result, 2)
+    assert f"{out} already exists; use --force to replace it" in result.output
+    assert out.read_text() == "keep me"
+    assert cpd(*args, "-o", str(out), "--force").exit_code == 0
+    assert out.read_text() != "keep me" and stat.S_IMODE(out.stat().st_mode) == 0o600
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    refused = cpd(*args, "-o", str(fifo), "--force")
+    assert_clean_failure(refused, 2)
+    assert "not a regular file" in refused.output and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_new_refuses_an_id_longer_than_a_module_id_may_be(tmp_path, monkeypatch):
+    from scr_cpd.content.vocabulary import MAX_ID_LENGTH
+
+    monkeypatch.chdir(tmp_path)
+    long_id = "-".join(["neglect"] * 20)
+    result = cpd("bank", "new", long_id)
+    assert_clean_failure(result, 2)
+    [line] = result.output.splitlines()
+    assert line.startswith(
+        f"Error: the module id is {len(long_id)} characters long; a module id is at most {MAX_ID_LENGTH}, e.g. neglect-"
+    )
+    suggested = line.rsplit("e.g. ", 1)[1]
+    assert len(suggested) <= MAX_ID_LENGTH and not list(tmp_path.iterdir())
+    assert cpd("bank", "new", suggested).exit_code == 0

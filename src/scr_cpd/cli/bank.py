@@ -82,13 +82,14 @@ def schema(
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help="Write to this file instead of printing."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Print the JSON Schema of the bank format (point your editor's YAML extension at it)."""
     from scr_cpd.content.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if output and output != STDOUT:
-        _write(output, text, force=True)
+        _write(output, text, force)
         typer.echo(f"Wrote {output}")
     else:
         typer.echo(text, nl=False)
@@ -109,14 +110,12 @@ def new(
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Write a commented starter bank with one example of every question type."""
-    from scr_cpd.content.starter import SLUG, starter_bank, suggest_id
+    from scr_cpd.content.starter import StarterRefused, starter_bank
 
-    if not SLUG.match(module_id):
-        raise UserError(
-            f"{module_id!r} is not a valid module id: use lower-case letters, digits and single hyphens, e.g. {suggest_id(module_id)}",
-            2,
-        )
-    text = starter_bank(module_id, title)
+    try:
+        text = starter_bank(module_id, title)
+    except StarterRefused as exc:
+        raise UserError(str(exc), 2) from None
     path = output or Path(f"{module_id}.yaml")
     if path == STDOUT:
         typer.echo(text, nl=False)

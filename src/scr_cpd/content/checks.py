@@ -27,9 +27,7 @@ def problem_from_pydantic(
     code, message = _pydantic_message(error, loc)
     if code is Code.UNKNOWN_TYPE:
         loc = loc + ["type"]
-    return Problem(
-        filename, line_for(lines, tuple(loc)), _field_name(loc, data), message, code=code
-    )
+    return Problem(filename, line_for(lines, tuple(loc)), field_name(loc, data), message, code=code)
 
 
 def _pydantic_message(error: Any, loc: list[Any]) -> tuple[Code, str]:
@@ -67,7 +65,7 @@ def _pydantic_message(error: Any, loc: list[Any]) -> tuple[Code, str]:
     return (Code.VERSION_NOT_TEXT if loc == ["version"] else Code.INVALID), message
 
 
-def _field_name(loc: list[Any], data: dict[str, Any]) -> str:
+def field_name(loc: list[Any], data: dict[str, Any]) -> str:
     """questions.q-poverty-lens.options[2].text rather than questions.4.options.2.text."""
     parts: list[str] = []
     node: Any = data

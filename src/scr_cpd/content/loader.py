@@ -72,6 +72,7 @@ def parse_bank_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
 def check_bank_text(text: str, filename: str) -> tuple[dict[str, Any], LineMap, list[Problem]]:
     """(validated data or {}, line map, problems) for a bank file's text. Raises nothing for
     bad content: the file is read once, by `read_yaml`, and what it reads is validated."""
+    from scr_cpd.common.text import has_hidden_characters
     from scr_cpd.content.yamlsource import read_yaml
 
     try:
@@ -79,7 +80,32 @@ def check_bank_text(text: str, filename: str) -> tuple[dict[str, Any], LineMap, 
     except BankError as exc:
         return {}, {}, exc.problems
     normalised, problems = validate_bank_data(data, filename, lines)
+    # Only a file with such a character, or an escape that could make one, needs the walk.
+    if "\\" in text or has_hidden_characters(text) is not None:
+        hidden = hidden_character_problems(data, filename, lines)
+        if hidden:
+            problems = sorted(problems + hidden, key=lambda p: (p.line or 0, p.severity != "error"))
+            normalised = {}
     return normalised, lines, problems
+
+
+def hidden_character_problems(data: Any, filename: str, lines: LineMap) -> list[Problem]:
+    """An error for each text in the bank that holds a control, bidi or zero-width character:
+    kept as given, it would reach the officer's terminal and could repaint or reorder it."""
+    from scr_cpd.content.checks import field_name
+    from scr_cpd.content.yamlsource import hidden_characters, line_for
+
+    return [
+        Problem(
+            filename,
+            line_for(lines, path),
+            field_name(list(path), data),
+            f"holds the invisible character {char} (a control, bidi or zero-width character, "
+            "which could disguise the text on screen); delete it",
+            code=Code.HIDDEN_CHARACTER,
+        )
+        for path, char in hidden_characters(data)
+    ]
 
 
 def validate_bank_data(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -93,7 +94,7 @@ def validate_paths(
     seen: dict[str, Path] = {}
     for path in expand(paths):
         report.files += 1
-        if not path.exists():
+        if not os.path.lexists(path):  # a broken link or a loop: the reader says which
             report.problems.append(
                 Problem(str(path), None, "", "no such file or folder", code=Code.NOT_FOUND)
             )

@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import yaml
@@ -56,9 +56,19 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
             filename, line, "", f"YAML syntax error: {message}", code=Code.YAML_SYNTAX
         )
         raise BankError([problem]) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow in a file
+        line = text.count("\n", 0, exc.position) + 1
+        char = exc.character if isinstance(exc.character, str) else chr(exc.character)
+        message = (
+            f"holds the character <U+{ord(char):04X}>, a control character YAML does not allow "
+            "in a file; delete it"
+        )
+        raise BankError(
+            [Problem(filename, line, "", message, code=Code.HIDDEN_CHARACTER)]
+        ) from None
     except yaml.YAMLError as exc:
-        problem = Problem(filename, None, "", f"YAML error: {exc}", code=Code.YAML_SYNTAX)
-        raise BankError([problem]) from None
+        message = f"YAML error: {' '.join(str(exc).split())}"
+        raise BankError([Problem(filename, None, "", message, code=Code.YAML_SYNTAX)]) from None
     finally:
         loader.dispose()
 
@@ -210,11 +220,13 @@ class _Builder:
         node = yaml.ScalarNode(tag, value, event.start_mark, event.end_mark, event.style)
         try:
             return construct(self.loader, node)
-        except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
+        except Exception:  # noqa: BLE001 - PyYAML's constructors raise KeyError, IndexError…
+            # on values their tag does not fit (`!!bool x`, an empty `!!int`): all one mistake.
             kind = tag.rsplit(":", 1)[-1]
-            raise self.fail(
-                event, f"cannot read {value!r} as {kind}: {getattr(exc, 'problem', None) or exc}"
-            ) from None
+            message = (
+                f"cannot read {value!r} as {kind}; correct the value, or remove the !!{kind} tag"
+            )
+            raise self.fail(event, message, Code.BAD_VALUE) from None
 
 
 def _line(event: Any) -> int:
@@ -230,3 +242,22 @@ def line_for(lines: LineMap, path: Path_) -> int | None:
             return lines[path]
         path = path[:-1]
     return lines.get(())
+
+
+def hidden_characters(data: Any, path: Path_ = ()) -> Iterator[tuple[Path_, str]]:
+    """(path, the character as <U+XXXX>) for each text value or key in `data` that holds a
+    control, bidi or zero-width character (line breaks and tabs are ordinary in text)."""
+    from scr_cpd.common.text import has_hidden_characters
+
+    if isinstance(data, str):
+        found = has_hidden_characters(data)
+        if found is not None:
+            yield path, found
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            if isinstance(key, str) and has_hidden_characters(key) is not None:
+                yield path + (key,), has_hidden_characters(key) or ""
+            yield from hidden_characters(value, path + (key,))
+    elif isinstance(data, list):
+        for i, value in enumerate(data):
+            yield from hidden_characters(value, path + (i,))
