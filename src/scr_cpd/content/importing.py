@@ -131,8 +131,7 @@ def convert(source: Path, fmt: str | None, output_name: str, partial: bool = Fal
     """Import `source` and write it as bank YAML; `ImportRefused` when nothing should be written
     (errors, unless `partial`; no question at all; a bank that would not validate)."""
     from scr_cpd.content.loader import validate_bank_data
-    from scr_cpd.content.yamlsource import read_yaml
-    from scr_cpd.content.yamlwrite import bank_to_yaml
+    from scr_cpd.content.yamlwrite import written_bank
 
     result = import_bank(source, fmt)
     errors = result.errors
@@ -149,8 +148,7 @@ def convert(source: Path, fmt: str | None, output_name: str, partial: bool = Fal
             f"nothing written: no question in {source} could be imported, and a bank needs at least one",
             result.problems,
         )
-    text = bank_to_yaml(result.bank, header=import_header(source))
-    data, lines = read_yaml(text, output_name)
+    text, data, lines = written_bank(result.bank, header=import_header(source))
     _, checks = validate_bank_data(data, output_name, lines)
     if errors_in(checks):
         raise ImportRefused(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scr_cpd.common.text import slugify
+from scr_cpd.common.text import has_hidden_characters, remove_hidden_characters, slugify
 from scr_cpd.content.errors import Code, Problem, errors_in, warnings_in
 from scr_cpd.content.vocabulary import (
     BANK_FORMAT,
@@ -24,6 +24,7 @@ from scr_cpd.content.vocabulary import (
 )
 
 BankDict = dict[str, Any]
+_REQUIRED_TEXT = {"prompt", "explanation", "text", "left", "right"}
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -149,12 +150,18 @@ class BankBuilder:
     def add_question(self, question: BankDict, line: int, title: str | None = None) -> bool:
         """Give the question its id (and a placeholder explanation if it has none) and add it, if
         the bank format can hold it; otherwise say why it was left out."""
+        cleaned = self._visible_only(question, line, "question")
+        question.clear()  # in place: the reader keeps `question` and reads its id afterwards
+        question.update(cleaned)
         if not question.get("prompt"):
             self.warn(line, "question", "question has no text left after conversion; skipped")
             return False
         if question["type"] in ("single", "multiple") and not self._settle_options(question, line):
             return False
         if question["type"] == "matching" and not self._settle_pairs(question, line):
+            return False
+        if question["type"] == "short_answer" and not question.get("answers"):
+            self.warn(line, "answers", "no accepted answer has text left after conversion; skipped")
             return False
         if not question.get("explanation"):
             self.warn(
@@ -170,12 +177,43 @@ class BankBuilder:
         return True
 
     def add_reflection(self, prompt: str, title: str | None, line: int) -> None:
+        prompt = self._visible_only(prompt, line, "reflection")
         if not prompt:
             self.warn(line, "reflection", "essay has no text left after conversion; skipped")
             return
         self.reflections.append(
             {"id": self.new_id("r", title), "prompt": prompt, "learning_points": []}
         )
+
+    def _visible_only(self, value: Any, line: int, where: str) -> Any:
+        """`value` with every control, bidi and zero-width character taken out (a bank refuses
+        them, since they could disguise text on the officer's screen), saying so once."""
+        found: list[str] = []
+
+        def clean(item: Any) -> Any:
+            if isinstance(item, str):
+                char = has_hidden_characters(item)
+                if char is None:
+                    return item
+                found.append(char)
+                return remove_hidden_characters(item).strip()
+            if isinstance(item, dict):
+                # An optional text left empty is left out; a required one is settled below.
+                cleaned = {key: clean(inner) for key, inner in item.items()}
+                return {k: v for k, v in cleaned.items() if v != "" or k in _REQUIRED_TEXT}
+            if isinstance(item, list):
+                return [inner for inner in map(clean, item) if inner != ""]
+            return item
+
+        cleaned = clean(value)
+        if found:
+            self.warn(
+                line,
+                where,
+                f"invisible characters removed ({', '.join(dict.fromkeys(found))}): control, "
+                "bidi and zero-width characters could disguise the text on screen",
+            )
+        return cleaned
 
     def _settle_options(self, question: BankDict, line: int) -> bool:
         options = []
@@ -220,6 +258,9 @@ class BankBuilder:
         rights: set[str] = set()
         for pair in question["pairs"]:
             left, right = pair["left"].lower(), pair["right"].lower()
+            if not left or not right:
+                self.warn(line, "pairs", "a pair has no text left on one side; pair dropped")
+                continue
             if left in lefts or right in rights:
                 self.warn(
                     line,
@@ -244,6 +285,8 @@ class BankBuilder:
 
     def result(self, module_id: str = "", title: str = "") -> ImportResult:
         bank = empty_bank(self.filename, module_id, title)
+        bank = self._visible_only(bank, 1, "file")  # the title (a category) and the file's name
+        bank["title"] = bank.get("title") or "Imported questions"
         bank["questions"] = self.questions
         bank["reflections"] = self.reflections
         bank["estimated_minutes"] = estimated_minutes(len(self.questions))

@@ -41,7 +41,7 @@ def parse_gift(text: str, filename: str) -> ImportResult:
 class _GiftParser(AnswerReader):
     def __init__(self, filename: str):
         self.out = BankBuilder(filename)
-        self.categories: list[str] = []
+        self.categories: dict[str, None] = {}  # in order of first use; a set for lookups
         self.category: str | None = None
         self.category_of: dict[str, str] = {}
 
@@ -49,7 +49,7 @@ class _GiftParser(AnswerReader):
         for block in read_blocks(normalize_newlines(text).removeprefix("\ufeff")):
             self._block(block)
         self._tag_categories()
-        first = _category_name(self.categories[0]) if self.categories else ""
+        first = _category_name(next(iter(self.categories))) if self.categories else ""
         return self.out.result(slugify(first), first)
 
     # categories
@@ -85,8 +85,8 @@ class _GiftParser(AnswerReader):
                 f"{slugify(_category_name(path)) or '(nothing)'!r} instead",
             )
         self.category = path
-        if path and path not in self.categories:
-            self.categories.append(path)
+        if path:
+            self.categories.setdefault(path)
 
     def _tag_categories(self) -> None:
         if len(self.categories) < 2:
