@@ -59,7 +59,7 @@ def written_bank(bank: dict[str, Any], header: str = "") -> tuple[str, Any, Line
     class Dumper(yaml.CSafeDumper):
         pass
 
-    def text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    def text(dumper: Dumper, value: str) -> yaml.Node:
         # Several lines read best as a literal block; PyYAML falls back to quotes if it must.
         style = "|" if "\n" in value.strip("\n") else None
         return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
