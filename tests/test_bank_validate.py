@@ -488,3 +488,16 @@ def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
     assert [(p.line, p.field) for p in problems if p.severity == "error"] == [
         (10, "questions.q-n.answer")
     ]
+
+
+def test_the_quick_bank_writer_reads_back_exactly_for_every_bundled_bank_and_awkward_text():
+    from scr_cpd.content import yamlwrite
+
+    awkward = ["yes", "No", "a: b", "#x", " lead", "trail ", "two  spaces", "- dash", "x\ty",
+               "line\nbreak", "ends\n", "ends\n\n\n", "\nstarts", "\u2028", "é ü", "q\"uote",
+               "back\\slash", "null", "1.0", "x" * 300, ("word " * 60).strip()]  # fmt: skip
+    banks = [check_file(path)[0] for path in sorted(BUNDLED_DIR.glob("*.yaml"))]
+    banks.append({"format": "scr-cpd/bank@1", "questions": [{"id": "q", "answers": awkward}]})
+    for data in banks:
+        text = yamlwrite._space_out(yamlwrite._emit(data))
+        assert read_yaml(text, "x.yaml")[0] == data, text

@@ -536,3 +536,13 @@ def test_the_gift_reader_is_linear_in_the_number_of_categories_and_questions():
     seconds(200)  # warm up
     small, large = min(seconds(1500) for _ in range(2)), min(seconds(6000) for _ in range(2))
     assert large < 8 * small, (small, large)
+
+
+def test_a_unit_comment_longer_than_a_unit_may_be_is_left_out_with_a_warning():
+    from scr_cpd.content.vocabulary import MAX_UNIT_LENGTH
+
+    text = f"// scr-cpd unit: {'x' * (MAX_UNIT_LENGTH + 1)}\n::Q::How many? {{#3####Three.}}\n"
+    result = parse(text)
+    assert "unit" not in only_question(text)
+    [warning] = result.warnings
+    assert warning.field == "unit" and "longer than 20 characters" in warning.message

@@ -20,13 +20,15 @@ from scr_cpd.content.vocabulary import (
     MAX_ID_LENGTH,
     MAX_OPTIONS,
     MAX_PAIRS,
+    MAX_TEXT_LENGTH,
+    MAX_UNIT_LENGTH,
     MIN_OPTIONS,
     MIN_PAIRS,
 )
 
 FORMAT = BANK_FORMAT
 Slug = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_LENGTH)]
 
 
 class Strict(BaseModel):
@@ -127,7 +129,7 @@ class NumericQuestion(QuestionBase):
     type: Literal["numeric"]
     answer: float = Field(allow_inf_nan=False)
     tolerance: float = Field(default=0, ge=0, allow_inf_nan=False)
-    unit: Annotated[str, Field(max_length=20)] | None = None
+    unit: Annotated[str, Field(max_length=MAX_UNIT_LENGTH)] | None = None
 
 
 class ShortAnswerQuestion(QuestionBase):

@@ -27,6 +27,7 @@ from scr_cpd.content.formats.gift_syntax import (
     span,
     split_format,
 )
+from scr_cpd.content.vocabulary import MAX_UNIT_LENGTH
 
 _BLANK = "___"
 _TAG_COMMENT = re.compile(r"\[tag:([^\]]+)\]")
@@ -241,7 +242,12 @@ class _GiftParser(AnswerReader):
             question["tags"] = tags
         question["prompt"] = q.prompt
         question.update(fields)
-        _apply_sidecar(question, q.block.comments)
+        for key in _apply_sidecar(question, q.block.comments):
+            self.out.warn(
+                q.line,
+                key,
+                f"'// scr-cpd {key}:' is longer than {MAX_UNIT_LENGTH} characters; left out",
+            )
         question["explanation"] = q.explanation
         question["learning_points"] = []
         if self.out.add_question(question, q.line, q.title) and self.category is not None:
@@ -288,13 +294,19 @@ def _comment_tags(comments: list[str]) -> list[str]:
     return tags
 
 
-def _apply_sidecar(question: dict[str, Any], comments: list[str]) -> None:
+def _apply_sidecar(question: dict[str, Any], comments: list[str]) -> list[str]:
     """Fields GIFT has no place for, written by bank_to_gift as `// scr-cpd key: value` comments
-    (Moodle ignores them); the answer block wins when it carries the same field."""
+    (Moodle ignores them); the answer block wins when it carries the same field. Returns the
+    keys left out for being too long."""
+    too_long = []
     for comment in comments:
         match = _SIDECAR_COMMENT.fullmatch(comment)
         if not match:
             continue
         key, value = match.group(1), show(hide_escapes(match.group(2))).strip(WS)
         if value and key not in question and (key != "unit" or question["type"] == "numeric"):
-            question[key] = value
+            if key == "unit" and len(value) > MAX_UNIT_LENGTH:
+                too_long.append(key)
+            else:
+                question[key] = value
+    return too_long
