@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from scr_cpd.common.files import make_private_dir, write_private
+from scr_cpd.common.files import make_private_dir, read_bounded, write_private
 from scr_cpd.content.errors import Problem, errors_in
+from scr_cpd.content.vocabulary import MAX_BANK_BYTES
 
 if TYPE_CHECKING:
     from scr_cpd.content.loader import Library
@@ -62,7 +63,7 @@ def install_bank(file: Path, home: Path, library: Library, replace: bool = False
     if _same_file(file, target):
         installed.already = True
         return installed
-    write_private(target, file.read_bytes())
+    write_private(target, read_bounded(file, MAX_BANK_BYTES, "bank file"))
     if existing is not None and existing.origin == "home" and existing.path:
         if not _same_file(existing.path, target):
             existing.path.unlink(missing_ok=True)

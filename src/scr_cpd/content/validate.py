@@ -44,15 +44,10 @@ class Report:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES and p.is_file())
-            )
-        else:
-            files.append(path)
-    return files
+    """Each file named, and each bank file (.yaml, .yml) below each folder named."""
+    from scr_cpd.common.files import walk_files
+
+    return list(walk_files(paths, BANK_SUFFIXES))
 
 
 def check_file(path: Path) -> tuple[dict[str, Any], LineMap, list[Problem]]:

@@ -101,8 +101,11 @@ def html_to_text(html: str, keep_newlines: bool = False) -> tuple[str, list[str]
     """Readable text from HTML: tags removed, entities decoded, breaks kept from <br>/<p>."""
     parser = _HtmlText(keep_newlines)
     try:
-        parser.feed(html)
-        parser.close()
+        if "<" in html or "&" in html:
+            parser.feed(html)
+            parser.close()
+        else:  # no markup (most answers): the parser would only pass the text on as data
+            parser.handle_data(html)
         text = "".join(parser.parts)
     except Exception:  # noqa: BLE001 - html.parser still trips on odd "<!" markup
         import html as html_lib
