@@ -36,6 +36,7 @@ class _AikenParser:
         self.skipping = False
 
     def parse(self, text: str) -> ImportResult:
+        self.out.source_text(text)
         lines = normalize_newlines(text).removeprefix("\ufeff").split("\n")
         for number, raw in enumerate(lines, 1):
             self._line(number, raw.strip())

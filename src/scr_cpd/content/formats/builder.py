@@ -117,6 +117,9 @@ class BankBuilder:
 
     def __init__(self, filename: str):
         self.filename = Path(filename).name
+        # Whether any text may hold a control, bidi or zero-width character; a reader that
+        # knows its input cannot make one (see `source_text`) spares the look at every text.
+        self.may_hide = True
         self.problems: list[Problem] = []
         self.questions: list[BankDict] = []
         self.reflections: list[BankDict] = []
@@ -151,8 +154,9 @@ class BankBuilder:
         """Give the question its id (and a placeholder explanation if it has none) and add it, if
         the bank format can hold it; otherwise say why it was left out."""
         cleaned = self._visible_only(question, line, "question")
-        question.clear()  # in place: the reader keeps `question` and reads its id afterwards
-        question.update(cleaned)
+        if cleaned is not question:  # in place: the reader keeps `question`, reads its id after
+            question.clear()
+            question.update(cleaned)
         if not question.get("prompt"):
             self.warn(line, "question", "question has no text left after conversion; skipped")
             return False
@@ -185,9 +189,16 @@ class BankBuilder:
             {"id": self.new_id("r", title), "prompt": prompt, "learning_points": []}
         )
 
+    def source_text(self, text: str, entities: bool = False) -> None:
+        """Tell the builder the text being read: without a hidden character in it (nor, with
+        `entities`, an HTML entity, which could stand for one) no text made from it has one."""
+        self.may_hide = has_hidden_characters(text) is not None or (entities and "&" in text)
+
     def _visible_only(self, value: Any, line: int, where: str) -> Any:
         """`value` with every control, bidi and zero-width character taken out (a bank refuses
         them, since they could disguise text on the officer's screen), saying so once."""
+        if not self.may_hide:
+            return value
         found: list[str] = []
 
         def clean(item: Any) -> Any:

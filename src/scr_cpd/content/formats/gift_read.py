@@ -47,6 +47,7 @@ class _GiftParser(AnswerReader):
         self.category_of: dict[str, str] = {}
 
     def parse(self, text: str) -> ImportResult:
+        self.out.source_text(text, entities=True)
         for block in read_blocks(normalize_newlines(text).removeprefix("\ufeff")):
             self._block(block)
         self._tag_categories()
