@@ -48,7 +48,7 @@ def test_starter_bank_validates_with_no_errors_and_no_warnings(tmp_path):
 
 
 def test_starter_bank_has_one_question_of_every_type_a_learning_point_and_a_reflection(tmp_path):
-    from scr_cpd.content.schema import QUESTION_TYPES
+    from scr_cpd.content.vocabulary import QUESTION_TYPES
 
     data, _, _ = check_file(write(tmp_path, STARTER))
     assert sorted(q["type"] for q in data["questions"]) == sorted(QUESTION_TYPES)
@@ -180,7 +180,7 @@ def test_tags_that_would_build_objects_are_refused(tmp_path):
 def test_a_value_that_does_not_fit_its_explicit_tag_is_one_message(tmp_path):
     path = write(tmp_path, "format: !!int many\n")
     assert problems_of(path) == [
-        f"{path}:1: cannot read 'many' as int: invalid literal for int() with base 10: 'many'"
+        f"{path}:1: cannot read 'many' as int; correct the value, or remove the !!int tag"
     ]
 
 
@@ -488,3 +488,16 @@ def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
     assert [(p.line, p.field) for p in problems if p.severity == "error"] == [
         (10, "questions.q-n.answer")
     ]
+
+
+def test_the_quick_bank_writer_reads_back_exactly_for_every_bundled_bank_and_awkward_text():
+    from scr_cpd.content import yamlwrite
+
+    awkward = ["yes", "No", "a: b", "#x", " lead", "trail ", "two  spaces", "- dash", "x\ty",
+               "line\nbreak", "ends\n", "ends\n\n\n", "\nstarts", "\u2028", "é ü", "q\"uote",
+               "back\\slash", "null", "1.0", "x" * 300, ("word " * 60).strip()]  # fmt: skip
+    banks = [check_file(path)[0] for path in sorted(BUNDLED_DIR.glob("*.yaml"))]
+    banks.append({"format": "scr-cpd/bank@1", "questions": [{"id": "q", "answers": awkward}]})
+    for data in banks:
+        text = yamlwrite._space_out(yamlwrite._emit(data))
+        assert read_yaml(text, "x.yaml")[0] == data, text

@@ -54,7 +54,7 @@ def test_new_refuses_to_overwrite_unless_forced(tmp_path):
     path = write(tmp_path, "keep me", "m.yaml")
     result = cpd("bank", "new", "m", "-o", str(path))
     assert_clean_failure(result, 2)
-    assert f"Error: {path} already exists; use --force to overwrite it" in result.output
+    assert f"Error: {path} already exists; use --force to replace it" in result.output
     assert path.read_text() == "keep me"
     assert cpd("bank", "new", "m", "-o", str(path), "--force").exit_code == 0
     assert path.read_text().startswith("# yaml-language-server: $schema=bank.schema.json")
@@ -393,7 +393,7 @@ def test_import_refuses_to_overwrite_unless_forced(tmp_path):
     result = cpd("bank", "import", str(source))
     assert_clean_failure(result, 2)
     assert (
-        f"Error: {out} already exists; use --force to overwrite it, or -o to choose another file"
+        f"Error: {out} already exists; use --force to replace it, or -o to choose another file"
         in result.output
     )
     assert out.read_text() == "mine"
@@ -421,21 +421,42 @@ def test_import_an_unknown_format_is_a_usage_error(tmp_path):
 
 def test_export_prints_gift_or_writes_it_without_overwriting(tmp_path):
     printed = cpd("bank", "export", "neglect")
-    assert printed.exit_code == 0 and printed.output.startswith("$CATEGORY: neglect\n")
+    assert printed.exit_code == 0 and printed.stdout.startswith("$CATEGORY: neglect\n")
     out = tmp_path / "neglect.gift"
+    written = cpd("bank", "export", "neglect", "-o", str(out))
     assert (
-        cpd("bank", "export", "neglect", "-o", str(out)).output
+        written.stdout
         == f"Wrote {out}: {len(NEGLECT.questions)} question(s) and 3 reflection prompt(s) of neglect"
         " as GIFT.\n"
     )
-    assert out.read_text() == printed.output
+    assert out.read_text() == printed.stdout
+    assert written.stderr == printed.stderr
     again = cpd("bank", "export", "neglect", "-o", str(out))
     assert_clean_failure(again, 2)
 
 
+def test_export_lists_what_gift_cannot_carry_question_by_question():
+    result = cpd("bank", "export", "neglect")
+    lost = [line for line in result.stderr.splitlines() if line.startswith("Not carried by GIFT:")]
+    assert lost[0].startswith("Not carried by GIFT: module neglect: learning points ")
+    assert "; source " in lost[0]
+    from scr_cpd.content.validate import check_file
+
+    data, _, _ = check_file(BUNDLED_DIR / "neglect.yaml")
+    first = data["questions"][0]
+    assert (
+        f"Not carried by GIFT: {first['id']}: learning points {', '.join(first['learning_points'])}"
+        in result.stderr
+    )
+    reflection = data["reflections"][0]
+    if reflection.get("learning_points"):
+        assert f"Not carried by GIFT: {reflection['id']}: learning points" in result.stderr
+    assert "$CATEGORY" not in result.stderr and "Not carried" not in result.stdout
+
+
 def test_export_takes_a_bank_file_and_refuses_an_unknown_module(tmp_path):
     path = write(tmp_path, STARTER)
-    assert cpd("bank", "export", str(path)).output.startswith("$CATEGORY: starter-module\n")
+    assert cpd("bank", "export", str(path)).stdout.startswith("$CATEGORY: starter-module\n")
     result = cpd("bank", "export", "no-such-module")
     assert_clean_failure(result, 2)
     assert "no module called 'no-such-module'" in result.output
@@ -532,3 +553,142 @@ def test_every_bank_command_has_help_and_is_in_the_trainers_guide(command):
     assert f"cpd bank {command}" in guide
     result = cpd("bank", command, "--help")
     assert result.exit_code == 0 and len(result.output.split("\n\n")[1].strip()) > 20
+
+
+# --- install precedence, as a library (what `cpd bank install` calls) ------------------------
+
+
+def test_install_precedence_without_the_cli(tmp_path, monkeypatch):
+    from scr_cpd.content.install import InstallRefused, install_bank
+    from scr_cpd.content.loader import load_library
+
+    home = tmp_path / "home"
+    extra = tmp_path / "extra"
+    extra.mkdir()
+    shadowed = write(extra, starter_bank("shared-mod"), "shared-mod.yaml")
+    monkeypatch.setenv("SCR_CPD_BANKS", str(extra))
+    mine = write(tmp_path, starter_bank("shared-mod"), "mine.yaml")
+    done = install_bank(mine, home, load_library(home))
+    assert done.target == home / "banks" / "shared-mod.yaml" and done.shadowed == shadowed
+    assert stat.S_IMODE(done.target.stat().st_mode) == 0o600
+    with pytest.raises(InstallRefused, match="already installed"):
+        install_bank(mine, home, load_library(home))
+    assert install_bank(mine, home, load_library(home), replace=True).target.exists()
+    bundled = write(tmp_path, starter_bank(BUNDLED[0]), "bundled-id.yaml")
+    with pytest.raises(InstallRefused, match="bundled module, which always takes precedence"):
+        install_bank(bundled, home, load_library(home))
+    broken = write(tmp_path, "format: nope\n", "broken.yaml")
+    with pytest.raises(InstallRefused) as refused:
+        install_bank(broken, home, load_library(home))
+    assert refused.value.problems and "was not installed" in str(refused.value)
+
+
+# --- one bad bank never takes the others down ---------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["!!bool x", "!!int", "[unclosed", "\u202eevil"])
+def test_a_broken_bank_in_the_banks_folder_is_one_line_and_the_rest_works(isolated_home, value):
+    banks = isolated_home / "banks"
+    banks.mkdir(parents=True)
+    bad = write(banks, STARTER.replace("title: Starter module", f"title: {value}"), "bad.yaml")
+    assert f"title: {value}" in bad.read_text()
+    modules = cpd("modules")
+    assert modules.exit_code == 0, modules.output
+    assert "neglect" in modules.stdout
+    notes = [line for line in modules.stderr.splitlines() if str(bad) in line]
+    assert len(notes) == 1 and notes[0].startswith(f"Bank not loaded: {bad}:"), modules.stderr
+    assert notes[0].split(f"{bad}:")[1].split(":")[0].isdigit()  # the line
+    assert cpd("bank", "export", "neglect").exit_code == 0
+    assert cpd("bank", "list").exit_code == 0
+    started = cpd("start", "neglect", input="q\n")
+    assert (
+        "Traceback" not in started.output
+        and started.exception is None
+        or isinstance(started.exception, SystemExit)
+    )
+
+
+# --- special files: one sentence, never a hang -------------------------------------------------
+
+
+def _special(tmp_path: Path, kind: str) -> Path:
+    import os
+
+    if kind == "fifo":
+        path = tmp_path / "pipe.yaml"
+        os.mkfifo(path)
+        return path
+    if kind == "device":
+        return Path("/dev/zero")
+    if kind == "loop":
+        path = tmp_path / "loop.yaml"
+        path.symlink_to(tmp_path / "loop.yaml")
+        return path
+    folder = tmp_path / "folder.gift"
+    folder.mkdir()
+    return folder
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop"])
+def test_validate_a_special_file_is_one_sentence_not_a_hang(tmp_path, kind):
+    path = _special(tmp_path, kind)
+    result = cpd("bank", "validate", str(path))
+    assert_clean_failure(result)
+    first = result.output.splitlines()[0]
+    assert first.startswith(f"{path}: ") and first.count(".") <= 2, result.output
+    assert {
+        "fifo": "not a regular file",
+        "device": "not a regular file",
+        "loop": "too many levels of symbolic links",
+    }[kind] in first
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "loop", "folder"])
+def test_import_a_special_file_is_one_sentence_not_a_hang(tmp_path, kind):
+    path = _special(tmp_path, kind)
+    out = tmp_path / "out.yaml"
+    result = cpd("bank", "import", str(path), "--format", "gift", "-o", str(out))
+    assert_clean_failure(result)
+    assert result.output.splitlines()[0].startswith(f"{path.name}: file: cannot read the file: ")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("command", ["new", "import", "export", "schema"])
+def test_output_files_are_never_replaced_without_force_nor_a_fifo(tmp_path, command):
+    import os
+
+    source = write(tmp_path, "::Q::Is it? {T####Yes.}\n", "q.gift")
+    args = {
+        "new": ["bank", "new", "m"],
+        "import": ["bank", "import", str(source)],
+        "export": ["bank", "export", "neglect"],
+        "schema": ["bank", "schema"],
+    }[command]
+    out = write(tmp_path, "keep me", "out.txt")
+    result = cpd(*args, "-o", str(out))
+    assert_clean_failure(result, 2)
+    assert f"{out} already exists; use --force to replace it" in result.output
+    assert out.read_text() == "keep me"
+    assert cpd(*args, "-o", str(out), "--force").exit_code == 0
+    assert out.read_text() != "keep me" and stat.S_IMODE(out.stat().st_mode) == 0o600
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    refused = cpd(*args, "-o", str(fifo), "--force")
+    assert_clean_failure(refused, 2)
+    assert "not a regular file" in refused.output and stat.S_ISFIFO(fifo.stat().st_mode)
+
+
+def test_new_refuses_an_id_longer_than_a_module_id_may_be(tmp_path, monkeypatch):
+    from scr_cpd.content.vocabulary import MAX_ID_LENGTH
+
+    monkeypatch.chdir(tmp_path)
+    long_id = "-".join(["neglect"] * 20)
+    result = cpd("bank", "new", long_id)
+    assert_clean_failure(result, 2)
+    [line] = result.output.splitlines()
+    assert line.startswith(
+        f"Error: the module id is {len(long_id)} characters long; a module id is at most {MAX_ID_LENGTH}, e.g. neglect-"
+    )
+    suggested = line.rsplit("e.g. ", 1)[1]
+    assert len(suggested) <= MAX_ID_LENGTH and not list(tmp_path.iterdir())
+    assert cpd("bank", "new", suggested).exit_code == 0

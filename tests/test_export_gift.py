@@ -9,7 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from scr_cpd.content.gift import bank_to_gift, gift_export_problems, parse_gift
+from scr_cpd.content.formats.gift_read import parse_gift
+from scr_cpd.content.formats.gift_write import bank_to_gift, gift_export_problems
 
 # Grades Moodle's "match grades" accepts (legacy help list), as fractions of 100.
 MOODLE_GRADES = {

@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scr_cpd.content.aiken import parse_aiken
+from scr_cpd.content.formats.aiken import parse_aiken
 from scr_cpd.content.importing import import_bank
 
 TWO_QUESTIONS = """\

@@ -8,8 +8,10 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scr_cpd.content.gift import html_to_text, parse_gift
-from scr_cpd.content.importing import MAX_BYTES, import_bank
+from scr_cpd.content.formats.gift_read import parse_gift
+from scr_cpd.content.formats.html_text import html_to_text
+from scr_cpd.content.importing import import_bank
+from scr_cpd.content.vocabulary import MAX_IMPORT_BYTES as MAX_BYTES
 
 
 def parse(text: str):
@@ -469,3 +471,78 @@ def test_parse_gift_is_fast_on_large_pathological_input():
     started = time.perf_counter()
     parse_gift(text, "big.gift")
     assert time.perf_counter() - started < 5
+
+
+# --- the import pipeline as a library (what `cpd bank import` calls) ------------------------
+
+
+def test_convert_writes_yaml_that_validates_and_summarises_validates_warnings(tmp_path: Path):
+    from scr_cpd.content.importing import convert
+    from scr_cpd.content.loader import check_bank_text
+
+    source = tmp_path / "quiz.gift"
+    source.write_text("::One::Is it? {T####Because.}\n\n::Two::Or this? {F####No.}\n", "utf-8")
+    done = convert(source, None, "quiz.yaml")
+    assert (done.questions, done.reflections, done.errors) == (2, 0, [])
+    data, _, problems = check_bank_text(done.yaml_text, "quiz.yaml")
+    assert data["questions"][0]["id"] == "q-one" and not [
+        p for p in problems if p.severity == "error"
+    ]
+    assert done.check_summary() == [("question with no learning point", 2)]
+
+
+def test_convert_refuses_errors_unless_partial_and_a_file_with_no_question(tmp_path: Path):
+    import pytest
+
+    from scr_cpd.content.errors import Code
+    from scr_cpd.content.importing import ImportRefused, convert
+
+    source = tmp_path / "broken.gift"
+    source.write_text("::One::Is it? {T}\n\n::Two::Unclosed {=a ~b\n", "utf-8")
+    with pytest.raises(ImportRefused) as refused:
+        convert(source, None, "broken.yaml")
+    assert "or use --partial to write the 1 question(s)" in str(refused.value)
+    assert [p.code for p in refused.value.problems if p.severity == "error"] == [Code.NOT_IMPORTED]
+    assert convert(source, None, "broken.yaml", partial=True).questions == 1
+    empty = tmp_path / "empty.gift"
+    empty.write_text("// nothing\n", "utf-8")
+    with pytest.raises(ImportRefused, match="no question in"):
+        convert(empty, None, "empty.yaml")
+    with pytest.raises(ImportRefused) as usage:
+        from scr_cpd.content.importing import import_format
+
+        import_format("qti")
+    assert usage.value.usage
+
+
+def test_invisible_characters_are_removed_with_a_warning_so_the_bank_validates():
+    text = "::Q::Is \u202eit\u200b? {T#wrong\x1b[2J####Why\u2066.}\n"
+    result, question = parse(text), only_question(text)
+    assert question["prompt"] == "Is it?" and question["explanation"] == "Why."
+    assert question["incorrect_feedback"] == "wrong[2J"
+    [warning] = [p for p in result.warnings if "invisible" in p.message]
+    assert warning.line == 1 and "<U+202E>" in warning.message and "<U+001B>" in warning.message
+
+
+def test_the_gift_reader_is_linear_in_the_number_of_categories_and_questions():
+    # Each category and each question is looked up once: a file four times as long takes about
+    # four times as long (it took sixteen when categories were kept in a list).
+    def seconds(n: int) -> float:
+        text = "".join(f"$CATEGORY: c{i}\n\n::Same::Q{i} {{T####x}}\n\n" for i in range(n))
+        start = time.process_time()
+        parse(text)
+        return time.process_time() - start
+
+    seconds(200)  # warm up
+    small, large = min(seconds(1500) for _ in range(2)), min(seconds(6000) for _ in range(2))
+    assert large < 8 * small, (small, large)
+
+
+def test_a_unit_comment_longer_than_a_unit_may_be_is_left_out_with_a_warning():
+    from scr_cpd.content.vocabulary import MAX_UNIT_LENGTH
+
+    text = f"// scr-cpd unit: {'x' * (MAX_UNIT_LENGTH + 1)}\n::Q::How many? {{#3####Three.}}\n"
+    result = parse(text)
+    assert "unit" not in only_question(text)
+    [warning] = result.warnings
+    assert warning.field == "unit" and "longer than 20 characters" in warning.message

@@ -123,9 +123,7 @@ def _without_package_inits(graph: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 # Cycles still being taken apart; each entry is removed by the change that breaks it.
-KNOWN_CYCLES = [
-    ["scr_cpd.content.aiken", "scr_cpd.content.gift", "scr_cpd.content.importing"],
-]
+KNOWN_CYCLES = []
 
 
 def test_no_import_cycles():

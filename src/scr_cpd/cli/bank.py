@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from pathlib import Path
 from typing import Any, List, Optional
 
@@ -83,13 +82,14 @@ def schema(
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help="Write to this file instead of printing."
     ),
+    force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Print the JSON Schema of the bank format (point your editor's YAML extension at it)."""
     from scr_cpd.content.schema import json_schema
 
     text = json.dumps(json_schema(), indent=2) + "\n"
     if output and output != STDOUT:
-        _write(output, text, force=True)
+        _write(output, text, force)
         typer.echo(f"Wrote {output}")
     else:
         typer.echo(text, nl=False)
@@ -110,14 +110,12 @@ def new(
     force: bool = typer.Option(False, "--force", help="Overwrite the file if it exists."),
 ) -> None:
     """Write a commented starter bank with one example of every question type."""
-    from scr_cpd.content.starter import SLUG, starter_bank, suggest_id
+    from scr_cpd.content.starter import StarterRefused, starter_bank
 
-    if not SLUG.match(module_id):
-        raise UserError(
-            f"{module_id!r} is not a valid module id: use lower-case letters, digits and single hyphens, e.g. {suggest_id(module_id)}",
-            2,
-        )
-    text = starter_bank(module_id, title)
+    try:
+        text = starter_bank(module_id, title)
+    except StarterRefused as exc:
+        raise UserError(str(exc), 2) from None
     path = output or Path(f"{module_id}.yaml")
     if path == STDOUT:
         typer.echo(text, nl=False)
@@ -141,70 +139,25 @@ def install(
     ),
 ) -> None:
     """Validate a bank and copy it into <home>/banks/, where `cpd modules` finds it."""
-    from scr_cpd.content.validate import check_file
+    from scr_cpd.content.install import InstallRefused, install_bank
 
     env = get_env(ctx)
-    if not file.is_file():
-        raise UserError(f"{file} is not a file", 2)
-    data, lines, problems = check_file(file)
-    for problem in problems:
-        typer.echo(str(problem))
-    if not data:
-        raise UserError(
-            f"{file} was not installed: fix the error(s) above, then run `cpd bank validate {file}`"
-        )
-    module_id = data["id"]
-    existing = env.library.get(module_id)
-    if existing is not None and existing.origin == "bundled":
-        raise UserError(
-            f"{module_id!r} is the id of a bundled module, which always takes precedence; give your bank another id"
-        )
-    target = env.home / "banks" / f"{module_id}.yaml"
-    if existing is not None and existing.origin == "home":
-        if not replace:
-            raise UserError(
-                f"a bank with the id {module_id!r} is already installed ({existing.path}, version {existing.version}); use --replace to replace it"
-            )
-        _check_update(existing.path, file, data, lines)
-    elif target.exists() and not replace:
-        raise UserError(f"{target} already exists; use --replace to overwrite it")
-    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    if _same_file(file, target):
+    try:
+        done = install_bank(file, env.home, env.library, replace)
+    except InstallRefused as exc:
+        _echo_problems(exc.problems)
+        raise UserError(str(exc), 2 if exc.usage else 1) from None
+    _echo_problems(done.problems)
+    if done.already:
         typer.echo(f"{file} is already installed.")
         return
-    _write(target, file.read_bytes(), force=True)
-    if (
-        existing is not None
-        and existing.origin == "home"
-        and existing.path
-        and not _same_file(existing.path, target)
-    ):
-        existing.path.unlink(missing_ok=True)
-    if existing is not None and existing.origin == "SCR_CPD_BANKS":
+    if done.shadowed is not None:
         typer.echo(
-            f"Note: {existing.path} (from SCR_CPD_BANKS) has the same module id and will now be ignored."
+            f"Note: {done.shadowed} (from SCR_CPD_BANKS) has the same module id and will now be ignored."
         )
-    questions = len(data["questions"])
     typer.echo(
-        f"Installed {module_id} (version {data.get('version')}, {questions} questions) as {target}. Start it with `cpd start {module_id}`."
+        f"Installed {done.module_id} (version {done.version}, {done.questions} questions) as {done.target}. Start it with `cpd start {done.module_id}`."
     )
-
-
-def _check_update(old_path: Path, new_path: Path, data: dict, lines: dict) -> None:
-    """Refuse an update that would make officers' earlier answers count for changed questions."""
-    from scr_cpd.content.compare import compare_banks
-    from scr_cpd.content.validate import check_file
-
-    old, old_lines, _ = check_file(old_path)
-    if not old:
-        return
-    changes = compare_banks(old, data, str(old_path), str(new_path), lines, old_lines)
-    for problem in changes:
-        typer.echo(str(problem))
-    if any(p.severity == "error" for p in changes):
-        raise UserError(
-            f"{new_path} was not installed: compared with the installed version it would mix up officers' progress (above); ask its author to fix it, or check with `cpd bank validate {new_path} --against {old_path}`"
-        )
 
 
 # --- stats --------------------------------------------------------------------------------
@@ -312,79 +265,34 @@ def import_(
 ) -> None:
     """Convert a Moodle GIFT or Aiken file into a bank, listing everything that could not be
     carried over with its line."""
-    from scr_cpd.content.importing import import_bank
-    from scr_cpd.content.loader import validate_bank_data
-    from scr_cpd.content.yamlsource import read_yaml
-    from scr_cpd.content.yamlwrite import bank_to_yaml
+    from scr_cpd.content.importing import ImportRefused, convert, import_format
 
-    if fmt is not None and fmt.lower() not in ("gift", "aiken"):
-        raise UserError(f"unknown format {fmt!r}: use gift or aiken", 2)
-    if not file.is_file():
-        raise UserError(f"{file} is not a file", 2)
     path = output or file.with_suffix(".yaml")
-    if path != STDOUT and path.exists() and not force:
-        raise UserError(
-            f"{path} already exists; use --force to overwrite it, or -o to choose another file", 2
-        )
-    result = import_bank(file, fmt)
     to_stderr = path == STDOUT  # keep the YAML on stdout clean
-    for problem in result.problems:
-        typer.echo(str(problem), err=to_stderr)
-    errors = result.errors
-    imported = len(result.bank.get("questions") or [])
-    if errors and not (partial and imported):
-        hint = (
-            f", or use --partial to write the {imported} question(s) that could be read"
-            if imported
-            else ""
-        )
-        raise UserError(
-            f"nothing written: {len(errors)} error(s) above; fix them and import again{hint}"
-        )
-    if not imported:
-        raise UserError(
-            f"nothing written: no question in {file} could be imported, and a bank needs at least one"
-        )
-    text = bank_to_yaml(result.bank, header=_import_header(file))
-    data, lines = read_yaml(text, str(path))
-    _, checks = validate_bank_data(data, str(path), lines)
-    if any(p.severity == "error" for p in checks):
-        for problem in checks:
-            typer.echo(str(problem), err=to_stderr)
-        raise UserError(
-            "nothing written: the converted bank would not pass `cpd bank validate` (above)"
-        )
-    if path == STDOUT:
-        typer.echo(text, nl=False)
+    try:
+        import_format(fmt)
+        if not to_stderr:
+            _check_output(path, force)
+        done = convert(file, fmt, str(path), partial)
+    except ImportRefused as exc:
+        _echo_problems(exc.problems, err=to_stderr)
+        raise UserError(str(exc), 2 if exc.usage else 1) from None
+    _echo_problems(done.problems, err=to_stderr)
+    if to_stderr:
+        typer.echo(done.yaml_text, nl=False)
     else:
-        _write(path, text, force=True)
-    reflections = len(result.bank.get("reflections") or [])
-    where = "" if path == STDOUT else f"Wrote {path}: "
+        _write(path, done.yaml_text, force)
+    where = "" if to_stderr else f"Wrote {path}: "
     typer.echo(
-        f"{where}{imported} question(s) and {reflections} reflection prompt(s) from {file}; {len(errors)} error(s) and {len(result.problems) - len(errors)} warning(s) while importing.",
+        f"{where}{done.questions} question(s) and {done.reflections} reflection prompt(s) from {file}; {len(done.errors)} error(s) and {len(done.problems) - len(done.errors)} warning(s) while importing.",
         err=to_stderr,
     )
-    if checks:
-        summary = Counter(_warning_kind(p.message) for p in checks)
-        details = "; ".join(f"{n} × {kind}" for kind, n in summary.most_common())
+    if done.checks:
+        details = "; ".join(f"{n} × {kind}" for kind, n in done.check_summary())
         typer.echo(
             f"`cpd bank validate` warns about: {details}. Run it on the file to see each line.",
             err=to_stderr,
         )
-
-
-def _import_header(file: Path) -> str:
-    return (
-        f"Imported from {file.name} by `cpd bank import`.\n"
-        "Before sharing it: give each question a learning point and an explanation that teaches,\n"
-        "cite the source page, then run `cpd bank validate` on this file."
-    )
-
-
-def _warning_kind(message: str) -> str:
-    import re
-
-    return re.sub(r" (as|at|on) line \d+", "", message.split(":")[0].split(" (")[0])
 
 
 @app.command("export")
@@ -397,49 +305,65 @@ def export(
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
-    """Write a bank as a Moodle GIFT file; importing it back gives an equivalent bank."""
-    from scr_cpd.content.gift import bank_to_gift
-    from scr_cpd.content.validate import check_file
+    """Write a bank as a Moodle GIFT file; importing it back gives an equivalent bank. What
+    GIFT cannot carry (learning points, sources and the like) is listed, question by question."""
+    from scr_cpd.content.exporting import ExportRefused, export_file, export_format
 
-    if fmt.lower() != "gift":
-        raise UserError(f"unknown format {fmt!r}: banks export as gift", 2)
-    source = Path(module)
-    if not (source.suffix in (".yaml", ".yml") and source.is_file()):
-        bank = get_env(ctx).bank(module)
-        if bank.path is None:
-            raise UserError(f"module {module!r} has no file to export", 2)
-        source = bank.path
-    data, _, problems = check_file(source)
-    if not data:
-        for problem in problems:
-            typer.echo(str(problem), err=True)
-        raise UserError(f"{source} has errors (above); fix them before exporting")
-    text = bank_to_gift(data)
-    if output is None or output == STDOUT:
-        typer.echo(text, nl=False)
+    target = None if output is None or output == STDOUT else output
+    try:
+        export_format(fmt)
+        if target is not None:
+            _check_output(target, force)
+        done = export_file(_bank_file(ctx, module), fmt)
+    except ExportRefused as exc:
+        _echo_problems(exc.problems, err=True)
+        raise UserError(str(exc), 2 if exc.usage else 1) from None
+    for line in done.changed:
+        typer.echo(f"Changed for GIFT: {line}", err=True)
+    for line in done.not_carried:
+        typer.echo(f"Not carried by GIFT: {line}", err=True)
+    if target is None:
+        typer.echo(done.text, nl=False)
         return
-    _write(output, text, force)
+    _write(target, done.text, force)
     typer.echo(
-        f"Wrote {output}: {len(data['questions'])} question(s) and {len(data.get('reflections') or [])} reflection prompt(s) of {data['id']} as GIFT."
+        f"Wrote {target}: {done.questions} question(s) and {done.reflections} reflection prompt(s) of {done.module_id} as GIFT."
     )
+
+
+def _bank_file(ctx: typer.Context, module: str) -> Path:
+    """A bank file given as such, or the file of the module with that id."""
+    source = Path(module)
+    if source.suffix in (".yaml", ".yml") and source.is_file():
+        return source
+    bank = get_env(ctx).bank(module)
+    if bank.path is None:
+        raise UserError(f"module {module!r} has no file to export", 2)
+    return Path(bank.path)
 
 
 # --- helpers ------------------------------------------------------------------------------
 
 
+def _echo_problems(problems: list[Any], err: bool = False) -> None:
+    for problem in problems:
+        typer.echo(str(problem), err=err)
+
+
+def _check_output(path: Path, force: bool) -> None:
+    """Refuse, before any work, an output file that exists (without --force), a folder, a FIFO
+    or a device: a usage error, one sentence."""
+    from scr_cpd.common.files import OutputError, check_output_path
+
+    try:
+        check_output_path(path, force=force)
+    except OutputError as exc:
+        raise UserError(f"{exc}, or -o to choose another file", 2) from None
+
+
 def _write(path: Path, data: str | bytes, force: bool) -> None:
-    """Write atomically (never half a file); refuse to overwrite unless forced."""
+    """Write atomically (never half a file), owner-only; refuse to overwrite unless forced."""
     from scr_cpd.common.files import write_private
 
-    if path.exists() and not force:
-        raise UserError(f"{path} already exists; use --force to overwrite it", 2)
-    if path.is_dir():
-        raise UserError(f"{path} is a folder; give a file name", 2)
-    write_private(path, data)
-
-
-def _same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve()
-    except OSError:
-        return False
+    _check_output(path, force)
+    write_private(path, data, force=force)

@@ -74,6 +74,12 @@ def has_hidden_characters(text: str, allow_newlines: bool = True) -> str | None:
     return None
 
 
+def remove_hidden_characters(text: str) -> str:
+    """`text` without its control, bidi and zero-width characters; line breaks and tabs stay
+    (for text converted from another format, where a person cannot have meant them)."""
+    return _HIDDEN.sub(lambda m: m.group() if m.group() in "\t\r\n" else "", text)
+
+
 def one_line(value: Any) -> str:
     """Visible text with every run of whitespace (line breaks included) folded to one space."""
     return " ".join(visible(value, multiline=True).split())

@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from scr_cpd.content.errors import Problem
+from scr_cpd.content.errors import Code, Problem
 from scr_cpd.content.model import Question, bank_from_dict, normalise_text
-from scr_cpd.content.yamlsource import line_for
+from scr_cpd.content.yamlsource import LineMap, line_for
 
 
 def compare_banks(
@@ -25,8 +25,8 @@ def compare_banks(
     new: dict[str, Any],
     old_name: str,
     new_name: str,
-    new_lines: dict | None = None,
-    old_lines: dict | None = None,
+    new_lines: LineMap | None = None,
+    old_lines: LineMap | None = None,
 ) -> list[Problem]:
     """Problems (in the new file) with moving officers from the `old` bank to the `new` one.
 
@@ -36,10 +36,14 @@ def compare_banks(
     problems: list[Problem] = []
 
     def report(
-        index: int | None, field: str, message: str, severity: str = "error", at: tuple = ("id",)
+        index: int | None,
+        field: str,
+        message: str,
+        severity: str = "error",
+        at: tuple[Any, ...] = ("id",),
     ) -> None:
         line = line_for(new_lines, ("questions", index) if index is not None else at)
-        problems.append(Problem(new_name, line, field, message, severity))
+        problems.append(Problem(new_name, line, field, message, severity, Code.PROGRESS_BREAK))
 
     if old["id"] != new["id"]:
         report(
@@ -52,7 +56,7 @@ def compare_banks(
     new_index = {q.id: i for i, q in enumerate(new_bank.questions)}
     added = {q.content_hash: q for q in new_bank.questions if q.id not in old_questions}
 
-    for old_index, (qid, before) in enumerate(old_questions.items()):
+    for old_index, (qid, removed) in enumerate(old_questions.items()):
         if qid in new_index:
             continue
         where = (
@@ -60,7 +64,7 @@ def compare_banks(
             if old_lines
             else old_name
         )
-        renamed = added.get(before.content_hash)
+        renamed = added.get(removed.content_hash)
         if renamed is not None:
             report(
                 new_index[renamed.id],

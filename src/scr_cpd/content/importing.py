@@ -1,325 +1,173 @@
-"""Importing question files from other tools (Moodle GIFT, Aiken) into a `scr-cpd/bank@1` dict.
+"""`cpd bank import`, as a library: a question file of another tool in, a checked bank out.
 
-The parsers never raise on bad input: everything they cannot import, or can only import by
-changing it, comes back as a `Problem` with its line. Errors mean part of the file was lost;
-warnings mean something was changed or left out because the bank format cannot express it.
+`import_bank` reads a GIFT or Aiken file safely (a regular file within the size limit, decoded
+as UTF-8) and runs its reader; `convert` also writes the bank as YAML and checks that it passes
+`cpd bank validate`, refusing (with `ImportRefused`) what should not be written. Neither prints:
+the command prints the problems and the outcome.
 """
 
 from __future__ import annotations
 
 import re
-import unicodedata
+import stat
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scr_cpd.content.errors import Problem, errors_in, warnings_in
+from scr_cpd.common.files import InputError, read_bounded
+from scr_cpd.content.errors import Code, Problem, errors_in
+from scr_cpd.content.formats.builder import ImportResult, decode_text, empty_bank
+from scr_cpd.content.vocabulary import IMPORT_FORMATS, MAX_IMPORT_BYTES, ImportFormat
 
-BANK_FORMAT = "scr-cpd/bank@1"
-MAX_BYTES = 10 * 1024 * 1024
-FORMATS = ("gift", "aiken")
-MIN_OPTIONS, MAX_OPTIONS = 2, 10
-MIN_PAIRS, MAX_PAIRS = 2, 10
-_SLUG_MAX = 60
-_UTF8_BOM = b"\xef\xbb\xbf"
-_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _AIKEN_ANSWER_LINE = re.compile(r"^[ \t]*ANSWER:", re.MULTILINE)
+_SUFFIXES: dict[str, ImportFormat] = {".gift": "gift", ".aiken": "aiken"}
 
 
-@dataclass
-class ImportResult:
-    """A bank dict ready to dump as YAML, and everything worth telling the trainer about it."""
+class ImportRefused(Exception):
+    """Nothing was written; the message is one sentence saying why and what to do."""
 
-    bank: dict
-    problems: list[Problem] = field(default_factory=list)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return errors_in(self.problems)
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return warnings_in(self.problems)
+    def __init__(self, message: str, problems: list[Problem] | None = None, usage: bool = False):
+        super().__init__(message)
+        self.problems = problems or []
+        self.usage = usage  # a mistake in the command itself (exit code 2)
 
 
-# --- reading a file -------------------------------------------------------------------------
+def import_format(fmt: str | None) -> ImportFormat | None:
+    """The import format named on the command line (None: tell from the file)."""
+    if fmt is None:
+        return None
+    for known in IMPORT_FORMATS:
+        if fmt.lower() == known:
+            return known
+    raise ImportRefused(f"unknown format {fmt!r}: use {' or '.join(IMPORT_FORMATS)}", usage=True)
 
 
 def import_bank(path: Path, fmt: str | None = None) -> ImportResult:
     """Read a GIFT or Aiken file and convert it; never raises for a bad or unreadable file."""
     path = Path(path)
     name = path.name
-    data, problem = _read_bytes(path)
-    if problem:
-        return ImportResult(empty_bank(name), [problem])
+    size = _regular_file_size(path)
+    if size > MAX_IMPORT_BYTES:
+        limit = MAX_IMPORT_BYTES // 1024 // 1024
+        message = f"file is {size:,} bytes; the import limit is {limit} MB"
+        return ImportResult(
+            empty_bank(name), [Problem(name, None, "file", message, code=Code.TOO_LARGE)]
+        )
+    try:
+        data = read_bounded(path, MAX_IMPORT_BYTES, "question file to import")
+    except InputError as exc:
+        message = str(exc).replace(str(path), "the file", 1)  # the problem names the file
+        unreadable = Problem(name, None, "file", message, code=Code.UNREADABLE)
+        return ImportResult(empty_bank(name), [unreadable])
     text, problem = decode_text(data, name)
-    if problem:
+    if problem is None:
+        chosen, problem = detect_format(path, text, fmt)
+    if problem is not None:
         return ImportResult(empty_bank(name), [problem])
-    chosen, problem = detect_format(path, text, fmt)
-    if problem:
-        return ImportResult(empty_bank(name), [problem])
-    return _parser_for(chosen)(text, name)
+    return _parse(chosen, text, name)
 
 
-def _read_bytes(path: Path) -> tuple[bytes, Problem | None]:
+def _regular_file_size(path: Path) -> int:
+    """The size of a regular file (0 for anything else, which `read_bounded` then refuses)."""
     try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            return b"", Problem(
-                path.name,
-                None,
-                "file",
-                f"file is {size} bytes; the import limit is {MAX_BYTES // (1024 * 1024)} MB",
-            )
-        return path.read_bytes(), None
-    except OSError as exc:
-        return b"", Problem(path.name, None, "file", f"cannot read the file: {exc.strerror or exc}")
+        info = path.stat()
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
-def decode_text(data: bytes, filename: str) -> tuple[str, Problem | None]:
-    """UTF-8 text with any BOM removed and line endings normalised, or a Problem saying where
-    the first byte that is not UTF-8 sits."""
-    if data.startswith(_UTF16_BOMS):
-        return "", Problem(filename, 1, "file", "file is UTF-16; save it as UTF-8 and import again")
-    if data.startswith(_UTF8_BOM):
-        data = data[len(_UTF8_BOM) :]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        bad = data[exc.start : exc.start + 1].hex()
-        return "", Problem(
-            filename,
-            line,
-            "file",
-            f"not UTF-8: byte 0x{bad} at byte offset "
-            f"{exc.start} (line {line}); save the file as UTF-8",
-        )
-    return normalize_newlines(text), None
-
-
-def normalize_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def detect_format(path: Path, text: str, fmt: str | None) -> tuple[str, Problem | None]:
+def detect_format(path: Path, text: str, fmt: str | None) -> tuple[ImportFormat, Problem | None]:
+    """The format given, or the one the file's name (and for .txt, its content) says."""
     if fmt:
-        if fmt.lower() in FORMATS:
-            return fmt.lower(), None
-        return "", Problem(
-            path.name,
-            None,
-            "format",
-            f"unknown import format {fmt!r}; use one of {', '.join(FORMATS)}",
-        )
+        for known in IMPORT_FORMATS:
+            if fmt.lower() == known:
+                return known, None
+        listed = ", ".join(IMPORT_FORMATS)
+        message = f"unknown import format {fmt!r}; use one of {listed}"
+        return "gift", Problem(path.name, None, "format", message, code=Code.UNKNOWN_FORMAT)
     suffix = path.suffix.lower()
-    if suffix == ".gift":
-        return "gift", None
-    if suffix == ".aiken":
-        return "aiken", None
+    if suffix in _SUFFIXES:
+        return _SUFFIXES[suffix], None
     if suffix == ".txt":
         return ("aiken" if _AIKEN_ANSWER_LINE.search(text) else "gift"), None
-    return "", Problem(
-        path.name,
-        None,
-        "format",
-        f"cannot tell the format of a {suffix or 'no'}"
-        f"-extension file; give the format ({', '.join(FORMATS)})",
+    message = (
+        f"cannot tell the format of a {suffix or 'no'}-extension file; "
+        f"give the format ({', '.join(IMPORT_FORMATS)})"
+    )
+    return "gift", Problem(path.name, None, "format", message, code=Code.UNKNOWN_FORMAT)
+
+
+def _parse(fmt: ImportFormat, text: str, filename: str) -> ImportResult:
+    if fmt == "aiken":
+        from scr_cpd.content.formats.aiken import parse_aiken
+
+        return parse_aiken(text, filename)
+    from scr_cpd.content.formats.gift_read import parse_gift
+
+    return parse_gift(text, filename)
+
+
+@dataclass
+class Converted:
+    """A bank converted from another format, written as YAML and checked."""
+
+    source: Path
+    yaml_text: str
+    problems: list[Problem]  # what the import itself found
+    checks: list[Problem] = field(default_factory=list)  # `bank validate`'s warnings on the bank
+    questions: int = 0
+    reflections: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return errors_in(self.problems)
+
+    def check_summary(self) -> list[tuple[str, int]]:
+        """Each kind of warning `bank validate` gives on the bank, with its count, commonest first."""
+        return Counter(p.label for p in self.checks).most_common()
+
+
+def convert(source: Path, fmt: str | None, output_name: str, partial: bool = False) -> Converted:
+    """Import `source` and write it as bank YAML; `ImportRefused` when nothing should be written
+    (errors, unless `partial`; no question at all; a bank that would not validate)."""
+    from scr_cpd.content.loader import validate_bank_data
+    from scr_cpd.content.yamlwrite import written_bank
+
+    result = import_bank(source, fmt)
+    errors = result.errors
+    imported = len(result.bank.get("questions") or [])
+    if errors and not (partial and imported):
+        hint = f", or use --partial to write the {imported} question(s) that could be read"
+        raise ImportRefused(
+            f"nothing written: {len(errors)} error(s) above; fix them and import again"
+            + (hint if imported else ""),
+            result.problems,
+        )
+    if not imported:
+        raise ImportRefused(
+            f"nothing written: no question in {source} could be imported, and a bank needs at least one",
+            result.problems,
+        )
+    text, data, lines = written_bank(result.bank, header=import_header(source))
+    _, checks = validate_bank_data(data, output_name, lines)
+    if errors_in(checks):
+        raise ImportRefused(
+            "nothing written: the converted bank would not pass `cpd bank validate` (above)",
+            result.problems + checks,
+        )
+    return Converted(
+        source,
+        text,
+        result.problems,
+        checks,
+        imported,
+        len(result.bank.get("reflections") or []),
     )
 
 
-def _parser_for(fmt: str):
-    # Imported here: the parsers import this module for ImportResult and BankBuilder.
-    if fmt == "aiken":
-        from scr_cpd.content.aiken import parse_aiken
-
-        return parse_aiken
-    from scr_cpd.content.gift import parse_gift
-
-    return parse_gift
-
-
-# --- building a bank --------------------------------------------------------------------------
-
-
-def slugify(text: str, max_len: int = _SLUG_MAX) -> str:
-    """Lower-case ASCII kebab-case; accents folded (cumulée -> cumulee); "" if nothing is left."""
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    if len(slug) > max_len:
-        slug = slug[:max_len].rsplit("-", 1)[0] if "-" in slug[:max_len] else slug[:max_len]
-    return slug.strip("-")
-
-
-def empty_bank(filename: str, module_id: str = "", title: str = "") -> dict:
-    stem = Path(filename).stem
-    return {
-        "format": BANK_FORMAT,
-        "id": module_id or slugify(stem) or "imported",
-        "title": title or _title_from_stem(stem),
-        "version": "1.0",
-        "summary": f"Imported from {filename}",
-        "estimated_minutes": 5,
-        "source": {"title": f"Imported from {filename}", "page": 1},
-        "learning_points": [],
-        "questions": [],
-        "reflections": [],
-    }
-
-
-def _title_from_stem(stem: str) -> str:
-    words = re.sub(r"[_\-.]+", " ", stem).strip()
-    return words[:1].upper() + words[1:] if words else "Imported questions"
-
-
-def estimated_minutes(question_count: int) -> int:
-    return min(600, max(5, round(1.5 * question_count)))
-
-
-def placeholder_explanation(filename: str, line: int) -> str:
-    return f"Imported from {filename} line {line}; no general feedback was given."
-
-
-def option_key(text: str) -> str:
-    """How the bank validator compares option texts: case- and space-insensitive."""
-    return " ".join(text.lower().split())
-
-
-class BankBuilder:
-    """Collects questions, reflections and problems for one imported file."""
-
-    def __init__(self, filename: str):
-        self.filename = Path(filename).name
-        self.problems: list[Problem] = []
-        self.questions: list[dict] = []
-        self.reflections: list[dict] = []
-        self._used_ids: set[str] = set()
-        self._next_suffix: dict[str, int] = {}
-
-    def error(self, line: int | None, where: str, message: str) -> None:
-        self.problems.append(Problem(self.filename, line, where, message, "error"))
-
-    def warn(self, line: int | None, where: str, message: str) -> None:
-        self.problems.append(Problem(self.filename, line, where, message, "warning"))
-
-    def new_id(self, prefix: str, title: str | None) -> str:
-        base = slugify(title or "")
-        if base and not base.startswith(f"{prefix}-"):
-            base = f"{prefix}-{base}"
-        if not base:
-            count = len(self.questions if prefix == "q" else self.reflections) + 1
-            base = f"{prefix}-{count}"
-        n = self._next_suffix.get(base, 1)
-        candidate = base if n == 1 else f"{base}-{n}"
-        while candidate in self._used_ids:
-            n += 1
-            candidate = f"{base}-{n}"
-        self._next_suffix[base] = n + 1
-        self._used_ids.add(candidate)
-        return candidate
-
-    def add_question(self, question: dict, line: int, title: str | None = None) -> bool:
-        """Give the question its id (and a placeholder explanation if it has none) and add it, if
-        the bank format can hold it; otherwise say why it was left out."""
-        if not question.get("prompt"):
-            self.warn(line, "question", "question has no text left after conversion; skipped")
-            return False
-        if question["type"] in ("single", "multiple") and not self._settle_options(question, line):
-            return False
-        if question["type"] == "matching" and not self._settle_pairs(question, line):
-            return False
-        if not question.get("explanation"):
-            self.warn(
-                line,
-                "explanation",
-                "no general feedback to use as the explanation; a "
-                "placeholder was written - replace it with one that teaches the why",
-            )
-            question["explanation"] = placeholder_explanation(self.filename, line)
-        question["id"] = self.new_id("q", title)
-        self.questions.append(question)
-        return True
-
-    def add_reflection(self, prompt: str, title: str | None, line: int) -> None:
-        if not prompt:
-            self.warn(line, "reflection", "essay has no text left after conversion; skipped")
-            return
-        self.reflections.append(
-            {"id": self.new_id("r", title), "prompt": prompt, "learning_points": []}
-        )
-
-    def _settle_options(self, question: dict, line: int) -> bool:
-        options = []
-        seen: dict[str, dict] = {}
-        for option in question["options"]:
-            key = option_key(option["text"])
-            if not key:
-                self.warn(
-                    line,
-                    "options",
-                    "a choice has no text left after conversion (image only?); it was dropped",
-                )
-            elif key in seen:
-                self.warn(line, "options", f"duplicate choice {option['text']!r} dropped")
-                if option.get("correct"):
-                    seen[key]["correct"] = True
-            else:
-                seen[key] = option
-                options.append(option)
-        question["options"] = options
-        if not MIN_OPTIONS <= len(options) <= MAX_OPTIONS:
-            self.warn(
-                line,
-                "options",
-                f"{len(options)} usable choices; a bank question needs "
-                f"{MIN_OPTIONS}-{MAX_OPTIONS}; question skipped",
-            )
-            return False
-        correct = sum(1 for o in options if o.get("correct"))
-        if question["type"] == "single" and correct != 1 or correct == 0:
-            self.warn(
-                line,
-                "options",
-                f"{correct} correct choices left after dropping duplicates; question skipped",
-            )
-            return False
-        return True
-
-    def _settle_pairs(self, question: dict, line: int) -> bool:
-        pairs, lefts, rights = [], set(), set()
-        for pair in question["pairs"]:
-            left, right = pair["left"].lower(), pair["right"].lower()
-            if left in lefts or right in rights:
-                self.warn(
-                    line,
-                    "pairs",
-                    f"pair {pair['left']!r} -> {pair['right']!r} repeats a "
-                    "side of another pair; bank pairs must be one-to-one; pair dropped",
-                )
-                continue
-            lefts.add(left)
-            rights.add(right)
-            pairs.append(pair)
-        question["pairs"] = pairs
-        if not MIN_PAIRS <= len(pairs) <= MAX_PAIRS:
-            self.warn(
-                line,
-                "pairs",
-                f"{len(pairs)} usable pairs; a matching question needs "
-                f"{MIN_PAIRS}-{MAX_PAIRS}; question skipped",
-            )
-            return False
-        return True
-
-    def result(self, module_id: str = "", title: str = "") -> ImportResult:
-        bank = empty_bank(self.filename, module_id, title)
-        bank["questions"] = self.questions
-        bank["reflections"] = self.reflections
-        bank["estimated_minutes"] = estimated_minutes(len(self.questions))
-        if not self.questions:
-            self.warn(
-                None,
-                "file",
-                "no question could be imported, so the bank is not usable "
-                "as it stands (a bank needs at least one question)",
-            )
-        return ImportResult(bank, self.problems)
+def import_header(source: Path) -> str:
+    return (
+        f"Imported from {source.name} by `cpd bank import`.\n"
+        "Before sharing it: give each question a learning point and an explanation that teaches,\n"
+        "cite the source page, then run `cpd bank validate` on this file."
+    )

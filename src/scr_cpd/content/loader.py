@@ -9,60 +9,54 @@ from __future__ import annotations
 
 import json
 import os
-import typing
-from collections import Counter
-from collections.abc import Mapping
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scr_cpd import __version__
-from scr_cpd.content.errors import BankError, Problem, errors_in
+from scr_cpd.common.files import InputError, read_bounded
+from scr_cpd.content.checks import cross_checks, problem_from_pydantic
+from scr_cpd.content.errors import BankError, Code, Problem, errors_in
+from scr_cpd.content.vocabulary import BANK_SUFFIXES, MAX_BANK_BYTES
 
 if TYPE_CHECKING:
     from scr_cpd.content.model import Bank
+    from scr_cpd.content.yamlsource import LineMap
 
 BUNDLED_DIR = Path(__file__).parent / "banks"
-MAX_BANK_BYTES = 8 * 1024 * 1024
-BANK_SUFFIXES = (".yaml", ".yml")
 
 
 def read_bank_text(path: Path) -> str:
-    """The file's text; BankError (one sentence, with the line) when it cannot be read as UTF-8."""
+    """The file's text; BankError (one sentence, with the line) when it cannot be read as UTF-8,
+    is not a regular file (a folder, a FIFO, a device, a symlink loop) or is too large."""
     name = str(path)
+    size = _regular_file_size(path)
+    if size > MAX_BANK_BYTES:
+        limit = MAX_BANK_BYTES // 1024 // 1024
+        message = f"the file is {size / 1e6:.1f} MB; a bank may be at most {limit} MB — split it into several modules"
+        raise BankError([Problem(name, None, "", message, code=Code.TOO_LARGE)])
     try:
-        size = path.stat().st_size
-        if size > MAX_BANK_BYTES:
-            raise BankError(
-                [
-                    Problem(
-                        name,
-                        None,
-                        "",
-                        f"the file is {size / 1e6:.1f} MB; a bank may be at most {MAX_BANK_BYTES // 1024 // 1024} MB — split it into several modules",
-                    )
-                ]
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise BankError(
-            [Problem(name, None, "", f"cannot read the file ({exc.strerror})")]
-        ) from None
+        raw = read_bounded(path, MAX_BANK_BYTES, "bank file")
+    except InputError as exc:
+        message = str(exc).replace(name, "the file", 1)  # the problem names the file already
+        raise BankError([Problem(name, None, "", message, code=Code.UNREADABLE)]) from None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise BankError(
-            [
-                Problem(
-                    name,
-                    line,
-                    "",
-                    f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8",
-                )
-            ]
-        ) from None
+        message = f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8"
+        raise BankError([Problem(name, line, "", message, code=Code.NOT_UTF8)]) from None
     return text.replace("\r\n", "\n")
+
+
+def _regular_file_size(path: Path) -> int:
+    """The size of a regular file; 0 for anything else (which `read_bounded` then refuses)."""
+    try:
+        info = path.stat()
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def parse_bank_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
@@ -75,43 +69,47 @@ def parse_bank_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
     return data, problems
 
 
-def check_bank_text(text: str, filename: str) -> tuple[dict[str, Any], Mapping, list[Problem]]:
+def check_bank_text(text: str, filename: str) -> tuple[dict[str, Any], LineMap, list[Problem]]:
     """(validated data or {}, line map, problems) for a bank file's text. Raises nothing for
-    bad content.
-
-    The fast reader reads the file when it can; the line reader then runs only if a problem
-    needs a line, and where the two readings differ (they should not), the line reader's is
-    the one validated.
-    """
-    from scr_cpd.content.yamlsource import LazyLines, read_yaml_fast
+    bad content: the file is read once, by `read_yaml`, and what it reads is validated."""
+    from scr_cpd.common.text import has_hidden_characters
+    from scr_cpd.content.yamlsource import read_yaml
 
     try:
-        data, lines = read_yaml_fast(text, filename)
+        data, lines = read_yaml(text, filename)
     except BankError as exc:
         return {}, {}, exc.problems
     normalised, problems = validate_bank_data(data, filename, lines)
-    if isinstance(lines, LazyLines) and lines.made:
-        if lines.error is not None:
-            return {}, {}, lines.error.problems
-        line_reader_data, lines.data = lines.data, None  # not kept with the line map
-        if not _same_data(line_reader_data, data):
-            normalised, problems = validate_bank_data(line_reader_data, filename, lines)
+    # Only a file with such a character, or an escape that could make one, needs the walk.
+    if "\\" in text or has_hidden_characters(text) is not None:
+        hidden = hidden_character_problems(data, filename, lines)
+        if hidden:
+            problems = sorted(problems + hidden, key=lambda p: (p.line or 0, p.severity != "error"))
+            normalised = {}
     return normalised, lines, problems
 
 
-def _same_data(a: Any, b: Any) -> bool:
-    """Equal, and of the same types throughout (True is not 1, nor 1 1.0): marshal's oldest
-    format writes every value with its type and no sharing, and quicker than repr would."""
-    import marshal
+def hidden_character_problems(data: Any, filename: str, lines: LineMap) -> list[Problem]:
+    """An error for each text in the bank that holds a control, bidi or zero-width character:
+    kept as given, it would reach the officer's terminal and could repaint or reorder it."""
+    from scr_cpd.content.checks import field_name
+    from scr_cpd.content.yamlsource import hidden_characters, line_for
 
-    try:
-        return marshal.dumps(a, 0) == marshal.dumps(b, 0)
-    except ValueError:  # a value marshal cannot write (a date): not what the fast reader makes
-        return False
+    return [
+        Problem(
+            filename,
+            line_for(lines, path),
+            field_name(list(path), data),
+            f"holds the invisible character {char} (a control, bidi or zero-width character, "
+            "which could disguise the text on screen); delete it",
+            code=Code.HIDDEN_CHARACTER,
+        )
+        for path, char in hidden_characters(data)
+    ]
 
 
 def validate_bank_data(
-    data: Any, filename: str, lines: Mapping | None = None
+    data: Any, filename: str, lines: LineMap | None = None
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Check a bank's data; return (normalised data, every problem found, errors and warnings)."""
     from pydantic import ValidationError
@@ -127,6 +125,7 @@ def validate_bank_data(
                 line_for(lines, ()),
                 "",
                 "a bank must be a mapping of fields (format:, id:, title:, …)",
+                code=Code.NOT_A_MAPPING,
             )
         ]
     problems: list[Problem] = []
@@ -135,232 +134,11 @@ def validate_bank_data(
         normalised = BankModel.model_validate(data).model_dump(mode="json", exclude_none=True)
     except ValidationError as exc:
         for error in exc.errors():
-            problems.append(_problem_from_pydantic(error, data, filename, lines))
-    problems.extend(_cross_checks(data, filename, lines))
+            problems.append(problem_from_pydantic(error, data, filename, lines))
+    problems.extend(cross_checks(data, filename, lines))
     problems.sort(key=lambda p: (p.line or 0, p.severity != "error"))
     errors = errors_in(problems)
     return ({} if errors else normalised), problems
-
-
-def _problem_from_pydantic(error: Any, data: dict, filename: str, lines: dict) -> Problem:
-    from scr_cpd.content.schema import QUESTION_TYPES
-    from scr_cpd.content.yamlsource import line_for
-
-    loc = [part for i, part in enumerate(error["loc"]) if not (part in QUESTION_TYPES and i == 2)]
-    kind = error["type"]
-    message = error["msg"]
-    if kind == "missing":
-        message = "is required"
-    elif kind == "extra_forbidden":
-        suggestion = _suggest_field(error["loc"], str(loc[-1]))
-        message = f"unknown field{suggestion}"
-    elif kind == "union_tag_invalid":
-        message = (
-            f"unknown question type {error['ctx']['tag']!r}; use one of {', '.join(QUESTION_TYPES)}"
-        )
-        loc = loc + ["type"]
-    elif kind == "union_tag_not_found":
-        message = f"every question needs a type: one of {', '.join(QUESTION_TYPES)}"
-    elif kind == "string_pattern_mismatch":
-        message = "use lower-case letters, digits and single hyphens only (e.g. my-module-1)"
-    elif kind in ("bool_parsing", "bool_type"):
-        message = f"should be true or false (got {error.get('input')!r})"
-    elif kind == "string_type" and isinstance(error.get("input"), bool):
-        # `text: No` or `feedback: yes`: YAML reads these words as true/false.
-        message = "should be text, but YAML reads yes/no/on/off/true/false as true or false; put the text in quotes"
-    elif kind == "literal_error" and loc == ["format"]:
-        message = f"must be 'scr-cpd/bank@1' (got {error.get('input')!r}); is this a bank file?"
-    elif message.startswith("Value error, "):
-        message = message[len("Value error, ") :]
-    return Problem(filename, line_for(lines, tuple(loc)), _field_name(loc, data), message)
-
-
-def _field_name(loc: list, data: dict) -> str:
-    """questions.q-poverty-lens.options[2].text rather than questions.4.options.2.text."""
-    parts: list[str] = []
-    node: Any = data
-    for part in loc:
-        if isinstance(part, int):
-            item = node[part] if isinstance(node, list) and part < len(node) else None
-            label = (
-                item.get("id")
-                if isinstance(item, dict) and isinstance(item.get("id"), str)
-                else None
-            )
-            parts.append(f".{label}" if label else f"[{part + 1}]")
-            node = item
-        else:
-            parts.append(f".{part}" if parts else str(part))
-            node = node.get(part) if isinstance(node, dict) else None
-    return "".join(parts)
-
-
-def _suggest_field(loc: tuple, name: str) -> str:
-    from pydantic import BaseModel
-
-    from scr_cpd.content import schema
-
-    model: Any = schema.Bank
-    types = {
-        "single": schema.SingleQuestion,
-        "multiple": schema.MultipleQuestion,
-        "true_false": schema.TrueFalseQuestion,
-        "numeric": schema.NumericQuestion,
-        "short_answer": schema.ShortAnswerQuestion,
-        "matching": schema.MatchingQuestion,
-    }
-    for part in loc[:-1]:
-        if isinstance(part, int):
-            continue
-        if part in types:
-            model = types[part]
-            continue
-        info = model.model_fields.get(part) if model else None
-        model = _inner_model(info.annotation, BaseModel) if info else None
-    if model is None:
-        return ""
-    import difflib
-
-    close = difflib.get_close_matches(name, list(model.model_fields), n=1)
-    return (
-        f" (did you mean {close[0]!r}?)"
-        if close
-        else f"; allowed here: {', '.join(model.model_fields)}"
-    )
-
-
-def _inner_model(annotation: Any, base: type) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, base):
-        return annotation
-    for arg in typing.get_args(annotation):
-        found = _inner_model(arg, base)
-        if found is not None:
-            return found
-    return None
-
-
-def _cross_checks(data: dict, filename: str, lines: Mapping) -> list[Problem]:  # noqa: C901 (to be split)
-    """Checks that need the whole file; defensive, since the data may also be malformed.
-
-    Lines are looked up only for problems found, since a file read by the fast reader has
-    no line map until one is needed.
-    """
-    from scr_cpd.content.yamlsource import line_for
-
-    problems: list[Problem] = []
-
-    def add(path: tuple, field_name: str, message: str, severity: str = "error") -> None:
-        problems.append(Problem(filename, line_for(lines, path), field_name, message, severity))
-
-    def items(key: str) -> list[tuple[int, dict]]:
-        value = data.get(key)
-        return (
-            [(i, v) for i, v in enumerate(value) if isinstance(v, dict)]
-            if isinstance(value, list)
-            else []
-        )
-
-    sections = {key: items(key) for key in ("learning_points", "questions", "reflections")}
-    known_points = {_as_id(lp.get("id")) for _, lp in sections["learning_points"]} - {None}
-    for key, section in sections.items():
-        first_seen: dict[str, int] = {}
-        for i, item in section:
-            item_id = item.get("id")
-            if type(item_id) is not str:
-                item_id = _as_id(item_id)
-            if item_id is None:
-                continue
-            if item_id in first_seen:
-                add(
-                    (key, i, "id"),
-                    f"{key}.{item_id}",
-                    f"duplicate id {item_id!r} (first used at line {line_for(lines, (key, first_seen[item_id], 'id'))})",
-                )
-            else:
-                first_seen[item_id] = i
-
-    served: Counter[str] = Counter()
-    prompts: dict[str, tuple] = {}  # normalised prompt -> the path of its first use
-    for key in ("questions", "reflections"):
-        is_question = key == "questions"
-        for i, item in sections[key]:
-            refs = item.get("learning_points") or []
-            for j, ref in enumerate(refs if isinstance(refs, list) else []):
-                if type(ref) is not str:
-                    ref = _as_id(ref)
-                    if ref is None:
-                        continue
-                if ref not in known_points:
-                    import difflib
-
-                    close = difflib.get_close_matches(str(ref), [str(p) for p in known_points], n=1)
-                    hint = (
-                        f" (did you mean {close[0]!r}?)"
-                        if close
-                        else " (define it under learning_points:)"
-                    )
-                    add(
-                        (key, i, "learning_points", j),
-                        f"{_label(key, i, item)}.learning_points",
-                        f"unknown learning point {ref!r}{hint}",
-                    )
-                elif is_question:
-                    served[ref] += 1
-            if is_question and not refs:
-                add(
-                    (key, i),
-                    _label(key, i, item),
-                    "no learning_points: say which learning point this question serves",
-                    "warning",
-                )
-            prompt = item.get("prompt")
-            if isinstance(prompt, str):
-                norm = " ".join(prompt.lower().split())
-                first = prompts.setdefault(norm, (key, i, "prompt"))
-                if first[:2] != (key, i):
-                    add(
-                        (key, i, "prompt"),
-                        f"{_label(key, i, item)}.prompt",
-                        f"the same prompt as line {line_for(lines, first) or 0}",
-                        "warning",
-                    )
-            if is_question and item.get("type") in ("single", "multiple"):
-                options = item.get("options")
-                for j, option in enumerate(options if isinstance(options, list) else []):
-                    if (
-                        isinstance(option, dict)
-                        and not option.get("correct")
-                        and not option.get("feedback")
-                    ):
-                        add(
-                            (key, i, "options", j),
-                            f"{_label(key, i, item)}.options[{j + 1}]",
-                            "no feedback for this wrong option: say why it is tempting and wrong",
-                            "warning",
-                        )
-    if sections["questions"]:
-        for i, lp in sections["learning_points"]:
-            point_id = _as_id(lp.get("id"))
-            if point_id in known_points and not served[point_id]:
-                add(
-                    ("learning_points", i),
-                    f"learning_points.{point_id}",
-                    "no question serves this learning point",
-                    "warning",
-                )
-    return problems
-
-
-def _label(key: str, index: int, item: dict) -> str:
-    return f"{key}.{item.get('id', index + 1)}"
-
-
-def _as_id(value: Any) -> str | None:
-    """An id as the schema will read it (numbers become text); None for what is no id at all
-    (a list, a mapping…), which the schema reports."""
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        return None
-    return str(value)
 
 
 # --- Finding and loading every bank -------------------------------------------------------
@@ -428,6 +206,7 @@ def load_library(home: Path | None = None, cache_dir: Path | None = None) -> Lib
                         None,
                         "id",
                         f"module id {module_id!r} is already used by {origins[module_id]}; give one of them another id",
+                        code=Code.DUPLICATE_MODULE,
                     )
                 )
                 continue
@@ -439,7 +218,7 @@ def load_library(home: Path | None = None, cache_dir: Path | None = None) -> Lib
 
 # The files whose code decides what a bank file validates to: a cache made by other code
 # (an upgrade, or a developer's edit without a version bump) is not used.
-RULE_FILES = ("loader.py", "schema.py", "yamlsource.py", "errors.py")
+RULE_FILES = ("loader.py", "checks.py", "schema.py", "yamlsource.py", "errors.py", "vocabulary.py")
 
 
 def rules_stamp() -> str:
@@ -480,7 +259,7 @@ class BankCache:
         st = path.stat()
         return [st.st_mtime_ns, st.st_size]
 
-    def get(self, path: Path) -> tuple[dict | None, list[Problem]]:
+    def get(self, path: Path) -> tuple[dict[str, Any] | None, list[Problem]]:
         entry = self.entries.get(str(path))
         try:
             if entry and entry["stamp"] == self._stamp(path):
@@ -489,7 +268,7 @@ class BankCache:
             pass
         return None, []
 
-    def put(self, path: Path, data: dict, problems: list[Problem]) -> None:
+    def put(self, path: Path, data: dict[str, Any], problems: list[Problem]) -> None:
         if self.path is None:
             return
         try:

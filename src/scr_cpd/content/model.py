@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from scr_cpd.common.text import normalise_answer
+from scr_cpd.content.vocabulary import DEFAULT_PASS_MARK
 
 BRIEFING_TITLE = "Learning for the future: messages for the police from SCRs 2017-19"
 
@@ -139,7 +140,7 @@ class Question:
         kind = self.type
         try:
             if kind == "single":
-                return self.options[response].text
+                return str(self.options[response].text)
             if kind == "multiple":
                 return "; ".join(self.options[i].text for i in response) or "(none)"
             if kind == "true_false":
@@ -201,7 +202,7 @@ def bank_from_dict(data: dict[str, Any], path: Path | None = None, origin: str =
     """Build a Bank from a dict that has already passed validation (see `loader`)."""
     default = data.get("source") or {}
 
-    def citation(override: dict | None) -> Citation:
+    def citation(override: dict[str, Any] | None) -> Citation:
         override = override or {}
         return Citation(
             title=override.get("title") or default.get("title"),
@@ -241,7 +242,7 @@ def bank_from_dict(data: dict[str, Any], path: Path | None = None, origin: str =
         version=str(data.get("version", "1.0")),
         summary=data["summary"],
         estimated_minutes=data.get("estimated_minutes", 15),
-        pass_mark=data.get("pass_mark", 0.7),
+        pass_mark=data.get("pass_mark", DEFAULT_PASS_MARK),
         citation=citation(None),
         learning_points={lp["id"]: lp["text"] for lp in data.get("learning_points") or ()},
         questions=questions,

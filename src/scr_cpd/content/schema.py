@@ -6,13 +6,29 @@ dataclasses in `model.py`, built from data these models have already checked.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-FORMAT = "scr-cpd/bank@1"
-Slug = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Text = Annotated[str, Field(min_length=1, max_length=20_000)]
+from scr_cpd.content.vocabulary import (
+    BANK_FORMAT,
+    DEFAULT_ESTIMATED_MINUTES,
+    DEFAULT_PASS_MARK,
+    DEFAULT_REVISION,
+    DEFAULT_VERSION,
+    ID_PATTERN,
+    MAX_ID_LENGTH,
+    MAX_OPTIONS,
+    MAX_PAIRS,
+    MAX_TEXT_LENGTH,
+    MAX_UNIT_LENGTH,
+    MIN_OPTIONS,
+    MIN_PAIRS,
+)
+
+FORMAT = BANK_FORMAT
+Slug = Annotated[str, Field(pattern=ID_PATTERN, max_length=MAX_ID_LENGTH)]
+Text = Annotated[str, Field(min_length=1, max_length=MAX_TEXT_LENGTH)]
 
 
 class Strict(BaseModel):
@@ -51,14 +67,16 @@ class QuestionBase(Strict):
         default_factory=list
     )  # a factory: pydantic deep-copies a [] default for every question
     source: Source | None = None
-    revision: int = Field(default=1, ge=1, description="Bump when the question's meaning changes.")
+    revision: int = Field(
+        default=DEFAULT_REVISION, ge=1, description="Bump when the question's meaning changes."
+    )
     tags: list[Slug] = Field(default_factory=list)
     correct_feedback: Text | None = None
     incorrect_feedback: Text | None = None
 
 
 class ChoiceQuestion(QuestionBase):
-    options: list[Option] = Field(min_length=2, max_length=10)
+    options: list[Option] = Field(min_length=MIN_OPTIONS, max_length=MAX_OPTIONS)
     shuffle: bool = True
 
     @field_validator("options")
@@ -111,7 +129,7 @@ class NumericQuestion(QuestionBase):
     type: Literal["numeric"]
     answer: float = Field(allow_inf_nan=False)
     tolerance: float = Field(default=0, ge=0, allow_inf_nan=False)
-    unit: Annotated[str, Field(max_length=20)] | None = None
+    unit: Annotated[str, Field(max_length=MAX_UNIT_LENGTH)] | None = None
 
 
 class ShortAnswerQuestion(QuestionBase):
@@ -126,7 +144,7 @@ class Pair(Strict):
 
 class MatchingQuestion(QuestionBase):
     type: Literal["matching"]
-    pairs: list[Pair] = Field(min_length=2, max_length=10)
+    pairs: list[Pair] = Field(min_length=MIN_PAIRS, max_length=MAX_PAIRS)
 
     @field_validator("pairs")
     @classmethod
@@ -152,8 +170,6 @@ Question = Annotated[
     Field(discriminator="type"),
 ]
 
-QUESTION_TYPES = ("single", "multiple", "true_false", "numeric", "short_answer", "matching")
-
 
 class ReflectionPrompt(Strict):
     id: Slug
@@ -171,13 +187,14 @@ class Bank(Strict):
         json_schema_extra={"$id": "https://scr-cpd.invalid/schemas/bank-1.json"},
     )
 
+    # BANK_FORMAT, written out: a Literal needs the text itself (a test checks they agree).
     format: Literal["scr-cpd/bank@1"] = Field(description="Format and major version of this file.")
     id: Slug
     title: Text
-    version: Annotated[str, Field(min_length=1, max_length=40)] = "1.0"
+    version: Annotated[str, Field(min_length=1, max_length=40)] = DEFAULT_VERSION
     summary: Text
-    estimated_minutes: int = Field(default=15, ge=1, le=600)
-    pass_mark: float = Field(default=0.7, ge=0, le=1)
+    estimated_minutes: int = Field(default=DEFAULT_ESTIMATED_MINUTES, ge=1, le=600)
+    pass_mark: float = Field(default=DEFAULT_PASS_MARK, ge=0, le=1)
     source: Source
     learning_points: list[LearningPoint] = []
     questions: list[Question] = Field(min_length=1)
@@ -185,13 +202,18 @@ class Bank(Strict):
 
     @field_validator("version", mode="before")
     @classmethod
-    def _version_as_text(cls, value: object) -> object:
-        # `version: 1.0` unquoted is a float in YAML; trainers should not have to know that.
-        return str(value) if isinstance(value, (int, float)) else value
+    def _version_is_text(cls, value: object) -> object:
+        # `version: 1.10` unquoted is the number 1.1 to YAML: refuse it rather than guess.
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            raise ValueError(
+                f"is the number {value!r}, not text: write it in quotes as you mean it, e.g. "
+                'version: "1.10" (unquoted, YAML reads 1.10 as the number 1.1)'
+            )
+        return value
 
 
-def json_schema() -> dict:
+def json_schema() -> dict[str, Any]:
     schema = Bank.model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "scr-cpd question bank (scr-cpd/bank@1)"
+    schema["title"] = f"scr-cpd question bank ({BANK_FORMAT})"
     return schema

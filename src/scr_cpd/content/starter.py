@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import re
 
-SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+from scr_cpd.common.text import slugify
+from scr_cpd.content.vocabulary import ID_PATTERN, MAX_ID_LENGTH
+
+SLUG = re.compile(ID_PATTERN)
 
 _TEMPLATE = """\
 # yaml-language-server: $schema=bank.schema.json
@@ -142,15 +145,26 @@ reflections:                     # prompts offered after the quiz; officers answ
 """
 
 
+class StarterRefused(ValueError):
+    """The id cannot be a module id; the message is one sentence with a suggestion."""
+
+
 def suggest_id(text: str) -> str:
     """A valid module id made from whatever the trainer typed ("Neglect 2" -> "neglect-2")."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "my-module"
+    return slugify(text, max_len=MAX_ID_LENGTH) or "my-module"
 
 
 def starter_bank(module_id: str, title: str | None = None) -> str:
-    """The YAML text of a valid, commented starter bank; `module_id` must already be a slug."""
+    """The YAML text of a valid, commented starter bank; `StarterRefused` for an id that is not
+    a module id (a slug of at most MAX_ID_LENGTH characters)."""
     if not SLUG.match(module_id):
-        raise ValueError(f"{module_id!r} is not a valid module id")
+        raise StarterRefused(
+            f"{module_id!r} is not a valid module id: use lower-case letters, digits and single hyphens, e.g. {suggest_id(module_id)}"
+        )
+    if len(module_id) > MAX_ID_LENGTH:
+        raise StarterRefused(
+            f"the module id is {len(module_id)} characters long; a module id is at most {MAX_ID_LENGTH}, e.g. {suggest_id(module_id)}"
+        )
     title = title or module_id.replace("-", " ").capitalize()
     id_line = f"id: {module_id} ".ljust(33)
     return _TEMPLATE.format(id=module_id, id_line=id_line, title=_yaml_text(title))

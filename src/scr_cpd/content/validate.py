@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import gc
+import os
 import re
-from collections.abc import Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
-from scr_cpd.content.errors import BankError, Problem, errors_in, warnings_in
-from scr_cpd.content.loader import BANK_SUFFIXES, BUNDLED_DIR, check_bank_text, read_bank_text
+from scr_cpd.content.errors import BankError, Code, Problem, errors_in, warnings_in
+from scr_cpd.content.loader import BUNDLED_DIR, check_bank_text, read_bank_text
+from scr_cpd.content.vocabulary import BANK_SUFFIXES
+
+if TYPE_CHECKING:
+    from scr_cpd.content.yamlsource import LineMap  # only a type: reading YAML is not needed here
 
 
 @dataclass
@@ -20,14 +24,14 @@ class Checked:
 
     path: Path
     data: dict[str, Any]
-    lines: Mapping = field(default_factory=dict, repr=False)
+    lines: LineMap = field(default_factory=dict, repr=False)
 
 
 @dataclass
 class Report:
     files: int = 0
     problems: list[Problem] = field(default_factory=list)
-    banks: dict[str, dict] = field(default_factory=dict)
+    banks: dict[str, dict[str, Any]] = field(default_factory=dict)
     checked: dict[str, Checked] = field(default_factory=dict)
 
     @property
@@ -40,18 +44,13 @@ class Report:
 
 
 def expand(paths: list[Path]) -> list[Path]:
-    files: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            files.extend(
-                sorted(p for p in path.rglob("*") if p.suffix in BANK_SUFFIXES and p.is_file())
-            )
-        else:
-            files.append(path)
-    return files
+    """Each file named, and each bank file (.yaml, .yml) below each folder named."""
+    from scr_cpd.common.files import walk_files
+
+    return list(walk_files(paths, BANK_SUFFIXES))
 
 
-def check_file(path: Path) -> tuple[dict[str, Any], Mapping, list[Problem]]:
+def check_file(path: Path) -> tuple[dict[str, Any], LineMap, list[Problem]]:
     """(validated data or {}, line map, problems) for one file; raises nothing for bad content.
 
     The line map may be made only when a line is first asked for (see `check_bank_text`)."""
@@ -90,8 +89,10 @@ def validate_paths(
     seen: dict[str, Path] = {}
     for path in expand(paths):
         report.files += 1
-        if not path.exists():
-            report.problems.append(Problem(str(path), None, "", "no such file or folder"))
+        if not os.path.lexists(path):  # a broken link or a loop: the reader says which
+            report.problems.append(
+                Problem(str(path), None, "", "no such file or folder", code=Code.NOT_FOUND)
+            )
             continue
         data, lines, problems = check_file(path)
         report.problems.extend(problems)
@@ -103,6 +104,7 @@ def validate_paths(
                     None,
                     "id",
                     f"module id {module_id!r} is also used by {seen[module_id]}; module ids must be unique",
+                    code=Code.DUPLICATE_MODULE,
                 )
             )
         elif module_id:
@@ -116,7 +118,7 @@ def validate_paths(
 
 
 def _reserved_id(
-    path: Path, module_id: str, lines: Mapping, reserved: dict[str, Path]
+    path: Path, module_id: str, lines: LineMap, reserved: dict[str, Path]
 ) -> list[Problem]:
     from scr_cpd.content.yamlsource import line_for
 
@@ -130,6 +132,7 @@ def _reserved_id(
             "id",
             f"{module_id!r} is the id of a bundled module, which would be loaded instead of this bank; choose another id",
             "warning",
+            Code.RESERVED_ID,
         )
     ]
 
@@ -150,7 +153,13 @@ def compare_with_old(report: Report, against: list[Path]) -> list[Problem]:
     for path in expand(against):
         if not path.exists():
             problems.append(
-                Problem(str(path), None, "", "no such file or folder (given with --against)")
+                Problem(
+                    str(path),
+                    None,
+                    "",
+                    "no such file or folder (given with --against)",
+                    code=Code.NOT_FOUND,
+                )
             )
             continue
         data, lines, old_problems = check_file(path)
@@ -161,6 +170,7 @@ def compare_with_old(report: Report, against: list[Path]) -> list[Problem]:
                     None,
                     "",
                     f"the old bank given with --against has {len([p for p in old_problems if p.severity == 'error'])} error(s) of its own, so it cannot be compared; run `cpd bank validate {path}`",
+                    code=Code.NOT_COMPARED,
                 )
             )
             continue
@@ -180,6 +190,7 @@ def compare_with_old(report: Report, against: list[Path]) -> list[Problem]:
                     "",
                     "not compared: fix the errors above first, then validate again with --against",
                     "warning",
+                    Code.NOT_COMPARED,
                 )
             )
             continue
@@ -191,6 +202,7 @@ def compare_with_old(report: Report, against: list[Path]) -> list[Problem]:
                     "id",
                     f"no bank checked has the module id {old.data['id']!r}: removing or renaming a module orphans officers' progress on it",
                     "warning",
+                    Code.PROGRESS_BREAK,
                 )
             )
             continue

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scr_cpd.content.importing import BankBuilder, ImportResult, normalize_newlines
+from scr_cpd.content.formats.builder import BankBuilder, ImportResult, normalize_newlines
 
 _OPTION = re.compile(r"([A-Z])[).][ \t]?(.*)")
 _BAD_LABEL = re.compile(r"(\d{1,2}|[a-z])[).]\s")
@@ -36,6 +36,7 @@ class _AikenParser:
         self.skipping = False
 
     def parse(self, text: str) -> ImportResult:
+        self.out.source_text(text)
         lines = normalize_newlines(text).removeprefix("\ufeff").split("\n")
         for number, raw in enumerate(lines, 1):
             self._line(number, raw.strip())
