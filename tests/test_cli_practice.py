@@ -201,12 +201,12 @@ def test_progress_shows_mastery_due_blind_spots_hours_and_weeks():
         "67%",
         "1",
         "3",
-    ]  # status, best, mastery, due, attempts
+    ]  # status, best, mastery, due, answers
     assert "Remembered now: 2 of " in result.output  # the bundled modules count too
     assert "Due for practice today: 1 — `cpd practice` asks them" in result.output
     assert "Blind spots (last answered sure, and wrong): 1" in result.output
     assert "  · alpha: Alpha statement" in result.output
-    assert "CPD hours: 0.0 this month · 0.0 this year" in result.output
+    assert "CPD hours: 0.00 this month · 0.00 this year" in result.output
     assert "Activity over the last 12 weeks, in minutes, oldest first:" in result.output
     assert "  Week of 3 March: 0 minutes" in result.output
 

@@ -112,6 +112,7 @@ def test_period_filters_reflections(isolated_home, tmp_path):
         "2025-01-10",
         "-o",
         str(out),
+        "--force",
         home=isolated_home,
     )
     doc = json.loads(out.read_text())
@@ -127,7 +128,7 @@ def test_identifiers_are_warned_and_redacted(isolated_home, tmp_path):
     warned = cpd("export", "-o", str(out), home=isolated_home)
     assert "may identify someone" in warned.output
     assert "SW1A 1AA" in out.read_text()
-    redacted = cpd("export", "--redact", "-o", str(out), home=isolated_home)
+    redacted = cpd("export", "--redact", "--force", "-o", str(out), home=isolated_home)
     assert redacted.exit_code == 0
     doc = json.loads(out.read_text())
     assert "SW1A 1AA" not in doc["reflections"][0]["what"]

@@ -423,7 +423,7 @@ def test_each_document_format_shows_the_whole_log(fmt):
         ("CPD hours", "1.33 (1 h 20 min on task)"),
         ("Modules passed", "1 of 2"),
         ("Modules completed", "1 of 2"),
-        ("Questions answered", "23"),
+        ("Answers", "23"),
         ("Reflections", "2"),
     ):
         assert re.search(rf"{label}:? {re.escape(value)}", text), label
@@ -477,6 +477,9 @@ def test_csv_has_a_row_per_activity_and_per_reflection():
         "minutes",
         "details",
     ]
+    summary = [r for r in rows if r["kind"] == "summary"]  # the figures come first
+    assert rows[: len(summary)] == summary and len(summary) == len(doc["modules"]) + 1
+    rows = rows[len(summary) :]
     assert [r["kind"] for r in rows] == ["module", "reflection", "reflection", "retake"]  # by date
     module = rows[0]
     assert (
@@ -496,6 +499,9 @@ def test_csv_has_a_row_per_activity_and_per_reflection():
     assert second["module"] == ""
     # Reflection sittings are not counted twice: the minutes add up to the log's time on task.
     assert sum(float(r["minutes"]) for r in rows) == pytest.approx(doc["totals"]["seconds"] / 60)
+    assert all(r["minutes"] == "" for r in summary)
+    assert "status: passed; best score: 90%; answers: 23; time: 1 h 05 min" in summary[0]["details"]
+    assert "CPD hours: 1.33 (1 h 20 min on task)" in summary[-1]["details"]
 
 
 # --- bad input
@@ -647,7 +653,7 @@ def test_pdf_renders_bad_input_legibly():
     assert f"CPD log – {NAME} {SCRIPT}" in lines  # the running head of every page
     assert SCRIPT in lines and all(f in lines for f in FORMULAS)
     assert "“Curly” quotes — and an em dash, naïve café" in lines
-    assert "Reversed \ufffdtxet\ufffd here" in lines
+    assert "Reversed <U+202E>txet<U+202E> here" in lines  # made visible, not acted on
     assert RLO not in text
     # the 20,000-character word is broken across lines, not lost
     assert "".join(line for line in lines if set(line) == {"x"}) == "x" * 20_000
@@ -716,7 +722,10 @@ def test_an_empty_log_renders(fmt):
 
 
 def test_an_empty_log_is_an_empty_table():
-    assert csv_rows(render(minimal_doc(), "csv")) == []
+    rows = csv_rows(render(minimal_doc(), "csv"))
+    assert [r for r in rows if r["kind"] != "summary"] == []
+    (totals,) = rows  # no modules: only the totals row, every figure zero
+    assert totals["title"] == "Totals" and "Answers: 0" in totals["details"]
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])

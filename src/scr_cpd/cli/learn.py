@@ -24,29 +24,9 @@ def register(app: typer.Typer) -> None:
 
 def modules(ctx: typer.Context) -> None:
     """List the modules: questions, minutes, your status and best score."""
-    from scr_cpd.cli.env import print_table
-    from scr_cpd.progress.summary import module_progress
+    from scr_cpd.cli.overview import print_modules
 
-    env = get_env(ctx)
-    banks = env.library.ordered()
-    env.warn_bank_problems()
-    if not banks:
-        typer.echo("No modules are installed.")
-        return
-    done = module_progress(env.store, banks)
-    rows = []
-    for bank in banks:
-        p = done[bank.id]
-        best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        rows.append(
-            (bank.id, bank.title, len(bank.questions), bank.estimated_minutes, p.status, best)
-        )
-    print_table(
-        env.plain,
-        ("Module", "Title", "Questions", "Minutes", "Status", "Best"),
-        rows,
-        right=("Questions", "Minutes", "Best"),
-    )
+    print_modules(get_env(ctx))
 
 
 def start(
@@ -153,49 +133,14 @@ def _show_summary(env: Env, bank: Any, result: Any) -> list[str]:
 
 
 def progress(ctx: typer.Context) -> None:
-    """Your progress per module: status, best score, attempts and time; with totals."""
+    """Your progress per module: status, best score, answers and time; with totals."""
     print_progress(get_env(ctx))
 
 
 def print_progress(env: Env) -> None:
-    from scr_cpd.cli.env import print_table
-    from scr_cpd.cli.overview import print_overview
-    from scr_cpd.progress.schedule import mastery
-    from scr_cpd.progress.summary import format_duration, module_progress
+    from scr_cpd.cli.overview import print_progress as print_all
 
-    banks = env.library.ordered()
-    done = module_progress(env.store, banks)
-    known = mastery(env.store, banks)
-    rows = []
-    for bank in banks:
-        p = done[bank.id]
-        best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        m = known[bank.id]
-        rows.append(
-            (
-                bank.id,
-                p.status,
-                best,
-                f"{m.share:.0%}",
-                m.due,
-                p.attempts,
-                format_duration(p.seconds),
-            )
-        )
-    columns = ("Module", "Status", "Best", "Mastery", "Due", "Attempts", "Time")
-    print_table(env.plain, columns, rows, right=columns[2:])
-    console = env.console()
-    reflecting = env.store.db.execute(
-        "SELECT COALESCE(SUM(seconds), 0) FROM reflections"
-    ).fetchone()[0]
-    seconds = (
-        sum(p.seconds for p in done.values()) + reflecting
-    )  # the same sum as the log's CPD hours
-    passed = sum(p.status == "passed" for p in done.values())
-    console.print(
-        f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)"
-    )
-    print_overview(env, banks, known)
+    print_all(env)
 
 
 def home_menu(env: Env) -> None:  # noqa: C901 (to be split)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Protocol, Sequence
 
 from scr_cpd.content.model import Bank, Question
-from scr_cpd.progress.store import Session, Store
+from scr_cpd.progress.store import AlreadyAnswered, Session, Store
 
 IDLE_CAP_SECONDS = 300  # a question left on screen longer than this counts as 5 minutes of study
 CONFIDENCE_LEVELS = ("sure", "fairly", "guess")
@@ -157,17 +157,26 @@ def run_session(
         seconds = min(now - started, IDLE_CAP_SECONDS)
         started = now
         correct = question.is_correct(response)
-        store.record_attempt(
-            session.id,
-            question.module_id,
-            question.id,
-            question.revision,
-            question.content_hash,
-            response,
-            correct,
-            seconds,
-            confidence,
-        )
+        try:
+            store.record_attempt(
+                session.id,
+                question.module_id,
+                question.id,
+                question.revision,
+                question.content_hash,
+                response,
+                correct,
+                seconds,
+                confidence,
+            )
+        except AlreadyAnswered:  # another window on this module answered it first: that counts
+            first = next(
+                a for a in store.attempts(session_id=session.id) if a.question_id == question.id
+            )
+            result.previously_answered += 1
+            result.previously_correct += first.correct
+            ui.say("This question was answered meanwhile in another window; that answer counts.")
+            continue
         feedback = Feedback(presented, response, correct, confidence)
         result.answered.append(feedback)
         if on_answer:

@@ -126,6 +126,39 @@ def m003_cards(db: sqlite3.Connection) -> None:
     )
 
 
+@migration
+def m004_one_answer_per_question_per_session(db: sqlite3.Connection) -> None:
+    """One answer per question per session, and one open run per module, enforced by the store.
+
+    Two processes on the same session could both answer a question before: the first answer
+    (the one the quiz loop counted) is kept; the later ones move to `extra_answers`, kept as
+    given but counted nowhere. Of several open runs of one module the newest stays open and
+    the others are closed as abandoned (their answers stay in the history).
+    """
+    run_script(
+        db,
+        """
+        CREATE TABLE extra_answers AS SELECT * FROM attempts WHERE 0;
+        INSERT INTO extra_answers SELECT * FROM attempts WHERE id NOT IN (
+            SELECT MIN(id) FROM attempts GROUP BY session_id, module_id, question_id);
+        DELETE FROM attempts WHERE id IN (SELECT id FROM extra_answers);
+        CREATE UNIQUE INDEX attempts_one_per_session
+            ON attempts(session_id, module_id, question_id);
+        UPDATE sessions SET status = 'abandoned', ended_at = COALESCE(ended_at, started_at)
+            WHERE kind = 'module' AND status = 'active' AND id NOT IN (
+                SELECT MAX(id) FROM sessions WHERE kind = 'module' AND status = 'active'
+                GROUP BY module_id);
+        CREATE UNIQUE INDEX sessions_one_open_run ON sessions(module_id)
+            WHERE kind = 'module' AND status = 'active'
+        """,
+    )
+
+
+class AlreadyAnswered(Exception):
+    """The question was already answered in this session (by another process on the same
+    module); that first answer is the one that counts."""
+
+
 @dataclass(frozen=True)
 class Session:
     id: int
@@ -155,6 +188,17 @@ def _private_file(path: Path) -> None:
     """Create `path` readable by its owner only (if it does not exist yet)."""
     fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
     os.close(fd)
+
+
+def home_files(home: Path) -> list[Path]:
+    """Every file the home folder holds (the database, keys, trust list, banks, cache): an export
+    or any other output must never be written over one of them."""
+    found: list[Path] = []
+    for folder, _, names in os.walk(home):
+        found += [Path(folder) / name for name in names]
+    for suffix in ("", "-wal", "-shm", "-journal"):  # also before the database exists
+        found.append(home / f"{DB_NAME}{suffix}")
+    return found
 
 
 def ensure_home(home: Path) -> Path:
@@ -259,14 +303,28 @@ class Store:
         plan: list[tuple[str, str]],
         bank_version: str | None = None,
     ) -> Session:
+        """A new session; for a module run, the run already open for that module if there is one
+        (a second process on the same module joins it: the store holds one open run per module)."""
         started = iso()
         with self.transaction():
+            if kind == "module":
+                row = self.db.execute(
+                    "SELECT * FROM sessions WHERE kind = 'module' AND module_id IS ? AND status = 'active'",
+                    (module_id,),
+                ).fetchone()
+                if row is not None:
+                    return _session(row)
             cursor = self.db.execute(
                 "INSERT INTO sessions (kind, module_id, bank_version, plan, started_at) VALUES (?, ?, ?, ?, ?)",
                 (kind, module_id, bank_version, json.dumps(plan), started),
             )
         return Session(
-            cursor.lastrowid, kind, module_id, [tuple(p) for p in plan], started, "active"
+            int(cursor.lastrowid or 0),
+            kind,
+            module_id,
+            [(p[0], p[1]) for p in plan],
+            started,
+            "active",
         )
 
     def active_session(self, kind: str, module_id: str | None) -> Session | None:
@@ -314,10 +372,12 @@ class Store:
         confidence: str | None = None,
         answered_at: str | None = None,
     ) -> int:
+        """Store one answer; raises AlreadyAnswered if the session already has one for it."""
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response,"
-                " correct, confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " correct, confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (session_id, module_id, question_id) DO NOTHING",
                 (
                     session_id,
                     module_id,
@@ -331,7 +391,9 @@ class Store:
                     round(seconds, 2),
                 ),
             )
-        return int(cursor.lastrowid)
+        if cursor.rowcount == 0:
+            raise AlreadyAnswered(f"{module_id}/{question_id} was already answered in this session")
+        return int(cursor.lastrowid or 0)
 
     def attempts(
         self, session_id: int | None = None, module_id: str | None = None

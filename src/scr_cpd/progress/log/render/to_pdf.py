@@ -30,7 +30,6 @@ from scr_cpd.progress.log.render.view import (
     IDENTIFIER_COLUMNS,
     IDENTIFIERS_NOTE,
     MODULE_COLUMNS,
-    REPLACEMENT,
     TITLE,
     Fact,
     LogView,
@@ -59,6 +58,7 @@ RED = (170, 40, 20)
 RULE = (177, 180, 182)
 SHADE = (243, 242, 241)
 PT = 25.4 / 72  # mm per point
+REPLACEMENT = "\ufffd"  # drawn for a character the font has no glyph for
 Color = tuple[int, int, int]
 
 
@@ -144,7 +144,7 @@ class Typesetter:
     def fit(self, text: str, style: str = "") -> str:
         """Text the font can draw: tabs become spaces, missing glyphs become U+FFFD."""
         text = text.replace("\t", "    ")
-        if text.isascii():  # clean() left no control characters; the font has all of ASCII
+        if text.isascii():  # visible() left no control characters; the font has all of ASCII
             return text
         return self.missing[style].sub(self.fallback[style], text)
 

@@ -1,0 +1,125 @@
+"""Export the CPD log: build it from the store, sign and validate it, and render it as a file.
+
+`export_log` is what `cpd export` (and the home menu's export) call; it returns the document and
+the bytes of the file, and writes nothing. The JSON is the signed canonical log; the other formats
+are renderings for reading, which show the signing key's fingerprint and need no digests.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from scr_cpd.common.text import slugify
+from scr_cpd.progress.figures import BankLike
+from scr_cpd.progress.store import Store
+
+
+class ExportFormat(StrEnum):
+    JSON = "json"
+    MD = "md"
+    HTML = "html"
+    PDF = "pdf"
+    CSV = "csv"
+
+
+EXPORT_FORMATS: tuple[str, ...] = tuple(f.value for f in ExportFormat)
+_SUFFIXES = {"markdown": "md", "htm": "html"}
+
+
+class ExportError(Exception):
+    """An export cannot be made as asked; the message is one sentence naming the fix."""
+
+
+DATE_HINT = "use YYYY-MM-DD, for example 2026-04-01"
+
+
+def parse_day(text: str | None, option: str) -> date | None:
+    """A date given on the command line, or None; a bad one is one sentence naming the format."""
+    if text is None:
+        return None
+    try:
+        return date.fromisoformat(text.strip()) if len(text.strip()) == 10 else _bad(text, option)
+    except ValueError:
+        return _bad(text, option)
+
+
+def _bad(text: str, option: str) -> date:
+    raise ExportError(f"{option} {text!r} is not a date; {DATE_HINT}")
+
+
+def check_period(since: date | None, until: date | None, today: date) -> None:
+    """A period that can hold activity: --since on or before --until, and not in the future."""
+    if since and until and since > until:
+        raise ExportError("--since must be on or before --until")
+    if since and since > today:
+        raise ExportError(
+            f"--since {since.isoformat()} is in the future; today is {today.isoformat()}"
+        )
+
+
+def format_for(fmt: str | None, output: Path | None) -> ExportFormat:
+    """The format asked for, or the one an output file's suffix names (JSON when there is none)."""
+    if fmt is None:
+        suffix = output.suffix.lower().lstrip(".") if output is not None else ""
+        fmt = _SUFFIXES.get(suffix, suffix) or ExportFormat.JSON.value
+        if fmt not in EXPORT_FORMATS:
+            raise ExportError(
+                f"cannot tell the format from {output}; add --format ({', '.join(EXPORT_FORMATS)})"
+            )
+    fmt = fmt.lower()
+    if fmt not in EXPORT_FORMATS:
+        raise ExportError(f"unknown format {fmt!r}; use one of {', '.join(EXPORT_FORMATS)}")
+    return ExportFormat(fmt)
+
+
+@dataclass(frozen=True)
+class Export:
+    fmt: ExportFormat
+    doc: dict[str, Any]
+    data: bytes
+
+    @property
+    def default_name(self) -> str:
+        """cpd-log-<officer>-<date>.<format>, for when no output file is named."""
+        name = slugify(str(self.doc["profile"].get("name") or "")) or "officer"
+        return f"cpd-log-{name}-{str(self.doc['generated_at'])[:10]}.{self.fmt.value}"
+
+
+def export_log(
+    store: Store,
+    banks: Iterable[BankLike],
+    home: Path,
+    fmt: ExportFormat | str,
+    since: date | None = None,
+    until: date | None = None,
+    redact: bool = False,
+    generated_at: str | None = None,
+) -> Export:
+    """The log for the period, signed with the officer's key (created the first time), as bytes."""
+    from scr_cpd.progress.log.build import build_log
+    from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log
+
+    fmt = ExportFormat(fmt)
+    doc = build_log(store, list(banks), since, until, redact=redact, generated_at=generated_at)
+    key = load_or_create_key(home)
+    if fmt is not ExportFormat.JSON:
+        doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
+        from scr_cpd.progress.log.render import render
+
+        return Export(fmt, doc, render(doc, fmt.value))
+    from scr_cpd.progress.log.schema import Log
+
+    doc = sign_log(doc, key)
+    Log.model_validate(doc)  # a bug must never reach a supervisor as a malformed log
+    return Export(fmt, doc, log_json(doc))
+
+
+def log_json(doc: dict[str, Any]) -> bytes:
+    """The signed log as the file holds it: indented JSON, UTF-8, ending in a line break."""
+    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
