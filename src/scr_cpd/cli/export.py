@@ -110,7 +110,7 @@ def write_export(
     if to_stdout:
         sys.stdout.buffer.write(made.data)
         sys.stdout.flush()
-        where = "standard output"
+        where = "the log to standard output"
     else:
         path = output or Path(made.default_name)
         try:
