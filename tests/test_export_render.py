@@ -663,17 +663,17 @@ def test_pdf_renders_bad_input_legibly():
 
 
 def test_pdf_fast_text_path_writes_what_fpdf_would():
-    """Typesetter.put bypasses FPDF.text for speed; both must put the same text on the pages."""
-    from scr_cpd.progress.log.render import to_pdf
+    """Writer.put bypasses FPDF.text for speed; both must put the same text on the pages."""
+    from scr_cpd.progress.log.render import fpdf_adapter
 
     doc = reviewed(bad_doc())
     fast = pdf_lines(render(doc, "pdf"))
-    original = to_pdf.fast_text_available
+    original = fpdf_adapter.fast_text_available
     try:
-        to_pdf.fast_text_available = lambda pdf: False
+        fpdf_adapter.fast_text_available = lambda pdf: False
         slow = pdf_lines(render(doc, "pdf"))
     finally:
-        to_pdf.fast_text_available = original
+        fpdf_adapter.fast_text_available = original
     assert fast == slow
 
 
@@ -743,3 +743,15 @@ def test_a_missing_pdf_font_is_one_clear_error(monkeypatch):
         RenderError, match="the font NoSuchFont.ttf is missing from the installation; reinstall"
     ):
         render(sample_doc(), "pdf")
+
+
+def test_only_the_adapter_touches_fpdf2():
+    """fpdf2's private internals (and fpdf2 itself) are used behind one module."""
+    from pathlib import Path
+
+    import scr_cpd.progress.log.render as package
+
+    internals = re.compile(r"\bfpdf\b|\._out\(|_set_font_for_page|\.cmap\b|\.cw\[|subset\.pick")
+    folder = Path(package.__file__).parent
+    users = sorted(p.name for p in folder.glob("*.py") if internals.search(p.read_text()))
+    assert users == ["fpdf_adapter.py"]

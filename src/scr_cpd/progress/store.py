@@ -398,7 +398,7 @@ class Store:
     def attempts(
         self, session_id: int | None = None, module_id: str | None = None
     ) -> list[Attempt]:
-        query, args = "SELECT * FROM attempts WHERE 1=1", []
+        query, args = "SELECT * FROM attempts WHERE 1=1", list[int | str]()
         if session_id is not None:
             query += " AND session_id = ?"
             args.append(session_id)

@@ -92,7 +92,7 @@ def _attempts(store: Store, low: str | None, high: str | None) -> list[dict[str,
 
 def _activities(
     store: Store, titles: dict[str, str], low: str | None, high: str | None
-) -> list[dict]:
+) -> list[dict[str, Any]]:
     clause, args = where("s.started_at", low, high)
     rows = store.db.execute(
         "SELECT s.kind, s.module_id, s.started_at, s.ended_at, s.status, COUNT(a.id), COALESCE(SUM(a.correct), 0),"
@@ -128,14 +128,15 @@ def _activities(
 
 def _reflections(
     store: Store, banks: list[Bank], low: str | None, high: str | None, redact: bool
-) -> tuple[list[dict], list[dict]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from scr_cpd.progress import pii
 
     by_id = {b.id: b for b in banks}
-    records, identifiers = [], []
+    records: list[dict[str, Any]] = []
+    identifiers: list[dict[str, Any]] = []
     for e in all_entries(store, since=low, until=high):
         bank = by_id.get(e.module_id or "")
-        record = {
+        record: dict[str, Any] = {
             "id": e.uid,
             "module_id": e.module_id,
             "module_title": bank.title if bank else None,

@@ -8,7 +8,6 @@ are renderings for reading, which show the signing key's fingerprint and need no
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -16,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from scr_cpd.common.text import slugify
-from scr_cpd.progress.figures import BankLike
+from scr_cpd.content.model import Bank
 from scr_cpd.progress.store import Store
 
 
@@ -93,7 +92,7 @@ class Export:
 
 def export_log(
     store: Store,
-    banks: Iterable[BankLike],
+    banks: list[Bank],
     home: Path,
     fmt: ExportFormat | str,
     since: date | None = None,
@@ -106,7 +105,7 @@ def export_log(
     from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log
 
     fmt = ExportFormat(fmt)
-    doc = build_log(store, list(banks), since, until, redact=redact, generated_at=generated_at)
+    doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
     key = load_or_create_key(home)
     if fmt is not ExportFormat.JSON:
         doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}

@@ -185,7 +185,7 @@ def total_facts(doc: dict[str, Any]) -> list[Fact]:
 
 
 def module_rows(doc: dict[str, Any]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for module in _list(doc.get("modules")):
         module = _dict(module)
         rows.append(
@@ -284,7 +284,7 @@ def review_view(doc: dict[str, Any], numbers: dict[str, int]) -> ReviewView | No
 
 
 def identifier_rows(doc: dict[str, Any], numbers: dict[str, int]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for item in _list(doc.get("identifiers")):
         item = _dict(item)
         part = item.get("field")
