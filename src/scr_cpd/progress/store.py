@@ -14,6 +14,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from scr_cpd.common.files import make_private_dir
+
 DB_NAME = "progress.db"
 BUSY_TIMEOUT_MS = 10_000
 
@@ -190,6 +192,62 @@ def _private_file(path: Path) -> None:
     os.close(fd)
 
 
+EMPTIED_AFTER_SECONDS = 5  # an empty file older than this is not one being created right now
+
+
+def _refuse_an_emptied_file(path: Path) -> None:
+    """A 0-byte database is a history lost (a failed copy, a truncation), not a new start.
+
+    One that another `cpd` has just created is fine: it writes the header within moments."""
+    info = path.stat()
+    if info.st_size == 0 and time.time() - info.st_mtime > EMPTIED_AFTER_SECONDS:
+        raise StoreError(
+            f"{path} is empty (0 bytes), so the history it held is gone; it has been left "
+            "untouched — restore it from a backup, or delete it to start afresh"
+        )
+
+
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes; `immutable` when even WAL's shared memory cannot be made."""
+    for flags in ("mode=ro", "mode=ro&immutable=1"):
+        db = sqlite3.connect(f"{path.absolute().as_uri()}?{flags}", uri=True, isolation_level=None)
+        db.row_factory = sqlite3.Row
+        try:
+            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+            db.execute("PRAGMA query_only = ON")
+            return db
+        except sqlite3.OperationalError:
+            db.close()
+    raise StoreError(f"cannot read {path}; check its permissions, or use --home")
+
+
+def _writable(home: Path) -> bool:
+    """Whether `home` (or the nearest folder above it that exists) can be written; a path that
+    runs into a regular file is no read-only home, so it counts as writable (and fails so)."""
+    folder = home
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if not folder.is_dir():
+        return True
+    probe = folder / f".write-test-{os.getpid()}"
+    try:
+        probe.write_text("")
+        probe.unlink()
+    except OSError:
+        return False
+    return True
+
+
+def prepare_home(home: Path) -> None:
+    """`ensure_home`, except that a home folder that exists but cannot be written (read-only
+    media) is accepted: reading commands work there, writing ones fail with one sentence."""
+    try:
+        ensure_home(home)
+    except StoreError:
+        if _writable(home):
+            raise
+
+
 def home_files(home: Path) -> list[Path]:
     """Every file the home folder holds (the database, keys, trust list, banks, cache): an export
     or any other output must never be written over one of them."""
@@ -202,8 +260,9 @@ def home_files(home: Path) -> list[Path]:
 
 
 def ensure_home(home: Path) -> Path:
+    """Create the home folder (0700 whatever the umask) and check that it can be written."""
     try:
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
+        make_private_dir(home)
         probe = home / f".write-test-{os.getpid()}"  # per process: two may start at once
         probe.write_text("")
         probe.unlink()
@@ -217,12 +276,26 @@ def ensure_home(home: Path) -> Path:
 class Store:
     """All reads and writes of progress. Each write is its own committed transaction."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """Open (or create) the database; `read_only` opens an existing one without writing
+        anything, for a home folder that cannot be written (see `open_store`)."""
         self.path = path
+        self.read_only = read_only
         try:
+            if read_only:
+                self.db = _connect_read_only(path)
+                self._check_is_ours()
+                if self._version() < len(MIGRATIONS):
+                    raise StoreError(
+                        f"{path} needs updating for this version of scr-cpd, but its folder "
+                        "cannot be written; run scr-cpd once where it can, or use --home"
+                    )
+                return
             if not path.exists():
                 ensure_home(path.parent)
                 _private_file(path)
+            else:
+                _refuse_an_emptied_file(path)
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -252,6 +325,26 @@ class Store:
     @classmethod
     def open(cls, home: Path) -> "Store":
         return cls(home / DB_NAME)
+
+    @classmethod
+    def open_for_reading(cls, home: Path) -> "Store":
+        """The home's store, read-only when the home folder cannot be written (read-only media,
+        a locked-down share): commands that only read still work, and one that writes fails with
+        one sentence naming the folder. Without a database yet, an empty history is shown."""
+        try:
+            return cls.open(home)
+        except StoreError:
+            if _writable(home):
+                raise
+        if (home / DB_NAME).exists():
+            return cls(home / DB_NAME, read_only=True)
+        empty = cls.__new__(cls)
+        empty.path, empty.read_only = home / DB_NAME, True
+        empty.db = sqlite3.connect(":memory:", isolation_level=None)
+        empty.db.row_factory = sqlite3.Row
+        empty._migrate()
+        empty.db.execute("PRAGMA query_only = ON")
+        return empty
 
     def close(self) -> None:
         self.db.close()

@@ -71,7 +71,9 @@ def build_log(
 def _attempts(store: Store, low: str | None, high: str | None) -> list[dict[str, Any]]:
     clause, args = where("answered_at", low, high)
     rows = store.db.execute(
-        "SELECT module_id, question_id, revision, content_hash, correct, confidence, answered_at, seconds"
+        # CAST: a value edited by hand counts as SQL's SUM counts it in the figures (text as 0)
+        "SELECT module_id, question_id, revision, content_hash, CAST(correct AS INTEGER),"
+        " confidence, answered_at, CAST(seconds AS REAL)"
         f" FROM attempts WHERE {clause} ORDER BY id",
         args,
     )
@@ -152,7 +154,7 @@ def _reflections(
             "tags": e.tags,
             "created_at": e.created_at,
             "updated_at": e.updated_at,
-            "seconds": round(e.seconds, 2),
+            "seconds": round(_number(e.seconds), 2),
         }
         for field in FIELDS:
             found = pii.find_identifiers(record[field])
@@ -164,3 +166,11 @@ def _reflections(
                 record[field] = pii.redact(record[field])
         records.append(record)
     return records, identifiers
+
+
+def _number(value: Any) -> float:
+    """A stored number, or 0 for a value edited by hand into something else."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0

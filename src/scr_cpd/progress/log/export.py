@@ -16,7 +16,7 @@ from typing import Any
 
 from scr_cpd.common.text import slugify
 from scr_cpd.content.model import Bank
-from scr_cpd.progress.store import Store
+from scr_cpd.progress.store import Store, StoreError
 
 
 class ExportFormat(StrEnum):
@@ -112,10 +112,19 @@ def export_log(
         from scr_cpd.progress.log.render import render
 
         return Export(fmt, doc, render(doc, fmt.value))
+    from pydantic import ValidationError
+
     from scr_cpd.progress.log.schema import Log
 
     doc = sign_log(doc, key)
-    Log.model_validate(doc)  # a bug must never reach a supervisor as a malformed log
+    try:
+        Log.model_validate(doc)  # nothing malformed may reach a supervisor
+    except ValidationError as exc:
+        where = ".".join(str(part) for part in exc.errors()[0]["loc"])
+        raise StoreError(
+            f"{store.path} holds a value that a CPD log cannot carry ({where}); the database may "
+            "have been edited by hand — restore it from a backup"
+        ) from None
     return Export(fmt, doc, log_json(doc))
 
 
