@@ -3,6 +3,8 @@ import stat
 
 import pytest
 from helpers import cpd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scr_cpd.progress import reflections as rf
 from scr_cpd.progress.log.schema import Log
@@ -267,3 +269,43 @@ def test_no_profile_is_asked_for_in_a_terminal(isolated_home, tmp_path):
     child.expect(pexpect.EOF)
     assert json.loads(out.read_text())["profile"]["name"] == "Sam Jones"
     assert Store.open(isolated_home).profile()["name"] == "Sam Jones"
+
+
+# --- the JSON file, made fast and byte for byte as json.dumps makes it (issue 18) ----------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(exclude_categories=["Cs"]), max_size=8), inner, max_size=4
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_the_log_file_is_byte_for_byte_what_json_dumps_writes(value):
+    from scr_cpd.progress.log.export import log_json
+
+    doc = {"format": "scr-cpd/log@1", "value": value}
+    assert log_json(doc) == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def test_an_exported_log_is_byte_for_byte_what_json_dumps_writes(isolated_home, tmp_path):
+    answer_all(isolated_home)
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "Zoë’s prompt — “quoted”\u2028", "neglect")
+    rf.save_field(store, uid, "what", "Tabs\tand\nlines, naïve", 61.25)
+    out = tmp_path / "log.json"
+    assert cpd("export", "-o", str(out), home=isolated_home).exit_code == 0
+    data = out.read_bytes()
+    doc = json.loads(data)
+    assert data == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+    assert verify_log(doc).status == "unknown signer"

@@ -755,3 +755,30 @@ def test_only_the_adapter_touches_fpdf2():
     folder = Path(package.__file__).parent
     users = sorted(p.name for p in folder.glob("*.py") if internals.search(p.read_text()))
     assert users == ["fpdf_adapter.py"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("active", "in progress"), ("completed", "completed"), ("abandoned", "stopped")],
+)
+def test_csv_uses_the_same_status_words_as_the_other_renderings(stored, shown):
+    doc = sample_doc()
+    doc["activities"][0]["status"] = stored
+    rows = [r for r in csv_rows(render(doc, "csv")) if r["kind"] == "module"]
+    assert rows[0]["details"].startswith(f"status: {shown}")
+    assert all(word not in r["details"] for r in rows for word in ("active", "abandoned"))
+
+
+def test_every_rendering_labels_answers_completed_and_passed_apart():
+    doc = sample_doc()
+    doc["totals"].update(modules_completed=2, modules_passed=0)
+    for fmt in ("md", "html", "pdf"):
+        text = text_of(fmt, render(doc, fmt))
+        assert "Modules completed: 2 of 2" in text.replace("**", "") or re.search(
+            r"Modules completed:? 2 of 2", text
+        )
+        assert re.search(r"Modules passed:? 0 of 2", text) and "Attempts" not in text
+        assert re.search(r"\bAnswers\b", text)
+    summary = [r for r in csv_rows(render(doc, "csv")) if r["title"] == "Totals"]
+    assert "Modules completed: 2 of 2; " in summary[0]["details"]
+    assert "Modules passed: 0 of 2; " in summary[0]["details"]

@@ -6,7 +6,6 @@ Schema changes are append-only named migrations tracked with PRAGMA user_version
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -14,14 +13,33 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-from scr_cpd.common.files import make_private_dir
+from scr_cpd.progress.home import (
+    DB_NAME,
+    StoreError,
+    connect_read_only,
+    ensure_home,
+    explain_database_error,
+    home_files,
+    prepare_home,
+    private_file,
+    refuse_an_emptied_file,
+    writable,
+)
+from scr_cpd.progress.migrations import MIGRATIONS, migration, run_script
 
-DB_NAME = "progress.db"
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "StoreError",
+    "ensure_home",
+    "explain_database_error",
+    "home_files",
+    "migration",
+    "prepare_home",
+    "run_script",
+]
+
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The progress database cannot be used; the message is one sentence for the user."""
 
 
 def utcnow() -> datetime:
@@ -34,126 +52,6 @@ def iso(moment: datetime | None = None) -> str:
 
 def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
-
-
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
-migration = MIGRATIONS.append
-
-
-def run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run each statement inside the caller's transaction (executescript would commit it)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-@migration
-def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
-    run_script(
-        db,
-        """
-        CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            kind TEXT NOT NULL,               -- module | retake | practice
-            module_id TEXT,                   -- NULL for practice across modules
-            bank_version TEXT,
-            plan TEXT NOT NULL,               -- JSON [[module_id, question_id], ...] in asking order
-            started_at TEXT NOT NULL,
-            ended_at TEXT,
-            status TEXT NOT NULL DEFAULT 'active'  -- active | completed | abandoned
-        );
-        CREATE INDEX sessions_module ON sessions(module_id, status);
-        CREATE TABLE attempts (
-            id INTEGER PRIMARY KEY,
-            session_id INTEGER NOT NULL REFERENCES sessions(id),
-            module_id TEXT NOT NULL,
-            question_id TEXT NOT NULL,
-            revision INTEGER NOT NULL,
-            content_hash TEXT NOT NULL,
-            response TEXT NOT NULL,           -- JSON, in the question's own option order
-            correct INTEGER NOT NULL,
-            confidence TEXT,                  -- sure | fairly | guess, or NULL when not asked
-            answered_at TEXT NOT NULL,
-            seconds REAL NOT NULL             -- time on task, idle time capped
-        );
-        CREATE INDEX attempts_question ON attempts(module_id, question_id);
-        CREATE INDEX attempts_session ON attempts(session_id);
-        CREATE TABLE profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        """,
-    )
-
-
-@migration
-def m002_reflections_and_settings(db: sqlite3.Connection) -> None:
-    run_script(
-        db,
-        """
-        CREATE TABLE reflections (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,         -- stable id used in logs and sign-off comments
-            module_id TEXT,                   -- NULL for a free reflection
-            prompt_id TEXT,                   -- the bank's reflection prompt id, if one was chosen
-            prompt TEXT NOT NULL,
-            what TEXT NOT NULL DEFAULT '',
-            so_what TEXT NOT NULL DEFAULT '',
-            now_what TEXT NOT NULL DEFAULT '',
-            tags TEXT NOT NULL DEFAULT '[]',             -- JSON: Competency and Values Framework tags
-            learning_points TEXT NOT NULL DEFAULT '[]',  -- JSON: learning point ids
-            seconds REAL NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
-    """,
-    )
-
-
-@migration
-def m003_cards(db: sqlite3.Connection) -> None:
-    # One spaced-repetition card per question; `card` is the fsrs Card as JSON.
-    run_script(
-        db,
-        """
-        CREATE TABLE cards (
-            module_id TEXT NOT NULL,
-            question_id TEXT NOT NULL,
-            revision INTEGER NOT NULL,
-            card TEXT NOT NULL,
-            due TEXT NOT NULL,
-            last_review TEXT,
-            PRIMARY KEY (module_id, question_id)
-        );
-        CREATE INDEX cards_due ON cards(due)
-    """,
-    )
-
-
-@migration
-def m004_one_answer_per_question_per_session(db: sqlite3.Connection) -> None:
-    """One answer per question per session, and one open run per module, enforced by the store.
-
-    Two processes on the same session could both answer a question before: the first answer
-    (the one the quiz loop counted) is kept; the later ones move to `extra_answers`, kept as
-    given but counted nowhere. Of several open runs of one module the newest stays open and
-    the others are closed as abandoned (their answers stay in the history).
-    """
-    run_script(
-        db,
-        """
-        CREATE TABLE extra_answers AS SELECT * FROM attempts WHERE 0;
-        INSERT INTO extra_answers SELECT * FROM attempts WHERE id NOT IN (
-            SELECT MIN(id) FROM attempts GROUP BY session_id, module_id, question_id);
-        DELETE FROM attempts WHERE id IN (SELECT id FROM extra_answers);
-        CREATE UNIQUE INDEX attempts_one_per_session
-            ON attempts(session_id, module_id, question_id);
-        UPDATE sessions SET status = 'abandoned', ended_at = COALESCE(ended_at, started_at)
-            WHERE kind = 'module' AND status = 'active' AND id NOT IN (
-                SELECT MAX(id) FROM sessions WHERE kind = 'module' AND status = 'active'
-                GROUP BY module_id);
-        CREATE UNIQUE INDEX sessions_one_open_run ON sessions(module_id)
-            WHERE kind = 'module' AND status = 'active'
-        """,
-    )
 
 
 class AlreadyAnswered(Exception):
@@ -186,93 +84,6 @@ class Attempt:
     seconds: float
 
 
-def _private_file(path: Path) -> None:
-    """Create `path` readable by its owner only (if it does not exist yet)."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-
-
-EMPTIED_AFTER_SECONDS = 5  # an empty file older than this is not one being created right now
-
-
-def _refuse_an_emptied_file(path: Path) -> None:
-    """A 0-byte database is a history lost (a failed copy, a truncation), not a new start.
-
-    One that another `cpd` has just created is fine: it writes the header within moments."""
-    info = path.stat()
-    if info.st_size == 0 and time.time() - info.st_mtime > EMPTIED_AFTER_SECONDS:
-        raise StoreError(
-            f"{path} is empty (0 bytes), so the history it held is gone; it has been left "
-            "untouched — restore it from a backup, or delete it to start afresh"
-        )
-
-
-def _connect_read_only(path: Path) -> sqlite3.Connection:
-    """A connection that never writes; `immutable` when even WAL's shared memory cannot be made."""
-    for flags in ("mode=ro", "mode=ro&immutable=1"):
-        db = sqlite3.connect(f"{path.absolute().as_uri()}?{flags}", uri=True, isolation_level=None)
-        db.row_factory = sqlite3.Row
-        try:
-            db.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
-            db.execute("PRAGMA query_only = ON")
-            return db
-        except sqlite3.OperationalError:
-            db.close()
-    raise StoreError(f"cannot read {path}; check its permissions, or use --home")
-
-
-def _writable(home: Path) -> bool:
-    """Whether `home` (or the nearest folder above it that exists) can be written; a path that
-    runs into a regular file is no read-only home, so it counts as writable (and fails so)."""
-    folder = home
-    while not folder.exists() and folder != folder.parent:
-        folder = folder.parent
-    if not folder.is_dir():
-        return True
-    probe = folder / f".write-test-{os.getpid()}"
-    try:
-        probe.write_text("")
-        probe.unlink()
-    except OSError:
-        return False
-    return True
-
-
-def prepare_home(home: Path) -> None:
-    """`ensure_home`, except that a home folder that exists but cannot be written (read-only
-    media) is accepted: reading commands work there, writing ones fail with one sentence."""
-    try:
-        ensure_home(home)
-    except StoreError:
-        if _writable(home):
-            raise
-
-
-def home_files(home: Path) -> list[Path]:
-    """Every file the home folder holds (the database, keys, trust list, banks, cache): an export
-    or any other output must never be written over one of them."""
-    found: list[Path] = []
-    for folder, _, names in os.walk(home):
-        found += [Path(folder) / name for name in names]
-    for suffix in ("", "-wal", "-shm", "-journal"):  # also before the database exists
-        found.append(home / f"{DB_NAME}{suffix}")
-    return found
-
-
-def ensure_home(home: Path) -> Path:
-    """Create the home folder (0700 whatever the umask) and check that it can be written."""
-    try:
-        make_private_dir(home)
-        probe = home / f".write-test-{os.getpid()}"  # per process: two may start at once
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write to the home folder {home} ({exc.strerror}); choose another with --home or SCR_CPD_HOME"
-        ) from None
-    return home
-
-
 class Store:
     """All reads and writes of progress. Each write is its own committed transaction."""
 
@@ -283,7 +94,7 @@ class Store:
         self.read_only = read_only
         try:
             if read_only:
-                self.db = _connect_read_only(path)
+                self.db = connect_read_only(path)
                 self._check_is_ours()
                 if self._version() < len(MIGRATIONS):
                     raise StoreError(
@@ -293,9 +104,9 @@ class Store:
                 return
             if not path.exists():
                 ensure_home(path.parent)
-                _private_file(path)
+                private_file(path)
             else:
-                _refuse_an_emptied_file(path)
+                refuse_an_emptied_file(path)
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -334,7 +145,7 @@ class Store:
         try:
             return cls.open(home)
         except StoreError:
-            if _writable(home):
+            if writable(home):
                 raise
         if (home / DB_NAME).exists():
             return cls(home / DB_NAME, read_only=True)
@@ -572,17 +383,3 @@ def _attempt(row: sqlite3.Row) -> Attempt:
         row["answered_at"],
         row["seconds"],
     )
-
-
-def explain_database_error(path: Path, exc: sqlite3.DatabaseError) -> str:
-    """One sentence for the user about an SQLite error on the progress database at `path`."""
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return f"{path} is not a readable scr-cpd progress database (it may be damaged); it has been left untouched — move it aside, or use --home to start elsewhere"
-    if "readonly" in text or "unable to open" in text:
-        return (
-            f"cannot write to {path}; check its permissions, or use --home to choose another folder"
-        )
-    if "locked" in text:
-        return f"{path} is locked by another program; try again in a moment"
-    return f"cannot use {path}: {text}"

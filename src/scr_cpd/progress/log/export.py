@@ -8,6 +8,7 @@ are renderings for reading, which show the signing key's fingerprint and need no
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -80,7 +81,7 @@ def format_for(fmt: str | None, output: Path | None) -> ExportFormat:
 @dataclass(frozen=True)
 class Export:
     fmt: ExportFormat
-    doc: dict[str, Any]
+    doc: dict[str, Any]  # the parts a report of the export needs (SUMMARY_PARTS), not the whole log
     data: bytes
 
     @property
@@ -111,23 +112,54 @@ def export_log(
         doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
         from scr_cpd.progress.log.render import render
 
-        return Export(fmt, doc, render(doc, fmt.value))
+        data = render(doc, fmt.value)
+        return Export(fmt, {part: doc[part] for part in SUMMARY_PARTS}, data)
+    doc = sign_log(doc, key)  # the built copy is freed here: one document in memory at a time
+    data = log_json(doc)
+    summary = {part: doc[part] for part in SUMMARY_PARTS}
+    del doc
+    _validate(store, data)  # from the bytes written: nothing malformed may reach a supervisor
+    return Export(fmt, summary, data)
+
+
+SUMMARY_PARTS = ("profile", "generated_at", "totals", "identifiers", "integrity")
+
+
+def _validate(store: Store, data: bytes) -> None:
     from pydantic import ValidationError
 
     from scr_cpd.progress.log.schema import Log
 
-    doc = sign_log(doc, key)
     try:
-        Log.model_validate(doc)  # nothing malformed may reach a supervisor
+        Log.model_validate_json(data)
     except ValidationError as exc:
         where = ".".join(str(part) for part in exc.errors()[0]["loc"])
         raise StoreError(
             f"{store.path} holds a value that a CPD log cannot carry ({where}); the database may "
             "have been edited by hand — restore it from a backup"
         ) from None
-    return Export(fmt, doc, log_json(doc))
+
+
+# Below 1e-4 json.dumps writes floats as "1e-05" where pydantic_core writes "0.00001" or
+# "1.2e-7"; the log's own figures are rounded well above that, but a value edited by hand may
+# not be. Text that merely looks like such a number only costs the slower path. (Both checks
+# start with a literal, which the regex engine and bytes search scan for at C speed.)
+_EXPONENT = re.compile(rb"e-\d")
 
 
 def log_json(doc: dict[str, Any]) -> bytes:
-    """The signed log as the file holds it: indented JSON, UTF-8, ending in a line break."""
-    return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    """The signed log as the file holds it: indented JSON, UTF-8, ending in a line break.
+
+    Byte for byte what `json.dumps(doc, indent=2, ensure_ascii=False)` writes (a test checks
+    it), made by pydantic_core at C speed: the standard library's indenting encoder is pure
+    Python. Where the two could differ (tiny floats, lone surrogates) json.dumps writes it.
+    """
+    from pydantic_core import PydanticSerializationError, to_json
+
+    try:
+        data = to_json(doc, indent=2)
+    except (PydanticSerializationError, ValueError):
+        data = b""
+    if not data or b"0.0000" in data or _EXPONENT.search(data):
+        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+    return data + b"\n"
