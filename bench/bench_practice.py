@@ -35,7 +35,8 @@ def build_history(store: Store, questions: list, attempts: int, rng: random.Rand
     rows = []
     with store.transaction() as db:
         for start in range(0, attempts, per_session):
-            picked = [rng.choice(questions) for _ in range(min(per_session, attempts - start))]
+            # one answer per question per session, as the store keeps it
+            picked = rng.sample(questions, min(per_session, attempts - start))
             session = db.execute(
                 "INSERT INTO sessions (kind, module_id, plan, started_at, ended_at, status)"
                 " VALUES (?, NULL, ?, ?, ?, 'completed')",

@@ -22,7 +22,7 @@ from typing import Any
 
 from scr_cpd import __version__
 from scr_cpd.content.loader import load_library
-from scr_cpd.progress.log.build import totals
+from scr_cpd.progress.figures import Answered, module_record, totals
 from scr_cpd.progress.log.signing import sign_log
 
 FIRST = [
@@ -170,29 +170,15 @@ def make_officer_log(
                 }
             )
             clock += timedelta(days=rng.randint(1, 20))
-        best = max(scores) if scores else None
-        if best is None:
-            status = "in progress" if module_attempts else "not started"
-        else:
-            status = "passed" if best >= bank.pass_mark else "completed"
         attempts += module_attempts
-        modules.append(
-            {
-                "id": bank.id,
-                "title": bank.title,
-                "bank_version": bank.version,
-                "status": status,
-                "questions": len(bank.questions),
-                "pass_mark": bank.pass_mark,
-                "best_score": best,
-                "completions": len(scores),
-                "attempts": len(module_attempts),
-                "correct": sum(a["correct"] for a in module_attempts),
-                "seconds": round(sum(a["seconds"] for a in module_attempts), 1),
-                "first_activity": module_attempts[0]["answered_at"] if module_attempts else None,
-                "last_activity": module_attempts[-1]["answered_at"] if module_attempts else None,
-            }
+        answered = Answered(
+            answers=len(module_attempts),
+            correct=sum(a["correct"] for a in module_attempts),
+            seconds=sum(a["seconds"] for a in module_attempts),
+            first=module_attempts[0]["answered_at"] if module_attempts else None,
+            last=module_attempts[-1]["answered_at"] if module_attempts else None,
         )
+        modules.append(module_record(bank, scores, answered, open_run=False))
     written = []
     for n in range(max(0, int(rng.gauss(reflections, reflections / 5)))):
         bank = rng.choice(banks)
@@ -253,11 +239,17 @@ def make_officer_log(
         },
         "period": {"since": start.date().isoformat(), "until": None},
         "banks": [{"id": b.id, "title": b.title, "version": b.version} for b in banks],
-        "modules": modules,
+        "modules": [m.as_log() for m in modules],
         "activities": activities,
         "attempts": attempts,
         "reflections": written,
-        "totals": totals(modules, attempts, written),
+        "totals": totals(
+            modules,
+            sum(a["seconds"] for a in attempts),
+            len(attempts),
+            sum(r["seconds"] for r in written),
+            len(written),
+        ).as_log(),
         "identifiers": [],
     }
 

@@ -100,7 +100,7 @@ def stamp(moment: datetime) -> str:
 
 
 def export(home: Path, out: Path, *args: str) -> dict[str, Any]:
-    result = cpd("export", "-o", str(out), *args, home=home)
+    result = cpd("export", "-o", str(out), "--force", *args, home=home)  # a newer export replaces
     assert result.exit_code == 0, result.output
     return json.loads(out.read_text()) if out.suffix == ".json" else {}
 

@@ -23,8 +23,8 @@ def store(tmp_path):
 
 def answer(store: Store, question_id: str, *responses, content_hash: str | None = None) -> None:
     question = Q[question_id]
-    session = store.start_session("module", BANK.id, [(BANK.id, question_id)])
-    for response in responses:
+    for response in responses:  # one answer per question per session: a practice session each
+        session = store.start_session("practice", BANK.id, [(BANK.id, question_id)])
         store.record_attempt(
             session.id,
             BANK.id,

@@ -511,8 +511,8 @@ def test_stats_flags_a_misleading_question_from_the_local_history(isolated_home,
     right = next(i for i, o in enumerate(question.options) if o.correct)
     wrong = next(i for i, o in enumerate(question.options) if not o.correct)
     store = Store.open(isolated_home)
-    session = store.start_session("module", bank.id, [(bank.id, question.id)])
-    for response in [wrong] * 4 + [right]:
+    for response in [wrong] * 4 + [right]:  # one answer per question per session
+        session = store.start_session("practice", bank.id, [(bank.id, question.id)])
         store.record_attempt(
             session.id,
             bank.id,

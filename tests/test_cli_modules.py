@@ -79,10 +79,10 @@ def test_modules_and_progress_show_status_and_best_score_after_a_module(banks, t
     assert progress.exit_code == 0
     tiny = row(progress.stdout, "tiny")
     assert tiny[1:3] == ["passed", "83%"]
-    assert "12" in tiny and tiny[-2:] == ["6", "min"]  # 12 attempts of 30 s each
+    assert "12" in tiny and tiny[-2:] == ["6", "min"]  # 12 answers of 30 s each
     assert (
-        "Modules passed: 1 of 13 · Questions answered: 12 · Time on task: 6 min (0.1 CPD hours)"
-        in progress.stdout
+        "Modules completed: 1 of 13 · Modules passed: 1 of 13 · Answers: 12 · Time on task: 6 min"
+        " (0.10 CPD hours)" in progress.stdout
     )
 
 
@@ -204,7 +204,10 @@ def test_every_command_has_help(command):
 @pytest.mark.parametrize(
     "args, sentence",
     [
-        (["export", "--since", "2025-13-01"], "'2025-13-01' is not a date; write it as YYYY-MM-DD"),
+        (
+            ["export", "--since", "2025-13-01"],
+            "'2025-13-01' is not a date; use YYYY-MM-DD, for example 2026-04-01",
+        ),
         (["practice", "--limit", "0"], "'--limit' / '-n': it must be at least 1."),
         (["practice", "--limit", "x"], "'--limit' / '-n': it must be a whole number."),
     ],

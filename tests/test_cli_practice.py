@@ -201,12 +201,12 @@ def test_progress_shows_mastery_due_blind_spots_hours_and_weeks():
         "67%",
         "1",
         "3",
-    ]  # status, best, mastery, due, attempts
+    ]  # status, best, mastery, due, answers
     assert "Remembered now: 2 of " in result.output  # the bundled modules count too
     assert "Due for practice today: 1 — `cpd practice` asks them" in result.output
     assert "Blind spots (last answered sure, and wrong): 1" in result.output
     assert "  · alpha: Alpha statement" in result.output
-    assert "CPD hours: 0.0 this month · 0.0 this year" in result.output
+    assert "CPD hours: 0.00 this month · 0.00 this year" in result.output
     assert "Activity over the last 12 weeks, in minutes, oldest first:" in result.output
     assert "  Week of 3 March: 0 minutes" in result.output
 
@@ -279,12 +279,12 @@ def test_skip_stores_no_confidence_and_old_skip_values_become_null(isolated_home
         step(db)
     db.execute("PRAGMA user_version = 3")
     db.execute("INSERT INTO sessions (kind, plan, started_at) VALUES ('module', '[]', 'now')")
-    for confidence in ("Skip", "sure", None):
+    for n, confidence in enumerate(("Skip", "sure", None)):
         db.execute(
             "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash,"
             " response, correct, confidence, answered_at, seconds)"
-            " VALUES (1, 'alpha', 'q', 1, 'h', '0', 1, ?, 'now', 1)",
-            (confidence,),
+            " VALUES (1, 'alpha', ?, 1, 'h', '0', 1, ?, 'now', 1)",
+            (f"q{n}", confidence),
         )
     db.commit()
     db.close()

@@ -188,7 +188,7 @@ def test_show_plain(tmp_path):
         "Role: PC · Force: Northshire Police · Staff number: 1234",
         "Period: 1 Jan 2026 to 20 Nov 2026 · Generated: 20 Nov 2026 09:30 UTC · App: scr-cpd 0.1.0",
         "CPD hours: 0.69 (41 min on task) · Modules passed: 1 of 12 · Modules completed: 1 of 12"
-        " · Questions answered: 18 · Reflections: 2",
+        " · Answers: 18 · Reflections: 2",
         "Modules (2)\n-----------",
         "Recognising and responding to neglect     passed              81%        16  21 min",
         "Professional disagreement and escalation  in progress           –         2   2 min",
@@ -212,8 +212,8 @@ def test_show_prints_officer_text_as_text(tmp_path):
     for mode in ("--plain", "--interactive"):
         result = cpd_mode(mode, "review", "show", str(path))
         assert result.exit_code == 1, result.output  # unknown signer: not valid
-        assert "CPD log of [bold red]PC[/] ]0;pwned Jones\ufffd" in result.output
-        assert "[link=http://x]click[/link] <script>alert(1)</script> [2J" in result.output
+        assert "CPD log of [bold red]PC[/] <U+001B>]0;pwned<U+0007> Jones<U+202E>" in result.output
+        assert "[link=http://x]click[/link] <script>alert(1)</script> <U+001B>[2J" in result.output
         assert "\x1b" not in result.output and "\u202e" not in result.output
 
 
@@ -329,7 +329,10 @@ def test_summary_filters_and_sorts(team, isolated_home):
 @pytest.mark.parametrize(
     "args, message",
     [
-        (["--since", "last week"], "--since 'last week' is not a date; write it as YYYY-MM-DD"),
+        (
+            ["--since", "last week"],
+            "--since 'last week' is not a date; use YYYY-MM-DD, for example 2026-04-01",
+        ),
         (["--status", "fine"], "'fine' is not a verification status"),
         (["--sort", "rank"], "Invalid value for '--sort'"),
     ],

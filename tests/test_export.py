@@ -3,6 +3,8 @@ import stat
 
 import pytest
 from helpers import cpd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scr_cpd.progress import reflections as rf
 from scr_cpd.progress.log.schema import Log
@@ -112,6 +114,7 @@ def test_period_filters_reflections(isolated_home, tmp_path):
         "2025-01-10",
         "-o",
         str(out),
+        "--force",
         home=isolated_home,
     )
     doc = json.loads(out.read_text())
@@ -127,7 +130,7 @@ def test_identifiers_are_warned_and_redacted(isolated_home, tmp_path):
     warned = cpd("export", "-o", str(out), home=isolated_home)
     assert "may identify someone" in warned.output
     assert "SW1A 1AA" in out.read_text()
-    redacted = cpd("export", "--redact", "-o", str(out), home=isolated_home)
+    redacted = cpd("export", "--redact", "--force", "-o", str(out), home=isolated_home)
     assert redacted.exit_code == 0
     doc = json.loads(out.read_text())
     assert "SW1A 1AA" not in doc["reflections"][0]["what"]
@@ -177,3 +180,133 @@ def test_home_menu_exports_a_signed_log_here(isolated_home, tmp_path, monkeypatc
     assert result.exit_code == 0, result.output
     [written] = list(tmp_path.glob("cpd-log-sam-jones-*.json"))
     assert verify_log(json.loads(written.read_text())).status == "unknown signer"
+
+
+# --- export edges (issue 13) ---------------------------------------------------------------
+
+
+def test_dash_writes_the_signed_json_log_to_standard_output(isolated_home, tmp_path):
+    cpd("profile", "--name", "Sam Jones", home=isolated_home)
+    result = cpd("export", "-o", "-", home=isolated_home)
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.stdout)  # nothing but the log on standard output
+    assert verify_log(doc).status == "unknown signer" and doc["profile"]["name"] == "Sam Jones"
+    assert "Wrote the log to standard output (json)" in result.stderr
+    assert not list(tmp_path.glob("cpd-log-*"))
+    md = cpd("export", "--format", "md", "-o", "-", home=isolated_home)
+    assert md.stdout.startswith("# CPD log\n")
+
+
+def test_an_existing_file_is_replaced_only_with_force(isolated_home, tmp_path):
+    out = tmp_path / "log.json"
+    out.write_text("my notes")
+    refused = cpd("export", "-o", str(out), home=isolated_home)
+    assert refused.exit_code == 1
+    assert f"{out} already exists; use --force to replace it" in refused.output
+    assert out.read_text() == "my notes"
+    replaced = cpd("export", "-o", str(out), "--force", home=isolated_home)
+    assert replaced.exit_code == 0 and json.loads(out.read_text())["format"] == "scr-cpd/log@1"
+
+
+@pytest.mark.parametrize("own", ["progress.db", "keys/signing-key.pem", "trusted-keys.json"])
+def test_the_home_folders_own_files_are_never_written_over(isolated_home, own):
+    cpd("export", "-o", "-", home=isolated_home)  # creates the database and the key
+    (isolated_home / "trusted-keys.json").write_text("{}")
+    target = isolated_home / own
+    before = target.read_bytes()
+    result = cpd("export", "-f", "json", "-o", str(target), "--force", home=isolated_home)
+    assert result.exit_code == 1 and "it is one of the app's own files" in result.output
+    assert target.read_bytes() == before
+
+
+def test_a_fifo_or_a_folder_is_never_written_over(isolated_home, tmp_path):
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = cpd("export", "-o", str(fifo), "--force", home=isolated_home)
+    assert result.exit_code == 1 and "is not a regular file" in result.output
+    assert stat.S_ISFIFO(fifo.stat().st_mode)
+    folder = cpd("export", "-o", str(tmp_path), "--force", home=isolated_home)
+    assert folder.exit_code == 1 and "it is a folder" in folder.output
+
+
+def test_since_in_the_future_is_a_usage_error(isolated_home, tmp_path):
+    result = cpd("export", "--since", "2999-01-01", "-o", str(tmp_path / "x"), home=isolated_home)
+    assert result.exit_code == 2 and "--since 2999-01-01 is in the future" in result.output
+
+
+@pytest.mark.parametrize("value", ["yesterday", "2026-13-01", "1/4/2026", "2026-4-1"])
+def test_a_bad_date_names_the_format_with_an_example(isolated_home, value):
+    result = cpd("export", "--until", value, home=isolated_home)
+    assert result.exit_code == 2
+    assert (
+        f"--until {value!r} is not a date; use YYYY-MM-DD, for example 2026-04-01" in result.output
+    )
+
+
+def test_no_profile_warns_and_names_cpd_profile_when_not_interactive(isolated_home, tmp_path):
+    result = cpd("export", "-o", str(tmp_path / "log.json"), home=isolated_home)
+    assert result.exit_code == 0
+    assert "your profile has no name; set it with `cpd profile --name ...`" in result.stderr
+
+
+def test_no_profile_is_asked_for_in_a_terminal(isolated_home, tmp_path):
+    import os
+    import sys
+
+    import pexpect
+
+    cpd_bin = os.path.join(os.path.dirname(sys.executable), "cpd")
+    out = tmp_path / "log.json"
+    child = pexpect.spawn(
+        cpd_bin,
+        ["--home", str(isolated_home), "export", "-o", str(out)],
+        env=dict(os.environ, TERM="dumb"),
+        timeout=30,
+    )
+    child.expect("Your name for the log")
+    child.sendline("Sam Jones")
+    child.expect(pexpect.EOF)
+    assert json.loads(out.read_text())["profile"]["name"] == "Sam Jones"
+    assert Store.open(isolated_home).profile()["name"] == "Sam Jones"
+
+
+# --- the JSON file, made fast and byte for byte as json.dumps makes it (issue 18) ----------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**53), 2**53)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.text(st.characters(exclude_categories=["Cs"]), max_size=8), inner, max_size=4
+        )
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(JSON_VALUES)
+def test_the_log_file_is_byte_for_byte_what_json_dumps_writes(value):
+    from scr_cpd.progress.log.export import log_json
+
+    doc = {"format": "scr-cpd/log@1", "value": value}
+    assert log_json(doc) == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+
+
+def test_an_exported_log_is_byte_for_byte_what_json_dumps_writes(isolated_home, tmp_path):
+    answer_all(isolated_home)
+    store = Store.open(isolated_home)
+    uid = rf.create(store, "Zoë’s prompt — “quoted”\u2028", "neglect")
+    rf.save_field(store, uid, "what", "Tabs\tand\nlines, naïve", 61.25)
+    out = tmp_path / "log.json"
+    assert cpd("export", "-o", str(out), home=isolated_home).exit_code == 0
+    data = out.read_bytes()
+    doc = json.loads(data)
+    assert data == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
+    assert verify_log(doc).status == "unknown signer"

@@ -423,7 +423,7 @@ def test_each_document_format_shows_the_whole_log(fmt):
         ("CPD hours", "1.33 (1 h 20 min on task)"),
         ("Modules passed", "1 of 2"),
         ("Modules completed", "1 of 2"),
-        ("Questions answered", "23"),
+        ("Answers", "23"),
         ("Reflections", "2"),
     ):
         assert re.search(rf"{label}:? {re.escape(value)}", text), label
@@ -477,6 +477,9 @@ def test_csv_has_a_row_per_activity_and_per_reflection():
         "minutes",
         "details",
     ]
+    summary = [r for r in rows if r["kind"] == "summary"]  # the figures come first
+    assert rows[: len(summary)] == summary and len(summary) == len(doc["modules"]) + 1
+    rows = rows[len(summary) :]
     assert [r["kind"] for r in rows] == ["module", "reflection", "reflection", "retake"]  # by date
     module = rows[0]
     assert (
@@ -496,6 +499,9 @@ def test_csv_has_a_row_per_activity_and_per_reflection():
     assert second["module"] == ""
     # Reflection sittings are not counted twice: the minutes add up to the log's time on task.
     assert sum(float(r["minutes"]) for r in rows) == pytest.approx(doc["totals"]["seconds"] / 60)
+    assert all(r["minutes"] == "" for r in summary)
+    assert "status: passed; best score: 90%; answers: 23; time: 1 h 05 min" in summary[0]["details"]
+    assert "CPD hours: 1.33 (1 h 20 min on task)" in summary[-1]["details"]
 
 
 # --- bad input
@@ -647,7 +653,7 @@ def test_pdf_renders_bad_input_legibly():
     assert f"CPD log – {NAME} {SCRIPT}" in lines  # the running head of every page
     assert SCRIPT in lines and all(f in lines for f in FORMULAS)
     assert "“Curly” quotes — and an em dash, naïve café" in lines
-    assert "Reversed \ufffdtxet\ufffd here" in lines
+    assert "Reversed <U+202E>txet<U+202E> here" in lines  # made visible, not acted on
     assert RLO not in text
     # the 20,000-character word is broken across lines, not lost
     assert "".join(line for line in lines if set(line) == {"x"}) == "x" * 20_000
@@ -657,17 +663,17 @@ def test_pdf_renders_bad_input_legibly():
 
 
 def test_pdf_fast_text_path_writes_what_fpdf_would():
-    """Typesetter.put bypasses FPDF.text for speed; both must put the same text on the pages."""
-    from scr_cpd.progress.log.render import to_pdf
+    """Writer.put bypasses FPDF.text for speed; both must put the same text on the pages."""
+    from scr_cpd.progress.log.render import fpdf_adapter
 
     doc = reviewed(bad_doc())
     fast = pdf_lines(render(doc, "pdf"))
-    original = to_pdf.fast_text_available
+    original = fpdf_adapter.fast_text_available
     try:
-        to_pdf.fast_text_available = lambda pdf: False
+        fpdf_adapter.fast_text_available = lambda pdf: False
         slow = pdf_lines(render(doc, "pdf"))
     finally:
-        to_pdf.fast_text_available = original
+        fpdf_adapter.fast_text_available = original
     assert fast == slow
 
 
@@ -716,7 +722,10 @@ def test_an_empty_log_renders(fmt):
 
 
 def test_an_empty_log_is_an_empty_table():
-    assert csv_rows(render(minimal_doc(), "csv")) == []
+    rows = csv_rows(render(minimal_doc(), "csv"))
+    assert [r for r in rows if r["kind"] != "summary"] == []
+    (totals,) = rows  # no modules: only the totals row, every figure zero
+    assert totals["title"] == "Totals" and "Answers: 0" in totals["details"]
 
 
 @pytest.mark.parametrize("fmt", ["md", "html", "pdf"])
@@ -734,3 +743,42 @@ def test_a_missing_pdf_font_is_one_clear_error(monkeypatch):
         RenderError, match="the font NoSuchFont.ttf is missing from the installation; reinstall"
     ):
         render(sample_doc(), "pdf")
+
+
+def test_only_the_adapter_touches_fpdf2():
+    """fpdf2's private internals (and fpdf2 itself) are used behind one module."""
+    from pathlib import Path
+
+    import scr_cpd.progress.log.render as package
+
+    internals = re.compile(r"\bfpdf\b|\._out\(|_set_font_for_page|\.cmap\b|\.cw\[|subset\.pick")
+    folder = Path(package.__file__).parent
+    users = sorted(p.name for p in folder.glob("*.py") if internals.search(p.read_text()))
+    assert users == ["fpdf_adapter.py"]
+
+
+@pytest.mark.parametrize(
+    ("stored", "shown"),
+    [("active", "in progress"), ("completed", "completed"), ("abandoned", "stopped")],
+)
+def test_csv_uses_the_same_status_words_as_the_other_renderings(stored, shown):
+    doc = sample_doc()
+    doc["activities"][0]["status"] = stored
+    rows = [r for r in csv_rows(render(doc, "csv")) if r["kind"] == "module"]
+    assert rows[0]["details"].startswith(f"status: {shown}")
+    assert all(word not in r["details"] for r in rows for word in ("active", "abandoned"))
+
+
+def test_every_rendering_labels_answers_completed_and_passed_apart():
+    doc = sample_doc()
+    doc["totals"].update(modules_completed=2, modules_passed=0)
+    for fmt in ("md", "html", "pdf"):
+        text = text_of(fmt, render(doc, fmt))
+        assert "Modules completed: 2 of 2" in text.replace("**", "") or re.search(
+            r"Modules completed:? 2 of 2", text
+        )
+        assert re.search(r"Modules passed:? 0 of 2", text) and "Attempts" not in text
+        assert re.search(r"\bAnswers\b", text)
+    summary = [r for r in csv_rows(render(doc, "csv")) if r["title"] == "Totals"]
+    assert "Modules completed: 2 of 2; " in summary[0]["details"]
+    assert "Modules passed: 0 of 2; " in summary[0]["details"]

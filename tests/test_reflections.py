@@ -182,7 +182,7 @@ def test_reflection_time_counts_in_progress_as_in_the_log(isolated_home):
     uid = rf.create(store, "prompt", "neglect")
     rf.save_field(store, uid, "what", "text", 600)
     result = cpd("progress", home=isolated_home)
-    assert "Time on task: 10 min (0.2 CPD hours)" in result.output
+    assert "Time on task: 10 min (0.17 CPD hours)" in result.output
 
 
 # --- Never a blank reflection, never "Internal error" ------------------------------------------

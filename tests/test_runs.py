@@ -11,7 +11,7 @@ from scr_cpd.content.loader import parse_bank_file
 from scr_cpd.content.model import bank_from_dict
 from scr_cpd.progress import runs
 from scr_cpd.progress import settings as registry
-from scr_cpd.progress.store import Store
+from scr_cpd.progress.store import AlreadyAnswered, Store
 
 
 @pytest.fixture
@@ -58,15 +58,16 @@ def test_missed_questions_their_learning_points_and_a_retake(store, bank):
     answer(store, run.session, bank, "q-single", False)
     answer(store, run.session, bank, "q-numeric", False)
     answer(store, run.session, bank, "q-short", True)
-    answer(store, run.session, bank, "q-numeric", True)  # answered again, right: not missed
+    with pytest.raises(AlreadyAnswered):  # one answer per question per run counts
+        answer(store, run.session, bank, "q-numeric", True)
     missed = runs.missed_questions(store, run.session.id)
-    assert missed == ["q-single"]
+    assert missed == ["q-single", "q-numeric"]
     assert runs.missed_learning_points(bank, ["q-single", "q-numeric", "q-multiple"]) == [
         "Choosing well matters.",
         "The key facts are worth knowing.",
     ]
     retake = runs.start_retake(store, bank, missed)
-    assert retake.kind == "retake" and retake.plan == [("tiny", "q-single")]
+    assert retake.kind == "retake" and retake.plan == [("tiny", "q-single"), ("tiny", "q-numeric")]
     runs.abandon(store, retake)
     assert runs.modules_in_progress(store, [bank]) == [bank]  # the module run still goes on
 

@@ -241,12 +241,12 @@ def test_rebuilding_cards_gives_the_same_schedule_as_answering(store):
 def test_activity_sums_answers_and_reflections_by_month_year_and_week(store):
     bank = make_bank("alpha")
     q = bank.questions[0]
-    session = store.start_session("module", "alpha", [q.key])
     for when, seconds in [
         (datetime(2024, 12, 30, 12, tzinfo=timezone.utc), 600),  # last year
         (datetime(2025, 2, 20, 12, tzinfo=timezone.utc), 1200),  # this year, last month
         (datetime(2025, 3, 3, 9, tzinfo=timezone.utc), 1800),
     ]:  # this month and week
+        session = store.start_session("practice", "alpha", [q.key])  # one answer per session
         store.record_attempt(
             session.id, "alpha", "q1", 1, q.content_hash, True, True, seconds, answered_at=iso(when)
         )

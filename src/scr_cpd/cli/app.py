@@ -192,7 +192,9 @@ def plain_usage_error(exc: Any) -> Any:
     if kind is not None and kind.is_datetime:
         parts = message.split("'")
         given = parts[1] if len(parts) > 2 else "that"
-        message = f"{given!r} is not a date; write it as YYYY-MM-DD, for example 2025-03-31"
+        from scr_cpd.common.text import DATE_HINT
+
+        message = f"{given!r} is not a date; {DATE_HINT}"
     message = message.removeprefix("Value error, ")
     for framework, plain in _VALIDATION_WORDS:
         if message.startswith(framework):

@@ -12,7 +12,7 @@ import typer
 
 from scr_cpd.cli.console import escape, make_console, print_table
 from scr_cpd.content.errors import BankError
-from scr_cpd.progress.store import Store, StoreError, ensure_home
+from scr_cpd.progress.store import Store, StoreError, prepare_home
 
 
 class UserError(Exception):
@@ -56,17 +56,21 @@ class Env:
 
     @property
     def store(self) -> Store:
-        if self._store is None:
-            ensure_home(self.home)
-            self._store = Store.open(self.home)
+        if self._store is None:  # read-only when the home cannot be written: reading still works
+            self._store = Store.open_for_reading(self.home)
         return self._store
 
     @property
     def library(self) -> Any:
         if self._library is None:
+            from scr_cpd.common.files import make_private_dir
             from scr_cpd.content.loader import load_library
 
-            ensure_home(self.home)
+            prepare_home(self.home)
+            try:  # the cache only saves time: a home that cannot be written still lists banks
+                make_private_dir(self.home / "cache")
+            except OSError:
+                pass
             self._library = load_library(self.home, cache_dir=self.home / "cache")
         return self._library
 

@@ -1,18 +1,17 @@
-"""`cpd export`: the CPD log, signed, as JSON (canonical), Markdown, HTML, PDF or CSV."""
+"""`cpd export`: the CPD log, signed, as JSON (canonical), Markdown, HTML, PDF, CSV or xAPI."""
 
 from __future__ import annotations
 
-import json
-import re
-from datetime import date, datetime
+import sys
+from datetime import date
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 import typer
 
 from scr_cpd.cli.env import Env, UserError, get_env
 
-FORMATS = ("json", "md", "html", "pdf", "csv", "xapi")
+STDOUT = Path("-")
 
 
 def register(app: typer.Typer) -> None:
@@ -25,23 +24,22 @@ def export(
         None,
         "--format",
         "-f",
-        help="json (the signed canonical log), md, html, pdf, csv or xapi (statements for a learning record store); default: from -o, else json.",
+        help="json (the signed canonical log), md, html, pdf, csv or xapi (statements for a"
+        " learning record store); default: from -o, else json.",
     ),
-    since: Optional[datetime] = typer.Option(
-        None,
-        "--since",
-        formats=["%Y-%m-%d"],
-        help="Only activity on or after this date (YYYY-MM-DD).",
+    since: Optional[str] = typer.Option(
+        None, "--since", help="Only activity on or after this date (YYYY-MM-DD)."
     ),
-    until: Optional[datetime] = typer.Option(
-        None,
-        "--until",
-        formats=["%Y-%m-%d"],
-        help="Only activity on or before this date (YYYY-MM-DD).",
+    until: Optional[str] = typer.Option(
+        None, "--until", help="Only activity on or before this date (YYYY-MM-DD)."
     ),
     output: Optional[Path] = typer.Option(
-        None, "-o", "--output", help="File to write; default: cpd-log-<name>-<date>.<format> here."
+        None,
+        "-o",
+        "--output",
+        help="File to write (- for standard output); default: cpd-log-<name>-<date>.<format> here.",
     ),
+    force: bool = typer.Option(False, "--force", help="Replace the output file if it exists."),
     redact: bool = typer.Option(
         False,
         "--redact",
@@ -59,118 +57,100 @@ def export(
     ),
 ) -> None:
     """Export your CPD log, signed with your own key so a supervisor can check it was not edited."""
+    from scr_cpd.progress.log import export as library
+
     if schema:
+        import json
+
         from scr_cpd.progress.log.schema import json_schema
 
         typer.echo(json.dumps(json_schema(), indent=2))
         return
-    fmt = _format(fmt, output)
-    if since and until and since > until:
-        raise UserError("--since must be on or before --until", 2)
+    xapi = (fmt or "").lower() == "xapi"
+    try:
+        chosen = None if xapi else library.format_for(fmt, output if output != STDOUT else None)
+        first, last = library.parse_day(since, "--since"), library.parse_day(until, "--until")
+        library.check_period(first, last, date.today())
+    except library.ExportError as exc:
+        raise UserError(str(exc), 2) from None
     env = get_env(ctx)
-    if fmt == "xapi":
+    if chosen is None:
         from scr_cpd.cli.records import write_xapi
 
-        doc = export_log(env, since and since.date(), until and until.date(), redact, False)
-        return write_xapi(doc, output, ndjson, home_page, mbox)
-    write_export(
-        env, fmt, since.date() if since else None, until.date() if until else None, output, redact
-    )
-
-
-def export_from_menu(env: Env) -> None:
-    """From the home menu: the signed JSON for a supervisor, or a readable copy, in this folder."""
-    from scr_cpd.progress.quiz import Stop
-
-    choices = [
-        ("JSON — the signed log for your supervisor", "json"),
-        ("HTML — to read or print", "html"),
-        ("PDF", "pdf"),
-        ("Markdown", "md"),
-        ("CSV — one row per activity", "csv"),
-        ("Back", None),
-    ]
-    try:
-        fmt = env.ui().choose("Which format?", choices)
-    except Stop:
-        return
-    if fmt:
-        write_export(env, fmt, None, None, None, False)
+        doc = library.signed_log(env.store, env.library.ordered(), env.home, first, last, redact)
+        return write_xapi(doc, output, ndjson, home_page, mbox, force)
+    write_export(env, chosen.value, first, last, output, redact, force)
 
 
 def write_export(
-    env: Env, fmt: str, since: date | None, until: date | None, output: Path | None, redact: bool
-) -> Path:
-    doc = export_log(env, since, until, redact, signed=fmt == "json")
-    path = output or Path(
-        f"cpd-log-{_slug(doc['profile']['name']) or 'officer'}-{doc['generated_at'][:10]}.{fmt}"
-    )
-    from scr_cpd.common.files import OutputError, write_private
+    env: Env,
+    fmt: str,
+    since: date | None,
+    until: date | None,
+    output: Path | None,
+    redact: bool,
+    force: bool = False,
+) -> None:
+    """Export and write the file (or standard output); what it holds goes to standard error."""
+    from scr_cpd.common.files import OutputError, check_output_path, write_private
+    from scr_cpd.progress.log.export import export_log
+    from scr_cpd.progress.store import home_files
 
-    try:
-        write_private(path, render(doc, fmt))
-    except OutputError as exc:
-        raise UserError(str(exc)) from None
-    console = env.console()
+    to_stdout = output == STDOUT
+    protected = home_files(env.home)
+    if output is not None and not to_stdout:
+        check_output_path(output, force=force, protected=protected)  # before any work is done
+    _ask_for_name(env)
+    made = export_log(env.store, env.library.ordered(), env.home, fmt, since, until, redact)
+    if to_stdout:
+        sys.stdout.buffer.write(made.data)
+        sys.stdout.flush()
+        where = "the log to standard output"
+    else:
+        path = output or Path(made.default_name)
+        try:
+            write_private(path, made.data, force=force, protected=protected)
+        except OutputError as exc:
+            raise UserError(str(exc)) from None
+        where = str(path)
+    _report(env, where, fmt, made.doc, redact)
+
+
+def _ask_for_name(env: Env) -> None:
+    """A log without the officer's name helps no supervisor: ask for it, or say how to set it."""
+    if env.store.profile().get("name"):
+        return
+    err = env.console(stderr=True)
+    if not sys.stdin.isatty():
+        err.print("Warning: your profile has no name; set it with `cpd profile --name ...`.")
+        return
+    name = typer.prompt("Your name for the log (Enter to leave it out)", default="", err=True)
+    if name.strip():
+        env.store.set_profile(name=name.strip())
+        err.print("Saved to your profile; change it with `cpd profile`.")
+
+
+def _report(env: Env, where: str, fmt: str, doc: dict[str, Any], redact: bool) -> None:
+    from scr_cpd.progress.figures import format_hours
+
+    err = env.console(stderr=True)
     totals = doc["totals"]
-    console.print(
-        f"Wrote {path} ({fmt}): {totals['cpd_hours']:.2f} CPD hours, {totals['modules_passed']} of "
-        f"{totals['modules_available']} modules passed, {totals['reflections']} reflection(s)."
+    err.print(
+        f"Wrote {where} ({fmt}): {format_hours(totals['cpd_hours'])} CPD hours, "
+        f"modules completed {totals['modules_completed']} of {totals['modules_available']}, "
+        f"passed {totals['modules_passed']} of {totals['modules_available']}, "
+        f"{totals['reflections']} reflection(s).",
+        markup=False,
     )
-    console.print(
+    err.print(
         f"Signed with your key {doc['integrity']['fingerprint']}; give your supervisor this fingerprint "
-        "so they can trust it (`cpd review trust`)."
+        "so they can trust it (`cpd review trust`).",
+        markup=False,
     )
     _warn_identifiers(env, doc, redact)
-    return path
 
 
-def export_log(
-    env: Env, since: date | None, until: date | None, redact: bool, signed: bool = True
-) -> dict:
-    from scr_cpd.progress.log.build import build_log
-    from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log
-
-    doc = build_log(env.store, env.library.ordered(), since, until, redact=redact)
-    key = load_or_create_key(env.home)
-    if not signed:
-        # A rendering (md, html, pdf, csv) is for reading; what a supervisor verifies is the signed
-        # JSON. It shows only the key's fingerprint, so it need not pay for the digests.
-        return {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
-    from scr_cpd.progress.log.schema import Log
-
-    doc = sign_log(doc, key)
-    Log.model_validate(doc)  # a bug must never reach a supervisor as a malformed log
-    return doc
-
-
-def render(doc: dict, fmt: str) -> bytes:
-    if fmt == "json":
-        return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    from scr_cpd.progress.log.render import render as render_other
-
-    return render_other(doc, fmt)
-
-
-def _format(fmt: str | None, output: Path | None) -> str:
-    if fmt is None:
-        suffix = output.suffix.lower().lstrip(".") if output else ""
-        fmt = {"markdown": "md", "htm": "html"}.get(suffix, suffix) or "json"
-        if fmt not in FORMATS:
-            raise UserError(
-                f"cannot tell the format from {output}; add --format ({', '.join(FORMATS)})", 2
-            )
-    fmt = fmt.lower()
-    if fmt not in FORMATS:
-        raise UserError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}", 2)
-    return fmt
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
-
-
-def _warn_identifiers(env: Env, doc: dict, redact: bool) -> None:
+def _warn_identifiers(env: Env, doc: dict[str, Any], redact: bool) -> None:
     found = doc.get("identifiers") or []
     if not found:
         return

@@ -24,38 +24,11 @@ def register(app: typer.Typer) -> None:
     app.command("settings")(settings)
 
 
-def module_rows(env: Env, banks: list[Any]) -> list[tuple[Any, ...]]:
-    """(id, title, questions, minutes, status, best) per module, the figures from
-    `progress.summary.module_progress`: the same as `cpd progress` and the log show."""
-    from scr_cpd.progress.summary import module_progress
-
-    done = module_progress(env.store, banks)
-    rows = []
-    for bank in banks:
-        p = done[bank.id]
-        best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        rows.append(
-            (bank.id, bank.title, len(bank.questions), bank.estimated_minutes, p.status, best)
-        )
-    return rows
-
-
 def modules(ctx: typer.Context) -> None:
     """List the modules: questions, minutes, your status and best score."""
-    from scr_cpd.cli.env import print_table
+    from scr_cpd.cli.overview import print_modules
 
-    env = get_env(ctx)
-    banks = env.library.ordered()
-    env.warn_bank_problems()
-    if not banks:
-        typer.echo("No modules are installed.")
-        return
-    print_table(
-        env.plain,
-        ("Module", "Title", "Questions", "Minutes", "Status", "Best"),
-        module_rows(env, banks),
-        right=("Questions", "Minutes", "Best"),
-    )
+    print_modules(get_env(ctx))
 
 
 def start(
@@ -99,6 +72,8 @@ def choose_module(env: Env, rng: random.Random | None = None) -> None:
     """The modules with their status and best score (the figures `cpd modules` shows); an
     unfinished one asks whether to continue or start again."""
     banks = env.library.ordered()
+    from scr_cpd.cli.overview import module_rows
+
     rows = {row[0]: row for row in module_rows(env, banks)}
     labels = []
     for bank in banks:  # one line each where the screen allows, so that Back stays in view
@@ -219,34 +194,11 @@ def _show_summary(env: Env, bank: Any, result: Any) -> list[str]:
 
 
 def progress(ctx: typer.Context) -> None:
-    """Your progress per module: status, best score, attempts and time; with totals."""
+    """Your progress per module: status, best score, answers and time; with totals."""
     print_progress(get_env(ctx))
 
 
 def print_progress(env: Env) -> None:
-    from scr_cpd.cli.env import print_table
-    from scr_cpd.cli.overview import print_overview
-    from scr_cpd.common.text import format_duration
-    from scr_cpd.progress.schedule import mastery
-    from scr_cpd.progress.summary import module_progress
+    from scr_cpd.cli.overview import print_progress as print_all
 
-    banks = env.library.ordered()
-    done = module_progress(env.store, banks)
-    known = mastery(env.store, banks)
-    rows = []
-    for bank in banks:
-        p, m = done[bank.id], known[bank.id]
-        best = f"{p.best_score:.0%}" if p.best_score is not None else "–"
-        seconds = format_duration(p.seconds)
-        rows.append((bank.id, p.status, best, f"{m.share:.0%}", m.due, p.attempts, seconds))
-    columns = ("Module", "Status", "Best", "Mastery", "Due", "Attempts", "Time")
-    print_table(env.plain, columns, rows, right=columns[2:])
-    reflecting = env.store.db.execute(
-        "SELECT COALESCE(SUM(seconds), 0) FROM reflections"
-    ).fetchone()[0]
-    seconds = sum(p.seconds for p in done.values()) + reflecting  # as the log's CPD hours
-    passed = sum(p.status == "passed" for p in done.values())
-    env.console().print(
-        f"Modules passed: {passed} of {len(banks)} · Questions answered: {sum(p.attempts for p in done.values())} · Time on task: {format_duration(seconds)} ({seconds / 3600:.1f} CPD hours)"
-    )
-    print_overview(env, banks, known)
+    print_all(env)

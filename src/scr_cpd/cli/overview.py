@@ -1,26 +1,99 @@
-"""What `cpd progress` shows below its table: what is remembered and due, blind spots, CPD hours
-and a chart of activity per week (a text list in plain mode, which a screen reader reads well)."""
+"""`cpd modules` and `cpd progress`: each module's figures (from `progress.figures`, the same
+function the CPD log uses), then what is remembered and due, blind spots, CPD hours and a chart
+of activity per week (a text list in plain mode, which a screen reader reads well)."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import Any, Sequence
 
+import typer
+
 from scr_cpd.cli.env import Env, escape
+from scr_cpd.common.text import minutes as whole_minutes
 
 CHART_WEEKS = 12
 BAR_WIDTH = 30
 EIGHTHS = " ▏▎▍▌▋▊▉"
 
 
+def module_rows(env: Env, banks: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """(id, title, questions, minutes, status, best) per module, from `progress.figures`: the same
+    figures `cpd progress`, the module chooser and the log show."""
+    from scr_cpd.progress.figures import figures, format_score
+
+    records = figures(env.store, list(banks)).modules
+    return [
+        (
+            b.id,
+            b.title,
+            len(b.questions),
+            b.estimated_minutes,
+            r.status.value,
+            format_score(r.best_score),
+        )
+        for b, r in zip(banks, records)
+    ]
+
+
+def print_modules(env: Env) -> None:
+    """`cpd modules`: each module's size, the learner's status and best score."""
+    from scr_cpd.cli.env import print_table
+
+    banks = env.library.ordered()
+    env.warn_bank_problems()
+    if not banks:
+        typer.echo("No modules are installed.")
+        return
+    columns = ("Module", "Title", "Questions", "Minutes", "Status", "Best")
+    print_table(env.plain, columns, module_rows(env, banks), right=("Questions", "Minutes", "Best"))
+
+
+def print_progress(env: Env) -> None:
+    """`cpd progress`: the figures per module and in total, then memory, blind spots, activity."""
+    from scr_cpd.cli.env import print_table
+    from scr_cpd.common.text import format_duration
+    from scr_cpd.progress.figures import figures, format_hours, format_score
+    from scr_cpd.progress.schedule import mastery
+
+    banks = env.library.ordered()
+    counted = figures(env.store, banks)
+    known = mastery(env.store, banks)
+    rows = [
+        (
+            r.module_id,
+            r.status.value,
+            format_score(r.best_score),
+            f"{known[r.module_id].share:.0%}",
+            known[r.module_id].due,
+            r.answers,
+            format_duration(r.seconds),
+        )
+        for r in counted.modules
+    ]
+    columns = ("Module", "Status", "Best", "Mastery", "Due", "Answers", "Time")
+    print_table(env.plain, columns, rows, right=columns[2:])
+    t = counted.totals
+    env.console().print(
+        f"Modules completed: {t.modules_completed} of {t.modules_available} · Modules passed: "
+        f"{t.modules_passed} of {t.modules_available} · Answers: {t.answers} · Time on task: "
+        f"{format_duration(t.seconds)} ({format_hours(t.cpd_hours)} CPD hours)"
+    )
+    print_overview(env, banks, known)
+
+
 def print_overview(env: Env, banks: Sequence[Any], known: dict[str, Any]) -> None:
     from scr_cpd.progress.activity import activity
+    from scr_cpd.progress.figures import cpd_hours, format_hours
 
     console = env.console()
     _print_memory(console, known)
     _print_blind_spots(console, banks, known)
     act = activity(env.store, weeks=CHART_WEEKS)
-    console.print(f"CPD hours: {act.month_hours:.1f} this month · {act.year_hours:.1f} this year")
+    console.print(
+        f"CPD hours: {format_hours(cpd_hours(act.month_seconds))} this month · "
+        f"{format_hours(cpd_hours(act.year_seconds))} this year"
+    )
     console.print()
     if env.plain:
         print_weeks_as_text(console, act.weeks)
@@ -59,7 +132,7 @@ def week_label(monday: date, long: bool = False) -> str:
 def print_weeks_as_text(console: Any, weeks: Sequence[tuple[date, float]]) -> None:
     console.print(f"Activity over the last {len(weeks)} weeks, in minutes, oldest first:")
     for monday, seconds in weeks:
-        minutes = round(seconds / 60)
+        minutes = whole_minutes(seconds)
         console.print(
             f"  Week of {week_label(monday, long=True)}:"
             f" {minutes} minute{'' if minutes == 1 else 's'}"
@@ -79,7 +152,9 @@ def print_weeks_as_chart(console: Any, weeks: Sequence[tuple[date, float]]) -> N
     table.add_column(justify="right")
     for monday, seconds in weeks:
         table.add_row(
-            escape(week_label(monday)), f"[cyan]{bar(seconds, most)}[/]", str(round(seconds / 60))
+            escape(week_label(monday)),
+            f"[cyan]{bar(seconds, most)}[/]",
+            str(whole_minutes(seconds)),
         )
     console.print(table)
 

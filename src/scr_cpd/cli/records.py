@@ -3,14 +3,13 @@ and `cpd bank stats --logs`. Each parses nothing itself: the commands pass their
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 
 from scr_cpd.cli.env import UserError, get_env
-from scr_cpd.common.text import shorten, visible
+from scr_cpd.common.text import shorten, slugify, visible
 
 
 def _write(path: Path, data: bytes | str, force: bool = True) -> None:
@@ -26,7 +25,12 @@ def _write(path: Path, data: bytes | str, force: bool = True) -> None:
 
 
 def write_xapi(
-    doc: dict[str, Any], output: Path | None, ndjson: bool, home_page: str | None, mbox: str | None
+    doc: dict[str, Any],
+    output: Path | None,
+    ndjson: bool,
+    home_page: str | None,
+    mbox: str | None,
+    force: bool = False,
 ) -> None:
     from scr_cpd.progress.log.xapi import XapiError, render
 
@@ -34,11 +38,11 @@ def write_xapi(
         found = render(doc, ndjson, home_page, mbox)
     except XapiError as exc:
         raise UserError(str(exc), 2) from None
-    name = re.sub(r"[^a-z0-9]+", "-", doc["profile"]["name"].lower()).strip("-") or "officer"
+    name = slugify(str(doc["profile"].get("name") or "")) or "officer"
     path = output or Path(
         f"cpd-xapi-{name}-{doc['generated_at'][:10]}.{'ndjson' if ndjson else 'json'}"
     )
-    _write(path, found.data)
+    _write(path, found.data, force)
     account = found.actor.get("account")
     named = (
         f"account {account['name']} on {account['homePage']}" if account else found.actor["mbox"]

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from scr_cpd.cli.tables import render_table
-from scr_cpd.common.text import visible
+from scr_cpd.common.text import DATE_HINT, visible
 
 MAX_LISTED = 20
 
@@ -141,7 +141,7 @@ def summarise_team(
         since_date = date.fromisoformat(since) if since else None
     except ValueError:
         raise UserError(
-            visible(f"--since {since!r} is not a date; write it as YYYY-MM-DD"), exit_code=2
+            visible(f"--since {since!r} is not a date; {DATE_HINT}"), exit_code=2
         ) from None
     statuses = {_usage(normalise_status, s) for s in status}
     expanded = log_files(paths)

@@ -132,3 +132,6 @@ def normalise_answer(text: str) -> str:
     folded = fold_accents(unicodedata.normalize("NFKC", text)).casefold()
     folded = folded.replace("’", "'").replace("‘", "'")
     return re.sub(r"[\W_]+", "", folded)
+
+
+DATE_HINT = "use YYYY-MM-DD, for example 2026-04-01"  # the one way a bad date is explained

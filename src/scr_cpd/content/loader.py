@@ -285,12 +285,10 @@ class BankCache:
     def save(self) -> None:
         if not (self.path and self.dirty):
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")  # two processes may save at once
-            tmp.write_text(
-                json.dumps({"rules": self.rules, "entries": self.entries}), encoding="utf-8"
-            )
-            os.replace(tmp, self.path)
-        except OSError:
+        from scr_cpd.common.files import OutputError, make_private_dir, write_private
+
+        try:  # atomic and owner-only (0700 folder, 0600 file) whatever the umask
+            make_private_dir(self.path.parent)
+            write_private(self.path, json.dumps({"rules": self.rules, "entries": self.entries}))
+        except (OSError, OutputError):
             pass  # a cache that cannot be written only costs speed

@@ -141,13 +141,13 @@ def _choices(question: Question, responses: list[Any]) -> tuple[int, list[Choice
         worst = pairs.most_common(1)
         return (right_per_left[worst[0][0][0]] if worst else 0), wrong
     given: Counter[str] = Counter()
-    right = 0
+    right_answers = 0
     for response in responses:
         if question.is_correct(response):
-            right += 1
+            right_answers += 1
         else:
             given[_free_label(question, response)] += 1
-    return right, [Choice(label, n) for label, n in given.most_common()]
+    return right_answers, [Choice(label, n) for label, n in given.most_common()]
 
 
 def _option_label(question: Question, index: int) -> str:

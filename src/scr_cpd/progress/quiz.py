@@ -12,7 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol, Sequence
 
 from scr_cpd.content.model import Bank, Question
-from scr_cpd.progress.store import Session, Store
+from scr_cpd.progress.store import AlreadyAnswered, Session, Store
 
 IDLE_CAP_SECONDS = 300  # a question left on screen longer than this counts as 5 minutes of study
 CONFIDENCE_LEVELS = ("sure", "fairly", "guess")
@@ -156,7 +156,16 @@ def run_session(
             return result
         now = clock()
         seconds, started = min(now - started, IDLE_CAP_SECONDS), now
-        feedback = _answer(store, session, question, presented, response, seconds)
+        try:
+            feedback = _answer(store, session, question, presented, response, seconds)
+        except AlreadyAnswered:  # another window on this module answered it first: that counts
+            first = next(
+                a for a in store.attempts(session_id=session.id) if a.question_id == question.id
+            )
+            result.previously_answered += 1
+            result.previously_correct += first.correct
+            ui.say("This question was answered meanwhile in another window; that answer counts.")
+            continue
         result.answered.append(feedback)
         stopped = False
         if ask_confidence:

@@ -140,8 +140,8 @@ def ensure_cards(store: Store) -> None:
 
     Call it before answering starts, so that a first new card cannot hide an older history.
     """
-    if store.setting(BACKFILL_SETTING) is not None:
-        return
+    if store.read_only or store.setting(BACKFILL_SETTING) is not None:
+        return  # a read-only store (a home that cannot be written) is shown as it is
     has_cards = store.db.execute("SELECT EXISTS (SELECT 1 FROM cards)").fetchone()[0]
     if not has_cards and store.db.execute("SELECT EXISTS (SELECT 1 FROM attempts)").fetchone()[0]:
         rebuild_cards(store)

@@ -6,7 +6,6 @@ Schema changes are append-only named migrations tracked with PRAGMA user_version
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 import time
 from dataclasses import dataclass
@@ -14,12 +13,33 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-DB_NAME = "progress.db"
+from scr_cpd.progress.home import (
+    DB_NAME,
+    StoreError,
+    connect_read_only,
+    ensure_home,
+    explain_database_error,
+    home_files,
+    prepare_home,
+    private_file,
+    refuse_an_emptied_file,
+    writable,
+)
+from scr_cpd.progress.migrations import MIGRATIONS, migration, run_script
+
+__all__ = [
+    "DB_NAME",
+    "MIGRATIONS",
+    "StoreError",
+    "ensure_home",
+    "explain_database_error",
+    "home_files",
+    "migration",
+    "prepare_home",
+    "run_script",
+]
+
 BUSY_TIMEOUT_MS = 10_000
-
-
-class StoreError(Exception):
-    """The progress database cannot be used; the message is one sentence for the user."""
 
 
 def utcnow() -> datetime:
@@ -34,105 +54,9 @@ def parse_iso(text: str) -> datetime:
     return datetime.fromisoformat(text)
 
 
-MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = []
-migration = MIGRATIONS.append
-
-
-def run_script(db: sqlite3.Connection, script: str) -> None:
-    """Run each statement inside the caller's transaction (executescript would commit it)."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
-
-
-@migration
-def m001_sessions_and_attempts(db: sqlite3.Connection) -> None:
-    run_script(
-        db,
-        """
-        CREATE TABLE sessions (
-            id INTEGER PRIMARY KEY,
-            kind TEXT NOT NULL,               -- module | retake | practice
-            module_id TEXT,                   -- NULL for practice across modules
-            bank_version TEXT,
-            plan TEXT NOT NULL,               -- JSON [[module_id, question_id], ...] in asking order
-            started_at TEXT NOT NULL,
-            ended_at TEXT,
-            status TEXT NOT NULL DEFAULT 'active'  -- active | completed | abandoned
-        );
-        CREATE INDEX sessions_module ON sessions(module_id, status);
-        CREATE TABLE attempts (
-            id INTEGER PRIMARY KEY,
-            session_id INTEGER NOT NULL REFERENCES sessions(id),
-            module_id TEXT NOT NULL,
-            question_id TEXT NOT NULL,
-            revision INTEGER NOT NULL,
-            content_hash TEXT NOT NULL,
-            response TEXT NOT NULL,           -- JSON, in the question's own option order
-            correct INTEGER NOT NULL,
-            confidence TEXT,                  -- sure | fairly | guess, or NULL when not asked
-            answered_at TEXT NOT NULL,
-            seconds REAL NOT NULL             -- time on task, idle time capped
-        );
-        CREATE INDEX attempts_question ON attempts(module_id, question_id);
-        CREATE INDEX attempts_session ON attempts(session_id);
-        CREATE TABLE profile (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-        """,
-    )
-
-
-@migration
-def m002_reflections_and_settings(db: sqlite3.Connection) -> None:
-    run_script(
-        db,
-        """
-        CREATE TABLE reflections (
-            id INTEGER PRIMARY KEY,
-            uid TEXT NOT NULL UNIQUE,         -- stable id used in logs and sign-off comments
-            module_id TEXT,                   -- NULL for a free reflection
-            prompt_id TEXT,                   -- the bank's reflection prompt id, if one was chosen
-            prompt TEXT NOT NULL,
-            what TEXT NOT NULL DEFAULT '',
-            so_what TEXT NOT NULL DEFAULT '',
-            now_what TEXT NOT NULL DEFAULT '',
-            tags TEXT NOT NULL DEFAULT '[]',             -- JSON: Competency and Values Framework tags
-            learning_points TEXT NOT NULL DEFAULT '[]',  -- JSON: learning point ids
-            seconds REAL NOT NULL DEFAULT 0,
-            created_at TEXT NOT NULL,
-            updated_at TEXT NOT NULL
-        );
-        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL)
-    """,
-    )
-
-
-@migration
-def m003_cards(db: sqlite3.Connection) -> None:
-    # One spaced-repetition card per question; `card` is the fsrs Card as JSON.
-    run_script(
-        db,
-        """
-        CREATE TABLE cards (
-            module_id TEXT NOT NULL,
-            question_id TEXT NOT NULL,
-            revision INTEGER NOT NULL,
-            card TEXT NOT NULL,
-            due TEXT NOT NULL,
-            last_review TEXT,
-            PRIMARY KEY (module_id, question_id)
-        );
-        CREATE INDEX cards_due ON cards(due)
-    """,
-    )
-
-
-@migration
-def m004_skipped_confidence_is_null(db: sqlite3.Connection) -> None:
-    # "Skip" at "How sure were you?" was once stored as the word itself; it means no confidence.
-    db.execute(
-        "UPDATE attempts SET confidence = NULL"
-        " WHERE confidence IS NOT NULL AND confidence NOT IN ('sure', 'fairly', 'guess')"
-    )
+class AlreadyAnswered(Exception):
+    """The question was already answered in this session (by another process on the same
+    module); that first answer is the one that counts."""
 
 
 @dataclass(frozen=True)
@@ -160,34 +84,29 @@ class Attempt:
     seconds: float
 
 
-def _private_file(path: Path) -> None:
-    """Create `path` readable by its owner only (if it does not exist yet)."""
-    fd = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
-    os.close(fd)
-
-
-def ensure_home(home: Path) -> Path:
-    try:
-        home.mkdir(parents=True, exist_ok=True, mode=0o700)
-        probe = home / f".write-test-{os.getpid()}"  # per process: two may start at once
-        probe.write_text("")
-        probe.unlink()
-    except OSError as exc:
-        raise StoreError(
-            f"cannot write to the home folder {home} ({exc.strerror}); choose another with --home or SCR_CPD_HOME"
-        ) from None
-    return home
-
-
 class Store:
     """All reads and writes of progress. Each write is its own committed transaction."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, read_only: bool = False):
+        """Open (or create) the database; `read_only` opens an existing one without writing
+        anything, for a home folder that cannot be written (see `open_store`)."""
         self.path = path
+        self.read_only = read_only
         try:
+            if read_only:
+                self.db = connect_read_only(path)
+                self._check_is_ours()
+                if self._version() < len(MIGRATIONS):
+                    raise StoreError(
+                        f"{path} needs updating for this version of scr-cpd, but its folder "
+                        "cannot be written; run scr-cpd once where it can, or use --home"
+                    )
+                return
             if not path.exists():
                 ensure_home(path.parent)
-                _private_file(path)
+                private_file(path)
+            else:
+                refuse_an_emptied_file(path)
             self.db = sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
             self.db.row_factory = sqlite3.Row
             self.db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
@@ -217,6 +136,26 @@ class Store:
     @classmethod
     def open(cls, home: Path) -> "Store":
         return cls(home / DB_NAME)
+
+    @classmethod
+    def open_for_reading(cls, home: Path) -> "Store":
+        """The home's store, read-only when the home folder cannot be written (read-only media,
+        a locked-down share): commands that only read still work, and one that writes fails with
+        one sentence naming the folder. Without a database yet, an empty history is shown."""
+        try:
+            return cls.open(home)
+        except StoreError:
+            if writable(home):
+                raise
+        if (home / DB_NAME).exists():
+            return cls(home / DB_NAME, read_only=True)
+        empty = cls.__new__(cls)
+        empty.path, empty.read_only = home / DB_NAME, True
+        empty.db = sqlite3.connect(":memory:", isolation_level=None)
+        empty.db.row_factory = sqlite3.Row
+        empty._migrate()
+        empty.db.execute("PRAGMA query_only = ON")
+        return empty
 
     def close(self) -> None:
         self.db.close()
@@ -268,14 +207,28 @@ class Store:
         plan: list[tuple[str, str]],
         bank_version: str | None = None,
     ) -> Session:
+        """A new session; for a module run, the run already open for that module if there is one
+        (a second process on the same module joins it: the store holds one open run per module)."""
         started = iso()
         with self.transaction():
+            if kind == "module":
+                row = self.db.execute(
+                    "SELECT * FROM sessions WHERE kind = 'module' AND module_id IS ? AND status = 'active'",
+                    (module_id,),
+                ).fetchone()
+                if row is not None:
+                    return _session(row)
             cursor = self.db.execute(
                 "INSERT INTO sessions (kind, module_id, bank_version, plan, started_at) VALUES (?, ?, ?, ?, ?)",
                 (kind, module_id, bank_version, json.dumps(plan), started),
             )
         return Session(
-            cursor.lastrowid, kind, module_id, [tuple(p) for p in plan], started, "active"
+            int(cursor.lastrowid or 0),
+            kind,
+            module_id,
+            [(p[0], p[1]) for p in plan],
+            started,
+            "active",
         )
 
     def active_session(self, kind: str, module_id: str | None) -> Session | None:
@@ -323,10 +276,12 @@ class Store:
         confidence: str | None = None,
         answered_at: str | None = None,
     ) -> int:
+        """Store one answer; raises AlreadyAnswered if the session already has one for it."""
         with self.transaction():
             cursor = self.db.execute(
                 "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response,"
-                " correct, confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " correct, confidence, answered_at, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (session_id, module_id, question_id) DO NOTHING",
                 (
                     session_id,
                     module_id,
@@ -340,12 +295,14 @@ class Store:
                     round(seconds, 2),
                 ),
             )
-        return int(cursor.lastrowid)
+        if cursor.rowcount == 0:
+            raise AlreadyAnswered(f"{module_id}/{question_id} was already answered in this session")
+        return int(cursor.lastrowid or 0)
 
     def attempts(
         self, session_id: int | None = None, module_id: str | None = None
     ) -> list[Attempt]:
-        query, args = "SELECT * FROM attempts WHERE 1=1", []
+        query, args = "SELECT * FROM attempts WHERE 1=1", list[int | str]()
         if session_id is not None:
             query += " AND session_id = ?"
             args.append(session_id)
@@ -426,17 +383,3 @@ def _attempt(row: sqlite3.Row) -> Attempt:
         row["answered_at"],
         row["seconds"],
     )
-
-
-def explain_database_error(path: Path, exc: sqlite3.DatabaseError) -> str:
-    """One sentence for the user about an SQLite error on the progress database at `path`."""
-    text = str(exc)
-    if "not a database" in text or "malformed" in text:
-        return f"{path} is not a readable scr-cpd progress database (it may be damaged); it has been left untouched — move it aside, or use --home to start elsewhere"
-    if "readonly" in text or "unable to open" in text:
-        return (
-            f"cannot write to {path}; check its permissions, or use --home to choose another folder"
-        )
-    if "locked" in text:
-        return f"{path} is locked by another program; try again in a moment"
-    return f"cannot use {path}: {text}"

@@ -1,37 +1,25 @@
-"""Build the canonical CPD log (`scr-cpd/log@1`) from the progress store."""
+"""Build the canonical CPD log (`scr-cpd/log@1`) from the progress store.
+
+Its figures (each module's status, best score, answers and time; the totals) come from
+`progress.figures`, the same function `cpd progress` shows; this module adds the detail:
+every sitting, every answer and every reflection in the period.
+"""
 
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from scr_cpd import __version__
 from scr_cpd.content.model import Bank
+from scr_cpd.progress.figures import figures, period_bounds, where
 from scr_cpd.progress.log.response import stable_response
 from scr_cpd.progress.reflections import FIELDS, all_entries
+from scr_cpd.progress.status import REFLECTION_STATUS, SessionKind
 from scr_cpd.progress.store import Store, iso
 
 FORMAT = "scr-cpd/log@1"
-
-
-def period_bounds(since: date | None, until: date | None) -> tuple[str | None, str | None]:
-    """ISO strings to compare timestamps with: since inclusive, until inclusive (so < the next day)."""
-    return (
-        since.isoformat() if since else None,
-        (until + timedelta(days=1)).isoformat() if until else None,
-    )
-
-
-def _where(column: str, low: str | None, high: str | None) -> tuple[str, list[str]]:
-    clauses, args = [], []
-    if low:
-        clauses.append(f"{column} >= ?")
-        args.append(low)
-    if high:
-        clauses.append(f"{column} < ?")
-        args.append(high)
-    return (" AND ".join(clauses) or "1=1"), args
 
 
 def build_log(
@@ -46,7 +34,7 @@ def build_log(
     titles = {b.id: b.title for b in banks}
     attempts = _attempts(store, low, high, {q.key: q for b in banks for q in b.questions})
     reflections, identifiers = _reflections(store, banks, low, high, redact)
-    modules = _modules(store, banks, attempts, low, high)
+    counted = figures(store, banks, since, until)
     activities = _activities(store, titles, low, high) + [
         {
             "kind": "reflection",
@@ -54,7 +42,7 @@ def build_log(
             "title": r["prompt"][:120],
             "started_at": r["created_at"],
             "ended_at": r["updated_at"],
-            "status": "written",
+            "status": REFLECTION_STATUS,
             "questions": 0,
             "correct": 0,
             "seconds": r["seconds"],
@@ -73,36 +61,24 @@ def build_log(
             "until": until.isoformat() if until else None,
         },
         "banks": [{"id": b.id, "title": b.title, "version": b.version} for b in banks],
-        "modules": modules,
+        "modules": [m.as_log() for m in counted.modules],
         "activities": activities,
         "attempts": attempts,
         "reflections": reflections,
-        "totals": totals(modules, attempts, reflections),
+        "totals": counted.totals.as_log(),
         "identifiers": identifiers,
-    }
-
-
-def totals(modules: list[dict], attempts: list[dict], reflections: list[dict]) -> dict[str, Any]:
-    """CPD hours are time on task: answering questions and writing reflections, idle time capped."""
-    seconds = round(sum(a["seconds"] for a in attempts) + sum(r["seconds"] for r in reflections), 2)
-    return {
-        "cpd_hours": round(seconds / 3600, 2),
-        "seconds": seconds,
-        "modules_available": len(modules),
-        "modules_completed": sum(m["status"] in ("completed", "passed") for m in modules),
-        "modules_passed": sum(m["status"] == "passed" for m in modules),
-        "questions_answered": len(attempts),
-        "reflections": len(reflections),
     }
 
 
 def _attempts(
     store: Store, low: str | None, high: str | None, questions: dict[tuple[str, str], Any]
 ) -> list[dict[str, Any]]:
-    where, args = _where("answered_at", low, high)
+    clause, args = where("answered_at", low, high)
     rows = store.db.execute(
-        "SELECT module_id, question_id, revision, content_hash, correct, confidence, answered_at, seconds,"
-        f" response FROM attempts WHERE {where} ORDER BY id",
+        # CAST: a value edited by hand counts as SQL's SUM counts it in the figures (text as 0)
+        "SELECT module_id, question_id, revision, content_hash, CAST(correct AS INTEGER),"
+        " confidence, answered_at, CAST(seconds AS REAL), response"
+        f" FROM attempts WHERE {clause} ORDER BY id",
         args,
     )
     return [_with_response(questions.get((r[0], r[1])), r) for r in rows]
@@ -123,81 +99,14 @@ def _with_response(question: Any, r: Any) -> dict[str, Any]:
     } | ({"response": response} if response is not None else {})
 
 
-def _modules(
-    store: Store, banks: list[Bank], attempts: list[dict], low: str | None, high: str | None
-) -> list[dict]:
-    where, args = _where("s.ended_at", low, high)
-    best: dict[str, float] = {}
-    completions: dict[str, int] = {}
-    for row in store.db.execute(
-        "SELECT s.module_id, s.plan, COALESCE(SUM(a.correct), 0) FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id"
-        f" WHERE s.kind = 'module' AND s.status = 'completed' AND {where} GROUP BY s.id",
-        args,
-    ):
-        score = row[2] / (len(json.loads(row[1])) or 1)
-        best[row[0]] = max(best.get(row[0], 0.0), score)
-        completions[row[0]] = completions.get(row[0], 0) + 1
-    active = {
-        r[0]
-        for r in store.db.execute(
-            "SELECT module_id FROM sessions WHERE kind = 'module' AND status = 'active'"
-        )
-    }
-    per_module: dict[str, dict[str, Any]] = {}
-    for a in attempts:
-        m = per_module.setdefault(
-            a["module_id"],
-            {
-                "attempts": 0,
-                "correct": 0,
-                "seconds": 0.0,
-                "first": a["answered_at"],
-                "last": a["answered_at"],
-            },
-        )
-        m["attempts"] += 1
-        m["correct"] += a["correct"]
-        m["seconds"] += a["seconds"]
-        m["last"] = a["answered_at"]
-    records = []
-    for bank in banks:
-        m = per_module.get(bank.id, {})
-        if bank.id in best and best[bank.id] >= bank.pass_mark:
-            status = "passed"
-        elif bank.id in best:
-            status = "completed"
-        elif bank.id in active or m:
-            status = "in progress"
-        else:
-            status = "not started"
-        records.append(
-            {
-                "id": bank.id,
-                "title": bank.title,
-                "bank_version": bank.version,
-                "status": status,
-                "questions": len(bank.questions),
-                "pass_mark": bank.pass_mark,
-                "best_score": round(best[bank.id], 4) if bank.id in best else None,
-                "completions": completions.get(bank.id, 0),
-                "attempts": m.get("attempts", 0),
-                "correct": m.get("correct", 0),
-                "seconds": round(m.get("seconds", 0.0), 2),
-                "first_activity": m.get("first"),
-                "last_activity": m.get("last"),
-            }
-        )
-    return records
-
-
 def _activities(
     store: Store, titles: dict[str, str], low: str | None, high: str | None
-) -> list[dict]:
-    where, args = _where("s.started_at", low, high)
+) -> list[dict[str, Any]]:
+    clause, args = where("s.started_at", low, high)
     rows = store.db.execute(
         "SELECT s.kind, s.module_id, s.started_at, s.ended_at, s.status, COUNT(a.id), COALESCE(SUM(a.correct), 0),"
         " COALESCE(SUM(a.seconds), 0) FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id"
-        f" WHERE {where} GROUP BY s.id ORDER BY s.id",
+        f" WHERE {clause} GROUP BY s.id ORDER BY s.id",
         args,
     )
     activities = []
@@ -206,9 +115,9 @@ def _activities(
             continue
         title = titles.get(module_id, module_id or "Practice across modules")
         label = {
-            "module": title,
-            "retake": f"Retake: {title}",
-            "practice": "Practice" + (f": {title}" if module_id else " across modules"),
+            SessionKind.MODULE: title,
+            SessionKind.RETAKE: f"Retake: {title}",
+            SessionKind.PRACTICE: "Practice" + (f": {title}" if module_id else " across modules"),
         }.get(kind, title)
         activities.append(
             {
@@ -228,14 +137,15 @@ def _activities(
 
 def _reflections(
     store: Store, banks: list[Bank], low: str | None, high: str | None, redact: bool
-) -> tuple[list[dict], list[dict]]:
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     from scr_cpd.progress import pii
 
     by_id = {b.id: b for b in banks}
-    records, identifiers = [], []
+    records: list[dict[str, Any]] = []
+    identifiers: list[dict[str, Any]] = []
     for e in all_entries(store, since=low, until=high):
         bank = by_id.get(e.module_id or "")
-        record = {
+        record: dict[str, Any] = {
             "id": e.uid,
             "module_id": e.module_id,
             "module_title": bank.title if bank else None,
@@ -251,7 +161,7 @@ def _reflections(
             "tags": e.tags,
             "created_at": e.created_at,
             "updated_at": e.updated_at,
-            "seconds": round(e.seconds, 2),
+            "seconds": round(_number(e.seconds), 2),
         }
         for field in FIELDS:
             found = pii.find_identifiers(record[field])
@@ -263,3 +173,11 @@ def _reflections(
                 record[field] = pii.redact(record[field])
         records.append(record)
     return records, identifiers
+
+
+def _number(value: Any) -> float:
+    """A stored number, or 0 for a value edited by hand into something else."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        return 0.0

@@ -24,4 +24,5 @@ def render(doc: dict[str, Any], fmt: str) -> bytes:
     if name is None:
         raise ValueError(f"unknown rendering {fmt!r}; expected one of {', '.join(FORMATS)}")
     module = import_module(f"{__name__}.{name}")
-    return module.render(doc)
+    data: bytes = module.render(doc)
+    return data

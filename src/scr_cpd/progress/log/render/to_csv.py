@@ -4,9 +4,11 @@ UTF-8 with a byte-order mark so Excel reads accents correctly. Any cell that a s
 treat as a formula (starting with = + - @, a tab or a carriage return) gets a leading apostrophe,
 so opening the file can never run anything the officer typed.
 
-The log lists each reflection among its activities as well; those entries are replaced here by
-the reflection's own row, which carries the same date and time plus the text, so no sitting is
-counted twice when the minutes column is summed.
+The first rows are the log's figures: one `module` summary row per module (status, best score,
+answers and time, as every rendering shows them) and one `totals` row; their minutes column is
+left empty, so summing it over the file still counts each sitting once. The log lists each
+reflection among its activities as well; those entries are replaced here by the reflection's own
+row, which carries the same date and time plus the text.
 """
 
 from __future__ import annotations
@@ -16,7 +18,17 @@ import io
 from typing import Any
 
 from scr_cpd.common.spreadsheet import FORMULA_TRIGGERS, neutralise  # noqa: F401 (re-exported)
-from scr_cpd.progress.log.render.view import PARTS, answer, clean, one_line, parse_time, tag_names
+from scr_cpd.common.text import one_line, visible
+from scr_cpd.progress.log.render.view import (
+    PARTS,
+    answer,
+    format_number,
+    module_rows,
+    parse_time,
+    tag_names,
+    total_facts,
+)
+from scr_cpd.progress.status import session_status_label
 
 COLUMNS = ("date", "kind", "module", "title", "questions", "correct", "score", "minutes", "details")
 # Excel refuses longer cells (it splits them over rows); the JSON log keeps the full text.
@@ -40,7 +52,8 @@ def number(value: Any) -> str:
     return str(int(value)) if float(value).is_integer() else f"{value:g}"
 
 
-def minutes(seconds: Any) -> str:
+def minutes_cell(seconds: Any) -> str:
+    """Minutes with one decimal, as a number a spreadsheet can sum."""
     if isinstance(seconds, bool) or not isinstance(seconds, (int, float)):
         return ""
     return f"{seconds / 60:.1f}"
@@ -51,7 +64,7 @@ def activity_row(activity: dict[str, Any]) -> list[str]:
     score = ""
     if isinstance(questions, int) and questions > 0 and isinstance(correct, (int, float)):
         score = f"{round(100 * correct / questions)}%"
-    details = f"status: {one_line(activity.get('status'))}"
+    details = f"status: {one_line(session_status_label(activity.get('status')))}"
     if activity.get("ended_at"):
         details += f"; ended {timestamp(activity.get('ended_at'))}"
     return [
@@ -62,7 +75,7 @@ def activity_row(activity: dict[str, Any]) -> list[str]:
         number(questions),
         number(correct),
         score,
-        minutes(activity.get("seconds")),
+        minutes_cell(activity.get("seconds")),
         details,
     ]
 
@@ -84,13 +97,41 @@ def reflection_row(record: dict[str, Any], names: dict[str, str]) -> list[str]:
         timestamp(record.get("created_at")),
         "reflection",
         one_line(record.get("module_id")),
-        clean(record.get("prompt")).strip(),
+        visible(record.get("prompt"), multiline=True).strip(),
         "",
         "",
         "",
-        minutes(record.get("seconds")),
+        minutes_cell(record.get("seconds")),
         reflection_details(record, names),
     ]
+
+
+SUMMARY_KIND = "summary"
+
+
+def summary_rows(doc: dict[str, Any]) -> list[list[str]]:
+    """The figures, worded as in the other renderings (view.module_rows and view.total_facts)."""
+    when = timestamp(doc.get("generated_at"))
+    modules = [m for m in doc.get("modules") or [] if isinstance(m, dict)]
+    found = []
+    for module, (title, status, best, answers, time) in zip(modules, module_rows(doc)):
+        details = f"status: {status}; best score: {best}; answers: {answers}; time: {time}"
+        found.append(
+            [
+                when,
+                SUMMARY_KIND,
+                one_line(module.get("id")),
+                title,
+                answers,
+                format_number(module.get("correct", 0)),
+                best,
+                "",
+                details,
+            ]
+        )
+    totals = "; ".join(f"{fact.label}: {fact.value}" for fact in total_facts(doc))
+    found.append([when, SUMMARY_KIND, "", "Totals", "", "", "", "", totals])
+    return found
 
 
 def rows(doc: dict[str, Any]) -> list[list[str]]:
@@ -106,6 +147,6 @@ def render(doc: dict[str, Any]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for row in rows(doc):
+    for row in summary_rows(doc) + rows(doc):
         writer.writerow([neutralise(fit(cell)) for cell in row])
     return out.getvalue().encode("utf-8-sig")

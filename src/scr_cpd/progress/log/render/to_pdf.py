@@ -4,10 +4,10 @@ fpdf2's multi_cell and cell measure and encode text one character at a time and 
 seconds for a long log, so this module does its own typesetting in three steps:
 
 1. *set*: every piece of the log becomes `Line`s (text wrapped with the font's metrics);
-2. *paginate*: lines are assigned to pages (a heading never ends a page; a reflection of up to
-   half a page is never split; a table's header row is repeated on each page it runs onto);
-3. *draw*: each page is added and its lines are placed, with the text encoded through a
-   per-document character table (see `Typesetter.put`).
+2. *paginate* (pdf_layout): lines are assigned to pages (a heading never ends a page; a
+   reflection of up to half a page is never split; a table's header row is repeated);
+3. *draw*: each page is added and its lines are placed through `fpdf_adapter.Writer`, the one
+   place that uses fpdf2.
 
 Knowing the page count before drawing also gives "Page 3 of 40" without fpdf2's alias pass.
 Characters the font has no glyph for (emoji, for instance) become U+FFFD, so nothing is silently
@@ -16,21 +16,46 @@ dropped and nothing crashes.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
+from collections.abc import Iterable
 from contextlib import ExitStack
-from dataclasses import dataclass
 from importlib import resources
 from itertools import accumulate, repeat
 from operator import add
-from typing import Any, Iterable
+from pathlib import Path
+from typing import Any
 
 from scr_cpd.progress.log.render import RenderError
+from scr_cpd.progress.log.render.fpdf_adapter import Writer, describe, new_document
+from scr_cpd.progress.log.render.pdf_layout import (
+    BLUE,
+    BODY,
+    CELL_LINES,
+    CELL_PAD,
+    FONT_FILES,
+    GREY,
+    INK,
+    LABEL_WIDTH,
+    LEADING,
+    MARGIN,
+    PAGE_W,
+    PT,
+    RED,
+    REPLACEMENT,
+    SMALL,
+    Block,
+    Box,
+    Color,
+    Line,
+    Run,
+    gap,
+    missing_glyphs,
+    paginate,
+)
 from scr_cpd.progress.log.render.view import (
     IDENTIFIER_COLUMNS,
     IDENTIFIERS_NOTE,
     MODULE_COLUMNS,
-    REPLACEMENT,
     TITLE,
     Fact,
     LogView,
@@ -40,111 +65,25 @@ from scr_cpd.progress.log.render.view import (
     parse_time,
 )
 
-FAMILY = "DejaVu"
-FONT_FILES = {"": "DejaVuSans.ttf", "B": "DejaVuSans-Bold.ttf"}
-PAGE_W, PAGE_H = 210.0, 297.0  # A4, mm
-MARGIN = 18.0
-TOP, BOTTOM = 20.0, PAGE_H - 18.0  # where the body of each page starts and must end
-BODY = 10.0  # pt
-SMALL = 8.5
-LEADING = 1.4  # line height as a multiple of the font size
-LABEL_WIDTH = 50.0  # mm
-CELL_PAD = 1.6
-KEEP_TOGETHER = (BOTTOM - TOP) / 2  # blocks up to half a page are never split; longer ones may be
-CELL_LINES = 12  # a table cell longer than this is cut short (tables hold titles, not prose)
-INK = (27, 27, 27)
-BLUE = (29, 58, 110)
-GREY = (80, 90, 95)
-RED = (170, 40, 20)
-RULE = (177, 180, 182)
-SHADE = (243, 242, 241)
-PT = 25.4 / 72  # mm per point
-Color = tuple[int, int, int]
-
-
-@dataclass(slots=True)
-class Run:
-    text: str
-    style: str = ""
-    size: float = BODY
-    color: Color = INK
-    at: float | None = None  # mm from the left margin; None: straight after the previous run
-    down: float = 0.0  # mm from the top of the line to the top of this run's text
-
-
-@dataclass(slots=True)
-class Box:
-    x: float  # mm from the left margin
-    width: float
-    height: float
-    filled: bool
-
-
-@dataclass(slots=True)
-class Line:
-    runs: tuple[Run, ...]
-    advance: float  # height taken, mm
-    x: float = 0.0  # indent from the left margin, mm
-    keep: int = 0  # how many following lines must share this line's page
-    space: bool = False  # only vertical space: dropped at the top of a page
-    boxes: tuple[Box, ...] = ()
-    repeat: Line | None = None  # drawn first if this line starts a page (a table's header row)
-    outline: tuple[str, int] | None = None  # (title, level) of a PDF bookmark starting here
-
-
-@dataclass(slots=True)
-class Block:
-    lines: list[Line]
-    together: bool = (
-        False  # start a new page rather than split, if the block is short (see KEEP_TOGETHER)
-    )
-
-
-def missing_glyphs(widths: dict[str, int]) -> re.Pattern[str]:
-    """A pattern matching any character the font cannot draw (line breaks are left alone)."""
-    points = sorted(map(ord, [*widths, "\n"]))
-    ranges, start = [], points[0]
-    for before, point in zip(points, points[1:]):
-        if point != before + 1:
-            ranges.append((start, before))
-            start = point
-    ranges.append((start, points[-1]))
-    return re.compile("[^" + "".join(f"\\U{a:08x}-\\U{b:08x}" for a, b in ranges) + "]")
-
-
-def gap(height: float, keep: int = 0) -> Line:
-    return Line((), height, keep=keep, space=True)
-
 
 class Typesetter:
     """Measures, wraps and draws text in the document's fonts."""
 
-    def __init__(self, pdf: Any) -> None:
-        self.pdf = pdf
-        self.fonts = fonts = {style: pdf.fonts[FAMILY.lower() + style] for style in FONT_FILES}
-        # Per style: each drawable character's width (1/1000 em), keyed by character so that
-        # measuring a word is one C-level map over it.
-        self.widths = {
-            style: {chr(cp): font.cw[cp] for cp in font.cmap} for style, font in fonts.items()
-        }
+    def __init__(self, writer: Writer) -> None:
+        self.writer = writer
+        self.widths = writer.widths
         self.missing = {style: missing_glyphs(widths) for style, widths in self.widths.items()}
         self.fallback = {
             style: REPLACEMENT if REPLACEMENT in widths else "?"
             for style, widths in self.widths.items()
         }
         self.word_cache: dict[str, dict[str, int]] = {style: {} for style in FONT_FILES}
-        self.codes: dict[str, dict[str, str]] = {style: {} for style in FONT_FILES}
-        self.fast = fast_text_available(pdf)
-        self.k = pdf.k  # points per mm
-        self.state: tuple[str, float, Color] | None = None  # font and colour last set on this page
-        self.ops: list[str] = []  # this page's text operators, written in one go (see flush)
-        self.page_fonts: set[int] = set()  # fonts already listed in this page's resources
 
     # --- measuring and wrapping
     def fit(self, text: str, style: str = "") -> str:
         """Text the font can draw: tabs become spaces, missing glyphs become U+FFFD."""
         text = text.replace("\t", "    ")
-        if text.isascii():  # clean() left no control characters; the font has all of ASCII
+        if text.isascii():  # visible() left no control characters; the font has all of ASCII
             return text
         return self.missing[style].sub(self.fallback[style], text)
 
@@ -304,159 +243,22 @@ class Typesetter:
 
     # --- drawing
     def draw(self, y: float, line: Line) -> None:
-        pdf = self.pdf
+        w = self.writer
         if line.outline:
-            pdf.set_y(y)
-            pdf.start_section(line.outline[0], level=line.outline[1])
+            w.bookmark(y, line.outline[0], line.outline[1])
         for box in line.boxes:  # drawn at once; text is written at the end of the page, on top
-            if box.filled:
-                self.shade(MARGIN + box.x, y, box.width, box.height)
-            pdf.set_draw_color(*RULE)
-            pdf.set_line_width(0.2)
-            pdf.rect(MARGIN + box.x, y, box.width, box.height, style="D")
+            w.box(MARGIN + box.x, y, box.width, box.height, box.filled)
         x = MARGIN + line.x
         runs = line.runs
         for i, run in enumerate(runs):
             if run.at is not None:
                 x = MARGIN + run.at
             if run.text:
-                self.put(
+                w.put(
                     x, y + run.down + run.size * PT * 1.05, run.text, run.style, run.size, run.color
                 )
             if i + 1 < len(runs) and runs[i + 1].at is None:
                 x += self.width(run.text, run.style, run.size)
-
-    def put(
-        self, x: float, baseline: float, text: str, style: str, size: float, color: Color
-    ) -> None:
-        """Write one line of text at (x, baseline), in mm.
-
-        `FPDF.text` maps every character through the font subset one at a time, selects the
-        font and colour through several layers each time, and writes each line to the page on
-        its own: most of the time a long PDF takes. Here each character is mapped once per
-        document, font and colour operators are written only when they change, and a page's
-        text is written in one go by `flush`. This relies on nothing else setting the fill
-        colour (which text is drawn in): fpdf2's fill colour is never set, and `shade` fills
-        inside q/Q. A test checks that the text drawn is the same as FPDF.text draws.
-        """
-        if not self.fast:
-            self.slow_put(x, baseline, text, style, size, color)
-            return
-        codes = self.codes[style]
-        try:
-            encoded = "".join(map(codes.__getitem__, text))
-        except KeyError:  # characters not used before in this style: add them to the font subset
-            font = self.fonts[style]
-            for char in set(text).difference(codes):
-                glyph = font.subset.pick(ord(char))
-                codes[char] = (
-                    ""
-                    if glyph is None
-                    else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
-                )
-            encoded = "".join(map(codes.__getitem__, text))
-        state = self.state
-        if state is None or state[0] != style or state[1] != size:
-            self.ops.append(self.font_operator(style, size))
-        if state is None or state[2] != color:
-            self.ops.append(rgb(color))
-        self.state = (style, size, color)
-        self.ops.append(
-            f"BT {x * self.k:.2f} {(PAGE_H - baseline) * self.k:.2f} Td ({encoded}) Tj ET"
-        )
-
-    def shade(self, x: float, y: float, width: float, height: float) -> None:
-        """Fill a rectangle with SHADE, leaving the fill colour as it was (text uses it too)."""
-        pdf = self.pdf
-        if not self.fast:
-            pdf.set_fill_color(*SHADE)
-            pdf.rect(x, y, width, height, style="F")
-            return
-        k = pdf.k
-        pdf._out(
-            f"q {rgb(SHADE)} {x * k:.2f} {(PAGE_H - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re f Q"
-        )
-
-    def font_operator(self, style: str, size: float) -> str:
-        font = self.fonts[style]
-        if font.i in self.page_fonts:
-            return f"BT /F{font.i} {size:.2f} Tf ET"  # as fpdf2 writes it
-        self.page_fonts.add(font.i)
-        return self.pdf._set_font_for_page(
-            font, size
-        )  # also lists the font in the page's resources
-
-    def slow_put(
-        self, x: float, baseline: float, text: str, style: str, size: float, color: Color
-    ) -> None:
-        if self.state != (style, size, color):
-            self.pdf.set_font(FAMILY, style, size)
-            self.pdf.set_text_color(*color)
-            self.state = (style, size, color)
-        self.pdf.text(x, baseline, text)
-
-    def flush(self) -> None:
-        """Write the text operators gathered for the current page."""
-        if self.ops:
-            self.pdf._out("\n".join(self.ops))
-            self.ops = []
-
-    def new_page(self) -> None:
-        self.flush()
-        self.pdf.add_page()  # calls LogPDF.footer (previous page) and LogPDF.header
-
-
-class Pages:
-    """Lines placed on pages, each with the height (mm from the top of the page) it starts at."""
-
-    def __init__(self) -> None:
-        self.pages: list[list[tuple[float, Line, int]]] = [[]]
-        self.y = TOP
-
-    def place(self, line: Line, index: int) -> None:
-        if line.space and self.y == TOP:
-            return  # space above a heading is not wanted at the top of a page
-        self.pages[-1].append((self.y, line, index))
-        self.y += line.advance
-
-    def break_before(self, index: int, line: Line) -> None:
-        """Start a new page for line `index`, taking along the lines that must stay with it."""
-        page = self.pages[-1]
-        carried = 0
-        while carried < len(page) and page[-1 - carried][2] + page[-1 - carried][1].keep >= index:
-            carried += 1
-        moved = page[len(page) - carried :] if carried < len(page) else []
-        del page[len(page) - len(moved) :]
-        self.pages.append([])
-        self.y = TOP
-        if line.repeat is not None and all(
-            moved_line is not line.repeat for _, moved_line, _ in moved
-        ):
-            self.place(line.repeat, -1)
-        for _, moved_line, moved_index in moved:
-            self.place(moved_line, moved_index)
-
-
-def paginate(blocks: Iterable[Block]) -> list[list[tuple[float, Line, int]]]:
-    """Lay the blocks' lines out on pages: see the module docstring for the rules."""
-    lines: list[Line] = []
-    together: dict[int, float] = {}  # first line of a short block kept together -> its height
-    for block in blocks:
-        height = sum(line.advance for line in block.lines)
-        if block.together and height <= KEEP_TOGETHER:
-            together[len(lines)] = height
-        lines += block.lines
-    pages = Pages()
-    for i, line in enumerate(lines):
-        need = line.advance
-        if line.keep:
-            need += sum(nxt.advance for nxt in lines[i + 1 : i + 1 + line.keep])
-        if i in together:
-            need = max(need, together[i])
-        if pages.y + need > BOTTOM and pages.y > TOP:
-            pages.break_before(i, line)
-        pages.place(line, i)
-    return pages.pages
 
 
 # --- the log, set as blocks
@@ -538,96 +340,7 @@ def log_blocks(t: Typesetter, view: LogView) -> list[Block]:
     return blocks
 
 
-# --- fpdf2
-def rgb(color: Color) -> str:
-    """The PDF operator setting the fill (text) colour."""
-    return _RGB.get(color) or _RGB.setdefault(
-        color, " ".join(f"{c / 255:.3f}" for c in color) + " rg"
-    )
-
-
-_RGB: dict[Color, str] = {}
-
-
-def pdf_string(text: str) -> str:
-    """Escape a PDF literal string's delimiters (as fpdf2's escape_parens does)."""
-    return text.replace("\\", "\\\\").replace(")", "\\)").replace("(", "\\(").replace("\r", "\\r")
-
-
-def fast_text_available(pdf: Any) -> bool:
-    """Whether this fpdf2 has the internals `Typesetter.put` relies on; if not, it uses FPDF.text."""
-    font = pdf.fonts.get(FAMILY.lower())
-    return (
-        hasattr(pdf, "_out")
-        and hasattr(pdf, "_set_font_for_page")
-        and hasattr(font, "i")
-        and hasattr(getattr(font, "subset", None), "pick")
-    )
-
-
-def pdf_class() -> Any:
-    from fpdf import FPDF
-
-    class LogPDF(FPDF):  # type: ignore[misc]
-        """Header: the log's title and officer, and when it was generated; footer: page n of N."""
-
-        typesetter: Typesetter | None = None
-        running_head = ""
-        running_date = ""
-        total_pages = 0
-
-        def header(self) -> None:
-            t = self.typesetter
-            if t is None:
-                return
-            t.state = None  # a new page starts with no font set
-            t.page_fonts = set()
-            t.put(MARGIN, 12, self.running_head, "", 7.5, GREY)
-            t.put(
-                PAGE_W - MARGIN - t.width(self.running_date, "", 7.5),
-                12,
-                self.running_date,
-                "",
-                7.5,
-                GREY,
-            )
-            t.flush()
-            self.set_draw_color(*RULE)
-            self.set_line_width(0.2)
-            self.line(MARGIN, 14, PAGE_W - MARGIN, 14)
-
-        def footer(self) -> None:
-            t = self.typesetter
-            if t is None:
-                return
-            text = f"Page {self.page_no()} of {self.total_pages}"
-            t.put((PAGE_W - t.width(text, "", 7.5)) / 2, PAGE_H - 9, text, "", 7.5, GREY)
-            t.flush()
-
-    return LogPDF
-
-
-def new_pdf(view: LogView, fonts: dict[str, Any]) -> Any:
-    pdf = pdf_class()(orientation="portrait", unit="mm", format="A4")
-    pdf.set_margins(MARGIN, TOP, MARGIN)
-    pdf.set_auto_page_break(False)
-    pdf.alias_nb_pages(None)  # page totals are known before drawing
-    for style, path in fonts.items():
-        pdf.add_font(FAMILY, style, str(path))
-    t = Typesetter(pdf)
-    officer = view.officer or "officer not named"
-    pdf.running_head = t.fit(f"{TITLE} – {officer}")
-    pdf.running_date = t.fit(f"Generated {view.generated_at}")
-    pdf.set_title(f"{TITLE} – {officer}")
-    pdf.set_author(officer)
-    pdf.set_subject("Continuing professional development log")
-    pdf.set_creator(f"scr-cpd {view.app_version}".strip())
-    pdf.set_lang("en-GB")
-    pdf.typesetter = t
-    return pdf
-
-
-def font_paths(stack: ExitStack) -> dict[str, Any]:
+def font_paths(stack: ExitStack) -> dict[str, Path]:
     folder = resources.files("scr_cpd.progress").joinpath("fonts")
     paths = {}
     for style, name in FONT_FILES.items():
@@ -643,16 +356,21 @@ def font_paths(stack: ExitStack) -> dict[str, Any]:
 def render(doc: dict[str, Any]) -> bytes:
     view = build_view(doc)
     with ExitStack() as stack:
-        pdf = new_pdf(view, font_paths(stack))
-        created = parse_time(doc.get("generated_at"))
-        if created is not None and created.tzinfo is not None:
-            pdf.set_creation_date(created)
-        t: Typesetter = pdf.typesetter
+        pdf, writer = new_document(font_paths(stack), parse_time(doc.get("generated_at")))
+        t = Typesetter(writer)
+        officer = view.officer or "officer not named"
+        describe(
+            pdf,
+            title=f"{TITLE} – {officer}",
+            author=officer,
+            creator=f"scr-cpd {view.app_version}".strip(),
+            head=t.fit(f"{TITLE} – {officer}"),
+            date=t.fit(f"Generated {view.generated_at}"),
+        )
         pages = paginate(log_blocks(t, view))
         pdf.total_pages = len(pages)
         for page in pages:
-            t.new_page()
+            writer.new_page()
             for y, line, _ in page:
                 t.draw(y, line)
-        t.flush()
-        return bytes(pdf.output())
+        return writer.finish()

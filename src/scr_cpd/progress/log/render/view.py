@@ -1,23 +1,24 @@
-"""What every rendering of a CPD log shows, worked out once: labels, formatted values, clean text.
+"""What every rendering of a CPD log shows, worked out once: labels, formatted values, safe text.
 
-Each format (Markdown, HTML, PDF) only escapes and lays out these strings, so the wording and
-the numbers are the same in all of them. Every string that comes from the log passes through
-`clean` (or `one_line`): control characters go, line endings become "\\n", and bidirectional
-embedding/override/isolate characters, which could make text read differently from what it
-says, are replaced by U+FFFD so that their presence stays visible.
+Each format (Markdown, HTML, PDF, CSV) only escapes and lays out these strings, so the wording
+and the numbers are the same in all of them. Every string that comes from the log passes through
+`common.text.visible` (multi-line fields) or `one_line` (everything else): control, bidi and
+zero-width characters, which could make text read differently from what it says, are shown as
+`<U+XXXX>` so that their presence stays visible.
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
+from scr_cpd.common.text import format_duration, one_line, visible
+from scr_cpd.progress.figures import format_hours, format_score
+
 TITLE = "CPD log"
 NOT_SET = "not set"
 BLANK = "(left blank)"
-REPLACEMENT = "\ufffd"
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 PARTS = (
@@ -32,7 +33,7 @@ OUTCOMES = {
     "discuss": "Discuss with the officer",
     "revise": "Revise and resubmit",
 }
-MODULE_COLUMNS = ("Module", "Status", "Best score", "Attempts", "Time")
+MODULE_COLUMNS = ("Module", "Status", "Best score", "Answers", "Time")
 IDENTIFIER_COLUMNS = ("Reflection", "Part", "Looks like", "In this log")
 VERIFY_NOTE = (
     "To check that this log has not been edited since it was exported, a supervisor runs "
@@ -46,41 +47,6 @@ IDENTIFIERS_NOTE = (
     "When this log was exported, the app flagged text that may identify a child, family or case. "
     "Masked text was replaced in this log; kept text was left as the officer wrote it."
 )
-
-
-def _translation() -> dict[int, str | None]:
-    table: dict[int, str | None] = {cp: None for cp in range(0x20) if cp not in (0x09, 0x0A)}
-    table[0x0D] = "\n"
-    table[0x7F] = None
-    table.update({cp: None for cp in range(0x80, 0xA0)})
-    table.update({0x85: "\n", 0x2028: "\n", 0x2029: "\n"})
-    table.update({cp: None for cp in (0x061C, 0x200E, 0x200F)})  # invisible direction marks
-    table.update({cp: REPLACEMENT for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))})
-    table.update({cp: REPLACEMENT for cp in range(0xD800, 0xE000)})  # lone surrogates from JSON
-    return table
-
-
-_TABLE = _translation()
-# str.translate walks every character in Python-level lookups; most text needs no change, and a
-# regex finds that out at C speed.
-_NEEDS_CLEANING = re.compile(
-    "[" + "".join(re.escape(chr(cp)) for cp in sorted(_TABLE) if cp < 0xD800) + "\ud800-\udfff]"
-)
-
-
-def clean(value: Any) -> str:
-    """Text safe to lay out: see the module docstring."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if _NEEDS_CLEANING.search(text) is None:
-        return text
-    return text.replace("\r\n", "\n").translate(_TABLE)
-
-
-def one_line(value: Any) -> str:
-    """Clean text with every run of whitespace (line breaks included) collapsed to one space."""
-    return " ".join(clean(value).split())
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -109,25 +75,6 @@ def format_time(value: Any) -> str:
         return format_date(value)
     zone = " UTC" if moment.tzinfo else ""
     return f"{format_date(value)} {moment:%H:%M}{zone}"
-
-
-def minutes(seconds: Any) -> int:
-    try:
-        return max(0, round(float(seconds) / 60))
-    except (TypeError, ValueError):
-        return 0
-
-
-def format_duration(seconds: Any) -> str:
-    total = minutes(seconds)
-    hours, mins = divmod(total, 60)
-    return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
-
-
-def format_score(score: Any) -> str:
-    if isinstance(score, bool) or not isinstance(score, (int, float)):
-        return "–"
-    return f"{round(score * 100)}%"
 
 
 def format_number(value: Any) -> str:
@@ -224,8 +171,7 @@ def bank_lines(doc: dict[str, Any]) -> list[str]:
 def total_facts(doc: dict[str, Any]) -> list[Fact]:
     totals = _dict(doc.get("totals"))
     available = format_number(totals.get("modules_available", 0))
-    hours = totals.get("cpd_hours", 0)
-    hours_text = f"{hours:.2f}" if isinstance(hours, (int, float)) else one_line(hours)
+    hours_text = one_line(format_hours(totals.get("cpd_hours", 0)))
     return [
         Fact("CPD hours", f"{hours_text} ({format_duration(totals.get('seconds', 0))} on task)"),
         Fact("Modules passed", f"{format_number(totals.get('modules_passed', 0))} of {available}"),
@@ -233,13 +179,13 @@ def total_facts(doc: dict[str, Any]) -> list[Fact]:
             "Modules completed",
             f"{format_number(totals.get('modules_completed', 0))} of {available}",
         ),
-        Fact("Questions answered", format_number(totals.get("questions_answered", 0))),
+        Fact("Answers", format_number(totals.get("questions_answered", 0))),
         Fact("Reflections", format_number(totals.get("reflections", 0))),
     ]
 
 
 def module_rows(doc: dict[str, Any]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for module in _list(doc.get("modules")):
         module = _dict(module)
         rows.append(
@@ -262,7 +208,7 @@ def tag_names() -> dict[str, str]:
 
 def answer(value: Any) -> str:
     """An answer as written (indents kept), or a note that it was left blank."""
-    text = clean(value)
+    text = visible(value, multiline=True)
     return text.strip("\n") if text.strip() else BLANK
 
 
@@ -291,7 +237,7 @@ def reflection_view(
         ref=one_line(record.get("id")),
         heading=f"Reflection {number} of {count}: {module}",
         meta=meta,
-        prompt=clean(record.get("prompt")).strip() or BLANK,
+        prompt=visible(record.get("prompt"), multiline=True).strip() or BLANK,
         parts=[Part(label, hint, answer(record.get(key))) for key, label, hint in PARTS],
         learning_points=[p for p in points if p],
         tags=[t for t in tags if t],
@@ -325,20 +271,20 @@ def review_view(doc: dict[str, Any], numbers: dict[str, int]) -> ReviewView | No
     comments = [
         Fact(
             reflection_label(_dict(c).get("reflection"), numbers),
-            clean(_dict(c).get("comment")).strip(),
+            visible(_dict(c).get("comment"), multiline=True).strip(),
         )
         for c in _list(review.get("comments"))
     ]
     return ReviewView(
         outcome=facts[0].value,
         facts=facts,
-        comment=clean(review.get("comment")).strip(),
+        comment=visible(review.get("comment"), multiline=True).strip(),
         comments=comments,
     )
 
 
 def identifier_rows(doc: dict[str, Any], numbers: dict[str, int]) -> list[tuple[str, ...]]:
-    rows = []
+    rows: list[tuple[str, ...]] = []
     for item in _list(doc.get("identifiers")):
         item = _dict(item)
         part = item.get("field")

@@ -1,0 +1,228 @@
+"""The one module that talks to fpdf2, private internals included.
+
+fpdf2's `text`, `cell` and `multi_cell` map every character through the font subset one at a
+time, select the font and colour through several layers each time, and write each line to the
+page on its own: most of the time a long PDF takes. `Writer.put` maps each character once per
+document, writes font and colour operators only when they change, and writes a page's text in
+one go. That needs five things fpdf2 does not publish: `FPDF._out`, `FPDF._set_font_for_page`,
+a font's `i`, `cw`, `cmap` and `subset.pick`. They are used here only; `fast_text_available`
+checks they exist, and without them everything goes through the public `FPDF.text` (slower, the
+same pages: a test compares both). pyproject.toml pins fpdf2 to the versions this was tested with.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from scr_cpd.progress.log.render.pdf_layout import (
+    FAMILY,
+    FONT_FILES,
+    GREY,
+    MARGIN,
+    PAGE_H,
+    PAGE_W,
+    PT,
+    RULE,
+    SHADE,
+    TOP,
+    Color,
+)
+
+
+def rgb(color: Color) -> str:
+    """The PDF operator setting the fill (text) colour."""
+    return _RGB.get(color) or _RGB.setdefault(
+        color, " ".join(f"{c / 255:.3f}" for c in color) + " rg"
+    )
+
+
+_RGB: dict[Color, str] = {}
+
+
+def pdf_string(text: str) -> str:
+    """Escape a PDF literal string's delimiters (as fpdf2's escape_parens does)."""
+    return text.replace("\\", "\\\\").replace(")", "\\)").replace("(", "\\(").replace("\r", "\\r")
+
+
+def fast_text_available(pdf: Any) -> bool:
+    """Whether this fpdf2 has the internals `Writer.put` relies on; if not, it uses FPDF.text."""
+    font = pdf.fonts.get(FAMILY.lower())
+    return (
+        hasattr(pdf, "_out")
+        and hasattr(pdf, "_set_font_for_page")
+        and hasattr(font, "i")
+        and hasattr(getattr(font, "subset", None), "pick")
+    )
+
+
+class Writer:
+    """Draws on an fpdf2 document: text, shaded and ruled boxes, lines, bookmarks, pages."""
+
+    def __init__(self, pdf: Any) -> None:
+        self.pdf = pdf
+        self.fonts = fonts = {style: pdf.fonts[FAMILY.lower() + style] for style in FONT_FILES}
+        # Per style: each drawable character's width (1/1000 em), keyed by character so that
+        # measuring a word is one C-level map over it.
+        self.widths: dict[str, dict[str, int]] = {
+            style: {chr(cp): font.cw[cp] for cp in font.cmap} for style, font in fonts.items()
+        }
+        self.codes: dict[str, dict[str, str]] = {style: {} for style in FONT_FILES}
+        self.fast = fast_text_available(pdf)
+        self.k: float = pdf.k  # points per mm
+        self.state: tuple[str, float, Color] | None = None  # font and colour last set on this page
+        self.ops: list[str] = []  # this page's text operators, written in one go (see flush)
+        self.page_fonts: set[int] = set()  # fonts already listed in this page's resources
+
+    def width(self, text: str, style: str, size: float) -> float:
+        return sum(map(self.widths[style].__getitem__, text)) * size * 0.001 * PT
+
+    def put(
+        self, x: float, baseline: float, text: str, style: str, size: float, color: Color
+    ) -> None:
+        """Write one line of text at (x, baseline), in mm (see the module docstring).
+
+        This relies on nothing else setting the fill colour (which text is drawn in): fpdf2's
+        fill colour is never set, and `shade` fills inside q/Q.
+        """
+        if not self.fast:
+            self.slow_put(x, baseline, text, style, size, color)
+            return
+        codes = self.codes[style]
+        try:
+            encoded = "".join(map(codes.__getitem__, text))
+        except KeyError:  # characters not used before in this style: add them to the font subset
+            font = self.fonts[style]
+            for char in set(text).difference(codes):
+                glyph = font.subset.pick(ord(char))
+                codes[char] = (
+                    ""
+                    if glyph is None
+                    else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
+                )
+            encoded = "".join(map(codes.__getitem__, text))
+        state = self.state
+        if state is None or state[0] != style or state[1] != size:
+            self.ops.append(self.font_operator(style, size))
+        if state is None or state[2] != color:
+            self.ops.append(rgb(color))
+        self.state = (style, size, color)
+        self.ops.append(
+            f"BT {x * self.k:.2f} {(PAGE_H - baseline) * self.k:.2f} Td ({encoded}) Tj ET"
+        )
+
+    def slow_put(
+        self, x: float, baseline: float, text: str, style: str, size: float, color: Color
+    ) -> None:
+        if self.state != (style, size, color):
+            self.pdf.set_font(FAMILY, style, size)
+            self.pdf.set_text_color(*color)
+            self.state = (style, size, color)
+        self.pdf.text(x, baseline, text)
+
+    def font_operator(self, style: str, size: float) -> str:
+        font = self.fonts[style]
+        if font.i in self.page_fonts:
+            return f"BT /F{font.i} {size:.2f} Tf ET"  # as fpdf2 writes it
+        self.page_fonts.add(font.i)
+        operator: str = self.pdf._set_font_for_page(font, size)  # lists it in the page's resources
+        return operator
+
+    def shade(self, x: float, y: float, width: float, height: float) -> None:
+        """Fill a rectangle with SHADE, leaving the fill colour as it was (text uses it too)."""
+        pdf = self.pdf
+        if not self.fast:
+            pdf.set_fill_color(*SHADE)
+            pdf.rect(x, y, width, height, style="F")
+            return
+        k = pdf.k
+        pdf._out(
+            f"q {rgb(SHADE)} {x * k:.2f} {(PAGE_H - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re f Q"
+        )
+
+    def box(self, x: float, y: float, width: float, height: float, filled: bool) -> None:
+        if filled:
+            self.shade(x, y, width, height)
+        self.pdf.set_draw_color(*RULE)
+        self.pdf.set_line_width(0.2)
+        self.pdf.rect(x, y, width, height, style="D")
+
+    def bookmark(self, y: float, title: str, level: int) -> None:
+        self.pdf.set_y(y)
+        self.pdf.start_section(title, level=level)
+
+    def flush(self) -> None:
+        """Write the text operators gathered for the current page."""
+        if self.ops:
+            self.pdf._out("\n".join(self.ops))
+            self.ops = []
+
+    def new_page(self) -> None:
+        self.flush()
+        self.pdf.add_page()  # calls LogPDF.footer (previous page) and LogPDF.header
+
+    def finish(self) -> bytes:
+        self.flush()
+        return bytes(self.pdf.output())
+
+
+def pdf_class() -> Any:
+    from fpdf import FPDF
+
+    class LogPDF(FPDF):
+        """Header: the log's title and officer, and when it was generated; footer: page n of N."""
+
+        writer: Writer | None = None
+        running_head = ""
+        running_date = ""
+        total_pages = 0
+
+        def header(self) -> None:
+            w = self.writer
+            if w is None:
+                return
+            w.state = None  # a new page starts with no font set
+            w.page_fonts = set()
+            w.put(MARGIN, 12, self.running_head, "", 7.5, GREY)
+            date_x = PAGE_W - MARGIN - w.width(self.running_date, "", 7.5)
+            w.put(date_x, 12, self.running_date, "", 7.5, GREY)
+            w.flush()
+            self.set_draw_color(*RULE)
+            self.set_line_width(0.2)
+            self.line(MARGIN, 14, PAGE_W - MARGIN, 14)
+
+        def footer(self) -> None:
+            w = self.writer
+            if w is None:
+                return
+            text = f"Page {self.page_no()} of {self.total_pages}"
+            w.put((PAGE_W - w.width(text, "", 7.5)) / 2, PAGE_H - 9, text, "", 7.5, GREY)
+            w.flush()
+
+    return LogPDF
+
+
+def new_document(fonts: dict[str, Path], created: datetime | None) -> tuple[Any, Writer]:
+    """An A4 document in millimetres with the log's fonts, no automatic page breaks, and a writer."""
+    pdf = pdf_class()(orientation="portrait", unit="mm", format="A4")
+    pdf.set_margins(MARGIN, TOP, MARGIN)
+    pdf.set_auto_page_break(False)
+    pdf.alias_nb_pages(None)  # page totals are known before drawing
+    for style, path in fonts.items():
+        pdf.add_font(FAMILY, style, str(path))
+    if created is not None and created.tzinfo is not None:
+        pdf.set_creation_date(created)
+    writer = Writer(pdf)
+    pdf.writer = writer
+    return pdf, writer
+
+
+def describe(pdf: Any, title: str, author: str, creator: str, head: str, date: str) -> None:
+    """The document's metadata and running head (the text already fitted to the font)."""
+    pdf.running_head, pdf.running_date = head, date
+    pdf.set_title(title)
+    pdf.set_author(author)
+    pdf.set_subject("Continuing professional development log")
+    pdf.set_creator(creator)
+    pdf.set_lang("en-GB")
