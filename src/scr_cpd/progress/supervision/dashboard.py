@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any, Final
 
 from scr_cpd.common.text import shorten, visible
-from scr_cpd.progress.log.vocabulary import MODULE_STATUSES, ModuleStatus
+from scr_cpd.progress.log.vocabulary import ModuleStatus
 from scr_cpd.progress.supervision.team import SummaryRow
 
 WIDTH: Final = 680
@@ -158,7 +158,7 @@ def _mark(status: str | None) -> tuple[str, str, str, str]:
 
 def status_counts(officers: list[SummaryRow], modules: list[str]) -> dict[str, int]:
     """How many cells of the grid have each status (and how many modules are not in a log)."""
-    counts = dict.fromkeys([*MODULE_STATUSES, NOT_IN_LOG[1]], 0)
+    counts: dict[str, int] = dict.fromkeys([*STATUS_MARKS, NOT_IN_LOG[1]], 0)
     for row in officers:
         for module in modules:
             counts[_mark(row.module_statuses.get(module))[3]] += 1
