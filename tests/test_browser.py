@@ -159,7 +159,7 @@ def test_the_charts_are_drawn_to_scale_on_screen(browser, tmp_path):
     assert [len(r) for r in found] == [1, 1, 1]
     assert len({r[0][0] for r in found}) == 1  # every bar starts on the axis
     for (_, length), hours in zip([r[0] for r in found], (3.0, 1.5, 0.75)):
-        assert abs(length - plot * hours / 5) <= 1.5
+        assert abs(length - plot * hours / 3) <= 1.5
 
     # Modules by officer: each status's cells in each grid row that has any (TEAM: Able, Baker,
     # Cole), then its legend swatch.
@@ -175,7 +175,7 @@ def test_the_charts_are_drawn_to_scale_on_screen(browser, tmp_path):
     found = runs(row(columns, base))
     assert len(found) == 3
     heights = [runs(column(columns, x + w // 2))[0][1] for x, w in found]
-    for height, expected in zip(heights, (120, 30, 60)):
+    for height, expected in zip(heights, (150, 37.5, 75)):
         assert abs(height - expected) <= 1.5
 
 

@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
+import pytest
 from helpers import cpd
 from test_signing import make_log, new_key
 
@@ -145,8 +146,9 @@ def test_hours_bars_one_per_officer_in_the_report_order_and_to_scale(tmp_path):
     ]
     widths = [float(b.find("rect").get("width")) for b in bars]
     plot = dashboard.WIDTH - dashboard.LABEL_WIDTH - 56
-    assert widths == [round(plot * h / 5, 1) for h in (3.0, 1.5, 0.75)]  # axis 0 to 5 h
-    assert [t.text for t in svg.findall("text[@class='tick']")] == ["0", "1", "2", "3", "4", "5"]
+    assert widths == [round(plot * h / 3, 1) for h in (3.0, 1.5, 0.75)]  # axis 0 to 3 h
+    ticks = [t.text for t in svg.findall("text[@class='tick']")]
+    assert ticks == ["0", "0.5", "1", "1.5", "2", "2.5", "3"]
     assert [b.findall("text")[1].text for b in bars] == ["3.00", "1.50", "0.75"]
 
 
@@ -207,7 +209,9 @@ def test_answers_per_week_columns_and_table(tmp_path):
     )
     assert rows == [("2 Mar 2026", "8", "2"), ("16 Mar 2026", "2", "1"), ("30 Mar 2026", "4", "1")]
     heights = [float(r.get("height")) for r in svg.findall("g/rect")]
-    assert heights == [120.0, 30.0, 60.0]  # 150 px for an axis of 0 to 10 answers
+    assert heights == [150.0, 37.5, 75.0]  # 150 px for an axis of 0 to 8 answers
+    ticks = [t.text for t in svg.findall("text[@class='tick']")][:5]
+    assert ticks == ["0", "2", "4", "6", "8"]
 
 
 def test_a_long_history_shows_its_last_year_and_keeps_every_week_in_the_table():
@@ -227,6 +231,21 @@ def test_a_team_without_modules_or_answers_gets_the_hours_chart_only():
     assert list(charts(page)) == ["chart-hours"]
     assert "No answers in these logs yet." in page
     assert dashboard.charts([]) == ""
+
+
+@pytest.mark.parametrize(
+    "value, least, ticks",
+    [
+        (3.0, 1.0, [0, 0.5, 1, 1.5, 2, 2.5, 3]),
+        (10.26, 1.0, [0, 2, 4, 6, 8, 10, 12]),
+        (0.0, 1.0, [0, 0.2, 0.4, 0.6, 0.8, 1]),
+        (2, 5.0, [0, 1, 2, 3, 4, 5]),
+        (204, 5.0, [0, 50, 100, 150, 200, 250]),
+        (1234.5, 1.0, [0, 250, 500, 750, 1000, 1250]),
+    ],
+)
+def test_axes_end_just_above_the_largest_figure_in_even_steps(value, least, ticks):
+    assert dashboard.axis(value, least) == pytest.approx(ticks)
 
 
 # --- hostile text -------------------------------------------------------------------------------
@@ -293,6 +312,8 @@ def test_the_page_is_self_contained_and_prints_on_white_a4(tmp_path):
     widths = [int(svg.get("width")) for svg in charts(page).values()]
     assert max(widths) <= 688  # A4's 210 mm less two 14 mm margins, at 96 px an inch
     assert "figure.chart{margin:1.5rem 0;break-inside:avoid}" in style
+    assert ".wide{overflow-x:auto}" in style  # wide tables scroll on screen, never in print:
+    assert ".wide{overflow:visible}}" in style.split("@media print")[1]
 
 
 def test_team_report_uses_the_charts_escaping():

@@ -25,6 +25,7 @@ LABEL_WIDTH: Final = 200
 LABEL_CHARS: Final = 28  # an officer's name beside a bar or a grid row
 MODULE_CHARS: Final = 18  # a module id above a grid column
 MAX_WEEKS: Final = 52
+MAX_STEPS: Final = 6  # between the ticks of an axis
 
 # Each module status as a letter or sign and a fill (light enough to read the letter on, and
 # distinct in greyscale): the colour is never the only sign.
@@ -47,9 +48,10 @@ svg.chart text{font:12px system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;fi
 svg.chart .tick{fill:#555;font-size:11px}svg.chart .grid{stroke:#ddd;stroke-width:1}
 svg.chart .mark{font-weight:700;font-size:12px}
 table.chart-data{width:auto;font-size:.85em;margin-bottom:1rem}
-table.chart-data th,table.chart-data td{padding:.15rem .4rem}
+table.chart-data th,table.chart-data td{padding:.15rem .3rem}
+.wide{overflow-x:auto}
 table.grid{table-layout:auto}table.grid td{text-align:center;font-weight:600}
-table.grid th[scope=col]{font-size:.8em;font-weight:600;overflow-wrap:normal}
+table.grid th[scope=col]{font-size:.75em;font-weight:600;overflow-wrap:normal}
 table.chart-data th[scope=row]{white-space:nowrap;font-weight:normal}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 """.strip()
@@ -68,15 +70,17 @@ def _hours(value: float) -> str:
     return f"{value:.2f}"
 
 
-def _axis_max(value: float, least: float) -> float:
-    """The smallest of 1, 2, 2.5, 5 × 10ⁿ at or above `value` (and `least`): five even steps."""
+def axis(value: float, least: float) -> list[float]:
+    """Ticks from 0 to just above `value` (at least `least`), at most six even steps of
+    1, 2, 2.5 or 5 × 10ⁿ: the last tick is the axis's end."""
     value = max(value, least)
-    magnitude = 10.0 ** math.floor(math.log10(value))
-    return next(s * magnitude for s in (1, 2, 2.5, 5, 10) if value <= s * magnitude + 1e-9)
-
-
-def _ticks(top: float) -> list[float]:
-    return [top * i / 5 for i in range(6)]
+    magnitude = 10.0 ** math.floor(math.log10(value / MAX_STEPS))
+    for size in (1, 2, 2.5, 5, 10):
+        step = size * magnitude
+        steps = math.ceil(value / step - 1e-9)
+        if steps <= MAX_STEPS:
+            break
+    return [step * i for i in range(steps + 1)]
 
 
 def _figure(name: str, title: str, desc: str, width: int, height: int, body: list[str]) -> str:
@@ -98,11 +102,12 @@ BAR_HEIGHT: Final = 16
 
 def hours_chart(officers: list[SummaryRow]) -> str:
     """One horizontal bar per officer, in the report's order, with the hours written beside it."""
-    top = _axis_max(max(r.hours for r in officers), 1.0)
+    ticks = axis(max(r.hours for r in officers), 1.0)
+    top = ticks[-1]
     plot = WIDTH - LABEL_WIDTH - 56
     height = 8 + len(officers) * BAR_PITCH + 24
     body = []
-    for tick in _ticks(top):
+    for tick in ticks:
         x = LABEL_WIDTH + tick / top * plot
         body.append(
             f'<line class="grid" x1="{x:.1f}" y1="4" x2="{x:.1f}" y2="{height - 20}"/>'
@@ -234,9 +239,10 @@ def grid_table(officers: list[SummaryRow], modules: list[str]) -> str:
         cells = "".join(_table_cell(row.module_statuses.get(m)) for m in modules)
         rows.append(f'<tr><th scope="row">{escaped(row.name)}</th>{cells}</tr>')
     return (
-        '<table class="chart-data grid"><caption class="sr">Module status per officer</caption>'
+        '<div class="wide"><table class="chart-data grid">'
+        '<caption class="sr">Module status per officer</caption>'
         f'<thead><tr><th scope="col">Officer</th>{head}</tr></thead>'
-        f"<tbody>{''.join(rows)}</tbody></table>"
+        f"<tbody>{''.join(rows)}</tbody></table></div>"
     )
 
 
@@ -278,11 +284,12 @@ def activity_chart(officers: list[SummaryRow]) -> str:
         return '<h3>Answers per week</h3><p class="meta">No answers in these logs yet.</p>'
     span = _span(max(min(weeks), _weeks_before(max(weeks))), max(weeks))
     shown = {w: weeks.get(w, (0, 0))[0] for w in span}
-    top = _axis_max(max(shown.values()), 5.0)
+    ticks = axis(max(shown.values()), 5.0)
+    top = ticks[-1]
     plot = WIDTH - PLOT_LEFT - 10
     pitch = min(40.0, plot / len(span))
     body = []
-    for tick in _ticks(top):
+    for tick in ticks:
         y = 10 + PLOT_HEIGHT - tick / top * PLOT_HEIGHT
         body.append(
             f'<line class="grid" x1="{PLOT_LEFT}" y1="{y:.1f}" x2="{WIDTH - 10}" y2="{y:.1f}"/>'

@@ -102,7 +102,7 @@ h3{font-size:1rem;margin:1.5rem 0 .25rem}
 @page{size:A4 portrait;margin:14mm}
 @media print{body{margin:0;font-size:10pt;max-width:none;color:#000;background:#fff}
 th{background:none}tr{break-inside:avoid}thead{display:table-header-group}
-h2,h3{break-after:avoid}h2.officers{break-before:page}}
+h2,h3{break-after:avoid}h2.officers{break-before:page}.wide{overflow:visible}}
 """.strip()
 
 _e = escaped
@@ -146,10 +146,10 @@ def render_html(rows: list[SummaryRow], generated_at: str, skipped: int = 0) -> 
     if officers:
         out += [
             charts(officers),
-            '<h2 class="officers">Officers</h2>',
+            '<h2 class="officers">Officers</h2><div class="wide">',
             OFFICER_HEADERS,
             *(_html_row(row) for row in officers),
-            "</tbody></table>",
+            "</tbody></table></div>",
         ]
     else:
         out.append("<p>No officer logs could be read.</p>")
