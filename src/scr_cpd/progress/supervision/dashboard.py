@@ -212,7 +212,7 @@ def _cell(x: int, y: int, row: SummaryRow, module: str) -> str:
         f'<rect x="{x}" y="{y}" width="{CELL_WIDTH - 2}" height="{CELL_HEIGHT - 2}" '
         f'fill="{fill}"{outline}/>'
         f'<text class="mark" x="{x + CELL_WIDTH / 2 - 1:.0f}" y="{y + 15}" text-anchor="middle" '
-        f'fill="{ink}" style="fill:{ink}">{letter}</text></g>'
+        f'style="fill:{ink}">{letter}</text></g>'
     )
 
 
