@@ -392,9 +392,9 @@ def test_html_report_escapes_officer_text_and_runs_nothing():
     evil.review_outcome, evil.review_status, evil.reviewer = "accepted", "edited", "<i>Sgt</i>"
     failure = team.failed_row(Path("<svg onload=alert(3)>.json"), Verdict("damaged", "<u>x</u>"))
     page = team_report.render_html([evil, failure], "2026-11-26T10:00:00+00:00", skipped=2)
-    assert (
-        "<script" not in page and "<img" not in page and "<svg" not in page and "<b>PC" not in page
-    )
+    assert "<script" not in page and "<img" not in page and "<b>PC" not in page
+    assert "<svg onload" not in page  # the only SVG: the hours chart (no modules, no answers)
+    assert page.count("<svg") == page.count('<svg class="chart" id="chart-hours"') == 1
     assert (
         "&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;" in page
     )

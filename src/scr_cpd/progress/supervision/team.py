@@ -11,7 +11,7 @@ import hashlib
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -52,6 +52,10 @@ class SummaryRow:
     reviewer: str = ""
     flags: list[str] = field(default_factory=list)
     log_id: str | None = None
+    module_statuses: dict[str, str] = field(
+        default_factory=dict
+    )  # module id -> its record's status
+    answers_by_week: dict[str, int] = field(default_factory=dict)  # Monday (UTC) -> answers
 
     @property
     def loaded(self) -> bool:
@@ -85,6 +89,28 @@ def last_activity(doc: dict[str, Any]) -> str | None:
     return max(found) if found else None
 
 
+def answers_by_week(attempts: list[Any]) -> dict[str, int]:
+    """How many answers the log holds per week (its Monday, UTC, as YYYY-MM-DD), oldest first;
+    an answer without a readable time is not counted (attempts are read without failing)."""
+    weeks: dict[str, int] = {}
+    for attempt in attempts:
+        monday = _week_of(attempt.get("answered_at") if isinstance(attempt, dict) else None)
+        if monday:
+            weeks[monday] = weeks.get(monday, 0) + 1
+    return dict(sorted(weeks.items()))
+
+
+def _week_of(stamp: Any) -> str | None:
+    if not isinstance(stamp, str):
+        return None
+    try:
+        moment = datetime.fromisoformat(stamp)
+        day = (moment.astimezone(timezone.utc) if moment.tzinfo else moment).date()
+        return (day - timedelta(days=day.weekday())).isoformat()
+    except (ValueError, OverflowError):
+        return None
+
+
 def summarise(path: Path, doc: dict[str, Any], verdict: Verdict) -> SummaryRow:
     profile, period, totals = doc["profile"], doc["period"], doc["totals"]
     modules = doc["modules"]
@@ -116,6 +142,8 @@ def summarise(path: Path, doc: dict[str, Any], verdict: Verdict) -> SummaryRow:
         reviewer=verdict.reviewer or "",
         flags=list(verdict.flags),
         log_id=_log_id(doc),
+        module_statuses={m["id"]: m["status"] for m in modules},
+        answers_by_week=answers_by_week(doc["attempts"]),
     )
 
 

@@ -1,21 +1,22 @@
-"""A team summary as a CSV file for a spreadsheet and as one self-contained HTML page.
+"""A team summary as a CSV file for a spreadsheet and as one self-contained HTML page, its
+charts first (progress/supervision/dashboard.py), then the table of officers.
 
 Every string from a log is shown with control, bidi and zero-width characters made visible
 (scr_cpd.common.text.visible); CSV cells are also neutralised so no spreadsheet runs them, and
-HTML is escaped and carries a policy that loads and runs nothing.
+HTML is escaped and carries a policy that loads and runs nothing. Printed, the page is black on
+white, fits A4 portrait and keeps each chart on one page.
 """
 
 from __future__ import annotations
 
 import csv
-import html
 import io
 from collections.abc import Iterable
 from typing import Any
 
 from scr_cpd.common.spreadsheet import safe_cell
-from scr_cpd.common.text import visible
 from scr_cpd.progress.log.vocabulary import STATUSES
+from scr_cpd.progress.supervision.dashboard import CHART_STYLE, charts, escaped
 from scr_cpd.progress.supervision.team import SummaryRow
 
 CSV_COLUMNS = (
@@ -97,12 +98,14 @@ th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabula
 .reviewer-not-trusted-as-a-supervisor{color:#8a4b00}
 .detail{display:block;font-size:.85em;color:#555;font-weight:normal;overflow-wrap:anywhere}
 td{overflow-wrap:anywhere}
-@media print{body{margin:0;font-size:10pt}th{background:none}tr{break-inside:avoid}}
+h3{font-size:1rem;margin:1.5rem 0 .25rem}
+@page{size:A4 portrait;margin:14mm}
+@media print{body{margin:0;font-size:10pt;max-width:none;color:#000;background:#fff}
+th{background:none}tr{break-inside:avoid}thead{display:table-header-group}
+h2,h3{break-after:avoid}h2.officers{break-before:page}.wide{overflow:visible}}
 """.strip()
 
-
-def _e(value: Any) -> str:
-    return html.escape(visible(value))
+_e = escaped
 
 
 def _status_class(status: str | None) -> str:
@@ -135,13 +138,19 @@ def render_html(rows: list[SummaryRow], generated_at: str, skipped: int = 0) -> 
         "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">",
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         "<title>CPD team summary</title>",
-        f"<style>{HTML_STYLE}</style></head><body>",
+        f"<style>{HTML_STYLE}\n{CHART_STYLE}</style></head><body>",
         "<h1>CPD team summary</h1>",
         f'<p class="meta">{len(officers)} officer log(s), generated {_e(generated_at)} by scr-cpd'
         f"{' · ' + _e(tally) if tally else ''}</p>",
     ]
     if officers:
-        out += [OFFICER_HEADERS, *(_html_row(row) for row in officers), "</tbody></table>"]
+        out += [
+            charts(officers),
+            '<h2 class="officers">Officers</h2><div class="wide">',
+            OFFICER_HEADERS,
+            *(_html_row(row) for row in officers),
+            "</tbody></table></div>",
+        ]
     else:
         out.append("<p>No officer logs could be read.</p>")
     if failures:
