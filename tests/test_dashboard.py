@@ -6,15 +6,17 @@ import json
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from helpers import cpd
 from test_signing import make_log, new_key
 
 from scr_cpd.common.text import shorten, visible
-from scr_cpd.progress.log.build import totals
+from scr_cpd.progress.figures import totals as figure_totals
 from scr_cpd.progress.log.signing import sign_log
 from scr_cpd.progress.log.vocabulary import MODULE_STATUSES
+from scr_cpd.progress.status import ModuleStatus
 from scr_cpd.progress.supervision import dashboard, team, team_report
 
 # A known team: hours, each module's status in the officer's log, and answers per day answered.
@@ -33,6 +35,13 @@ TEAM = {
     "PC 3 Cole": (0.75, {"neglect": "completed", "adolescents": "not started"}, {"2026-03-30": 4}),
 }
 WEEKS = {"2026-03-02": (8, 2), "2026-03-16": (2, 1), "2026-03-30": (4, 1)}  # answers, officers
+
+
+def log_totals(modules, attempts):
+    """The log's totals from its module records and answers, by the figures' own function."""
+    records = [SimpleNamespace(status=ModuleStatus(m["status"])) for m in modules]
+    seconds = sum(a["seconds"] for a in attempts)
+    return figure_totals(records, seconds, len(attempts), 0.0, 0).as_log()
 
 
 def team_log(name, staff, seed, hours, statuses, answered):
@@ -54,7 +63,7 @@ def team_log(name, staff, seed, hours, statuses, answered):
         }
         for n, day in enumerate(days)
     ]
-    doc["totals"] = totals(doc["modules"], doc["attempts"], [])
+    doc["totals"] = log_totals(doc["modules"], doc["attempts"])
     return sign_log(doc, new_key(seed))
 
 

@@ -435,3 +435,10 @@ def test_migration_keeps_the_first_answer_and_one_open_run_per_module(tmp_path):
         2: "abandoned",
         3: "active",
     }
+
+
+def test_the_logs_status_words_are_the_figures_own():
+    from scr_cpd.progress.log import vocabulary
+    from scr_cpd.progress.status import MODULE_STATUSES
+
+    assert vocabulary.MODULE_STATUSES == MODULE_STATUSES

@@ -16,6 +16,8 @@ Outcome = Literal["accepted", "discuss", "revise"]
 OUTCOMES: Final[tuple[str, ...]] = get_args(Outcome)
 OUTCOMES_NEEDING_A_COMMENT: Final = ("discuss", "revise")
 
+# A module's status, as the log's schema reads it (strict models want a Literal); the words are
+# progress.status.ModuleStatus's, and tests/test_figures.py checks that the two agree.
 ModuleStatus = Literal["not started", "in progress", "completed", "passed"]
 MODULE_STATUSES: Final[tuple[str, ...]] = get_args(ModuleStatus)
 
