@@ -11,7 +11,7 @@ import pytest
 from helpers import cpd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_export_gift import EVERY_TYPE, NUMBERS, SCENARIOS, SIMPLE, bank_of, q
+from test_export_gift import EVERY_TYPE, NUMBERS, SCENARIOS, SIMPLE, bank_of, banks, q
 
 from scr_cpd.content.formats.moodle_xml_read import parse_moodle_xml
 from scr_cpd.content.formats.moodle_xml_write import bank_to_moodle_xml
@@ -505,3 +505,15 @@ def test_whatever_the_importer_writes_validates(questions, category):
         problems = outcome[1] if isinstance(outcome, tuple) else outcome
         assert [p for p in problems if p.severity == "error"] == []
     assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", result.bank["id"])
+
+
+@settings(
+    max_examples=100,
+    deadline=3000,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+@given(banks())
+def test_any_bank_survives_export_and_import(bank):
+    result = parse_moodle_xml(bank_to_moodle_xml(bank), "exported.xml")
+    assert result.problems == []
+    assert comparable(result.bank) == comparable(bank)

@@ -308,7 +308,7 @@ def export(
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
     """Write a bank as a Moodle GIFT or Moodle XML file; importing it back gives an equivalent
-    bank. What the format cannot carry (learning points, sources...) is listed, question by
+    bank. What the format cannot carry (learning points, sources) is listed, question by
     question."""
     from scr_cpd.content.exporting import ExportRefused, export_file, export_format
     from scr_cpd.content.vocabulary import FORMAT_NAMES

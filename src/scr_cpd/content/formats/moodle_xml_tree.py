@@ -13,7 +13,6 @@ from xml.sax import SAXParseException
 from xml.sax.handler import ContentHandler, property_lexical_handler
 from xml.sax.xmlreader import InputSource, Locator
 
-
 _ENTITIES = (
     "the file declares XML entities, which can expand a small file into gigabytes; "
     "Moodle never writes them, so the file was not read"
