@@ -403,8 +403,8 @@ def test_import_bank_sniffs_txt_and_honours_an_explicit_format(tmp_path: Path):
 
 
 def test_import_bank_unknown_extension_or_missing_file(tmp_path: Path):
-    other = tmp_path / "quiz.xml"
-    other.write_text("<quiz/>", encoding="utf-8")
+    other = tmp_path / "quiz.qti"  # a .xml file is Moodle XML now (tests/test_moodle_xml.py)
+    other.write_text("questions", encoding="utf-8")
     assert import_bank(other, None).errors
     assert import_bank(tmp_path / "absent.gift", None).errors
 

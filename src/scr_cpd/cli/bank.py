@@ -251,9 +251,10 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
 
 @app.command("import")
 def import_(
-    file: Path = typer.Argument(..., help="A Moodle GIFT or Aiken file."),
+    ctx: typer.Context,
+    file: Path = typer.Argument(..., help="A Moodle GIFT, Moodle XML or Aiken file."),
     fmt: Optional[str] = typer.Option(
-        None, "--format", "-f", help="gift or aiken (default: from the file)."
+        None, "--format", "-f", help="gift, aiken or moodle-xml (default: from the file)."
     ),
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help="The bank to write (default: FILE with .yaml; - prints it)."
@@ -263,8 +264,8 @@ def import_(
         False, "--partial", help="Write the questions that could be read even if others could not."
     ),
 ) -> None:
-    """Convert a Moodle GIFT or Aiken file into a bank, listing everything that could not be
-    carried over with its line."""
+    """Convert a Moodle GIFT, Moodle XML or Aiken file into a bank, listing everything that
+    could not be carried over with its line."""
     from scr_cpd.content.importing import ImportRefused, convert, import_format
 
     path = output or file.with_suffix(".yaml")
@@ -273,7 +274,8 @@ def import_(
         import_format(fmt)
         if not to_stderr:
             _check_output(path, force)
-        done = convert(file, fmt, str(path), partial)
+        taken = {bank.id: bank.origin for bank in get_env(ctx).library.ordered()}
+        done = convert(file, fmt, str(path), partial, taken)
     except ImportRefused as exc:
         _echo_problems(exc.problems, err=to_stderr)
         raise UserError(str(exc), 2 if exc.usage else 1) from None
@@ -299,19 +301,21 @@ def import_(
 def export(
     ctx: typer.Context,
     module: str = typer.Argument(..., help="A module id (see `cpd bank list`) or a bank file."),
-    fmt: str = typer.Option("gift", "--format", "-f", help="gift (Moodle)."),
+    fmt: str = typer.Option("gift", "--format", "-f", help="gift or moodle-xml (Moodle)."),
     output: Optional[Path] = typer.Option(
         None, "-o", "--output", help="File to write (default: print it)."
     ),
     force: bool = typer.Option(False, "--force", help="Overwrite the output file if it exists."),
 ) -> None:
-    """Write a bank as a Moodle GIFT file; importing it back gives an equivalent bank. What
-    GIFT cannot carry (learning points, sources and the like) is listed, question by question."""
+    """Write a bank as a Moodle GIFT or Moodle XML file; importing it back gives an equivalent
+    bank. What the format cannot carry (learning points, sources) is listed, question by
+    question."""
     from scr_cpd.content.exporting import ExportRefused, export_file, export_format
+    from scr_cpd.content.vocabulary import FORMAT_NAMES
 
     target = None if output is None or output == STDOUT else output
     try:
-        export_format(fmt)
+        name = FORMAT_NAMES[export_format(fmt)]
         if target is not None:
             _check_output(target, force)
         done = export_file(_bank_file(ctx, module), fmt)
@@ -319,15 +323,15 @@ def export(
         _echo_problems(exc.problems, err=True)
         raise UserError(str(exc), 2 if exc.usage else 1) from None
     for line in done.changed:
-        typer.echo(f"Changed for GIFT: {line}", err=True)
+        typer.echo(f"Changed for {name}: {line}", err=True)
     for line in done.not_carried:
-        typer.echo(f"Not carried by GIFT: {line}", err=True)
+        typer.echo(f"Not carried by {name}: {line}", err=True)
     if target is None:
         typer.echo(done.text, nl=False)
         return
     _write(target, done.text, force)
     typer.echo(
-        f"Wrote {target}: {done.questions} question(s) and {done.reflections} reflection prompt(s) of {done.module_id} as GIFT."
+        f"Wrote {target}: {done.questions} question(s) and {done.reflections} reflection prompt(s) of {done.module_id} as {name}."
     )
 
 

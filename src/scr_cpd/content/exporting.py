@@ -40,17 +40,32 @@ def export_format(fmt: str) -> ExportFormat:
 
 def export_file(path: Path, fmt: str = "gift") -> Exported:
     """The bank in `path`, validated, written in `fmt`; `ExportRefused` if it has errors."""
+    from scr_cpd.content.validate import check_file
+
+    chosen = export_format(fmt)
+    data, _, problems = check_file(path)
+    if not data:
+        raise ExportRefused(f"{path} has errors (above); fix them before exporting", problems)
+    if chosen == "moodle-xml":
+        from scr_cpd.content.formats.moodle_xml_write import (
+            bank_to_moodle_xml,
+            moodle_xml_export_losses,
+        )
+
+        return Exported(
+            bank_to_moodle_xml(data),
+            data["id"],
+            len(data["questions"]),
+            len(data.get("reflections") or []),
+            [],
+            moodle_xml_export_losses(data),
+        )
     from scr_cpd.content.formats.gift_write import (
         bank_to_gift,
         gift_export_losses,
         gift_export_problems,
     )
-    from scr_cpd.content.validate import check_file
 
-    export_format(fmt)
-    data, _, problems = check_file(path)
-    if not data:
-        raise ExportRefused(f"{path} has errors (above); fix them before exporting", problems)
     return Exported(
         bank_to_gift(data),
         data["id"],

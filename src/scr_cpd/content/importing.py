@@ -1,6 +1,6 @@
 """`cpd bank import`, as a library: a question file of another tool in, a checked bank out.
 
-`import_bank` reads a GIFT or Aiken file safely (a regular file within the size limit, decoded
+`import_bank` reads a GIFT, Aiken or Moodle XML file safely (a regular file within the size limit, decoded
 as UTF-8) and runs its reader; `convert` also writes the bank as YAML and checks that it passes
 `cpd bank validate`, refusing (with `ImportRefused`) what should not be written. Neither prints:
 the command prints the problems and the outcome.
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import stat
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +21,11 @@ from scr_cpd.content.formats.builder import ImportResult, decode_text, empty_ban
 from scr_cpd.content.vocabulary import IMPORT_FORMATS, MAX_IMPORT_BYTES, ImportFormat
 
 _AIKEN_ANSWER_LINE = re.compile(r"^[ \t]*ANSWER:", re.MULTILINE)
-_SUFFIXES: dict[str, ImportFormat] = {".gift": "gift", ".aiken": "aiken"}
+_SUFFIXES: dict[str, ImportFormat] = {".gift": "gift", ".aiken": "aiken", ".xml": "moodle-xml"}
+# A Moodle XML file: an XML declaration and comments at most before the <quiz> root.
+_QUIZ_ROOT = re.compile(
+    r"\A\s*(<\?xml[^>]{0,200}\?>\s*)?(<!--.{0,2000}?-->\s*)*<quiz[\s>/]", re.DOTALL
+)
 
 
 class ImportRefused(Exception):
@@ -43,7 +48,7 @@ def import_format(fmt: str | None) -> ImportFormat | None:
 
 
 def import_bank(path: Path, fmt: str | None = None) -> ImportResult:
-    """Read a GIFT or Aiken file and convert it; never raises for a bad or unreadable file."""
+    """Read a GIFT, Aiken or Moodle XML file and convert it; never raises for a bad or unreadable file."""
     path = Path(path)
     name = path.name
     size = _regular_file_size(path)
@@ -86,6 +91,8 @@ def detect_format(path: Path, text: str, fmt: str | None) -> tuple[ImportFormat,
         message = f"unknown import format {fmt!r}; use one of {listed}"
         return "gift", Problem(path.name, None, "format", message, code=Code.UNKNOWN_FORMAT)
     suffix = path.suffix.lower()
+    if suffix not in (".gift", ".aiken") and _QUIZ_ROOT.match(text[:5000]):
+        return "moodle-xml", None
     if suffix in _SUFFIXES:
         return _SUFFIXES[suffix], None
     if suffix == ".txt":
@@ -98,6 +105,10 @@ def detect_format(path: Path, text: str, fmt: str | None) -> tuple[ImportFormat,
 
 
 def _parse(fmt: ImportFormat, text: str, filename: str) -> ImportResult:
+    if fmt == "moodle-xml":
+        from scr_cpd.content.formats.moodle_xml_read import parse_moodle_xml
+
+        return parse_moodle_xml(text, filename)
     if fmt == "aiken":
         from scr_cpd.content.formats.aiken import parse_aiken
 
@@ -127,13 +138,24 @@ class Converted:
         return Counter(p.label for p in self.checks).most_common()
 
 
-def convert(source: Path, fmt: str | None, output_name: str, partial: bool = False) -> Converted:
+def convert(
+    source: Path,
+    fmt: str | None,
+    output_name: str,
+    partial: bool = False,
+    taken: Mapping[str, str] | None = None,
+) -> Converted:
     """Import `source` and write it as bank YAML; `ImportRefused` when nothing should be written
-    (errors, unless `partial`; no question at all; a bank that would not validate)."""
+    (errors, unless `partial`; no question at all; a bank that would not validate). `taken`
+    maps module ids already in use to where they come from (bundled ones are always added):
+    a bank given one of them is written with a warning, never silently."""
     from scr_cpd.content.loader import validate_bank_data
+    from scr_cpd.content.validate import bundled_ids
     from scr_cpd.content.yamlwrite import written_bank
 
     result = import_bank(source, fmt)
+    in_use = {module_id: "bundled" for module_id in bundled_ids()} | dict(taken or {})
+    _warn_taken_id(result, in_use, Path(source).name)
     errors = result.errors
     imported = len(result.bank.get("questions") or [])
     if errors and not (partial and imported):
@@ -163,6 +185,25 @@ def convert(source: Path, fmt: str | None, output_name: str, partial: bool = Fal
         imported,
         len(result.bank.get("reflections") or []),
     )
+
+
+_ORIGINS = {"bundled": "a bundled", "home": "an installed", "SCR_CPD_BANKS": "an SCR_CPD_BANKS"}
+
+
+def _warn_taken_id(result: ImportResult, in_use: Mapping[str, str], filename: str) -> None:
+    module_id = str(result.bank.get("id", ""))
+    if module_id in in_use and result.bank.get("questions"):
+        result.problems.append(
+            Problem(
+                filename,
+                None,
+                "id",
+                f"module id {module_id!r} is already used by {_ORIGINS.get(in_use[module_id], 'a')} module; "
+                "change `id:` in the written bank before installing it",
+                "warning",
+                Code.RESERVED_ID,
+            )
+        )
 
 
 def import_header(source: Path) -> str:

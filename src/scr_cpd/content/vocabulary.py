@@ -32,10 +32,11 @@ MAX_IMPORT_BYTES: Final = 10 * 1024 * 1024
 BANK_SUFFIXES: Final = (".yaml", ".yml")
 
 # Formats other tools write, which `cpd bank import` reads and `cpd bank export` writes.
-ImportFormat = Literal["gift", "aiken"]
+ImportFormat = Literal["gift", "aiken", "moodle-xml"]
 IMPORT_FORMATS: Final[tuple[ImportFormat, ...]] = get_args(ImportFormat)
-ExportFormat = Literal["gift"]
+ExportFormat = Literal["gift", "moodle-xml"]
 EXPORT_FORMATS: Final[tuple[ExportFormat, ...]] = get_args(ExportFormat)
+FORMAT_NAMES: Final[dict[str, str]] = {"gift": "GIFT", "aiken": "Aiken", "moodle-xml": "Moodle XML"}
 
 # Where a loaded bank came from, in order of precedence.
 BankOrigin = Literal["bundled", "home", "SCR_CPD_BANKS"]
