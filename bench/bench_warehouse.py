@@ -1,10 +1,13 @@
 """`cpd review warehouse` over N officers' logs, against just reading and verifying them.
 
 Generates signed logs with bench/gen_logs.py (kept in --dir so later runs reuse them), trusts
-every officer's key, then in the same run times (1) the baseline: reading and verifying each log
-with the same function the warehouse uses, and (2) loading all of them into a new DuckDB file,
-then (3) loading them again (every log already there). Reported as wall time and as a ratio
-against the baseline, so the figure means the same on a fast or a busy machine.
+every officer's key, then in the same run times (1) the baseline: reading and verifying each log,
+one after another, with the same function the warehouse uses; (2) loading all of them into a new
+DuckDB file (worker processes on every core, as `cpd review warehouse` does); (3) loading them
+again (every log already there); (4) loading them into another new file in one process only;
+and (5) the baseline again. Reported as wall time and as a ratio against the mean of the two
+baselines, so the figure means the same on a fast or a busy machine; and the peak memory (resident
+set) of the loading process and of the largest worker process.
 
     PYTHONPATH=src python bench/bench_warehouse.py [-n 5000] [--reflections 10] [--dir /tmp/scr-cpd-bench-warehouse]
 """
@@ -13,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import sys
 import tempfile
 import time
@@ -51,10 +55,12 @@ def baseline(paths: list[Path], trusted: dict[str, str]) -> float:
     return time.perf_counter() - began
 
 
-def load(paths: list[Path], trusted: dict[str, str], db_path: Path) -> tuple[float, wh.LoadReport]:
+def load(
+    paths: list[Path], trusted: dict[str, str], db_path: Path, workers: int | None = None
+) -> tuple[float, wh.LoadReport]:
     began = time.perf_counter()
     db = wh.connect(db_path)
-    report = wh.load_logs(db, paths, trusted)
+    report = wh.load_logs(db, paths, trusted, workers=workers)
     db.close()
     return time.perf_counter() - began, report
 
@@ -71,17 +77,34 @@ def main() -> None:
     trusted = trusted_keys(paths)
     size = sum(p.stat().st_size for p in paths) / 1024 / 1024
     verify = baseline(paths, trusted)
+    verify_peak = peak_mb(resource.RUSAGE_SELF)
     with tempfile.TemporaryDirectory() as tmp:
         db_path = Path(tmp) / "force.duckdb"
         first, report = load(paths, trusted, db_path)
         again, repeat = load(paths, trusted, db_path)
         db_size = db_path.stat().st_size / 1024 / 1024
+        load_peak = peak_mb(resource.RUSAGE_SELF)
+        alone, single = load(paths, trusted, Path(tmp) / "one-process.duckdb", workers=1)
+    verify_again = baseline(paths, trusted)
     assert len(report.loaded) == len(paths) and len(repeat.already) == len(paths)
+    assert single.rows == report.rows and len(single.loaded) == len(paths)
+    mean = (verify + verify_again) / 2
     rows = ", ".join(f"{n:,} {t}" for t, n in report.rows.items())
     print(f"{len(paths)} logs, {size:.0f} MB of JSON -> {db_size:.0f} MB DuckDB: {rows}")
-    print(f"read + verify only (baseline): {verify:.1f} s ({len(paths) / verify:.0f} logs/s)")
-    print(f"load into DuckDB:              {first:.1f} s = {first / verify:.2f} x baseline")
-    print(f"load again (all kept once):    {again:.1f} s = {again / verify:.2f} x baseline")
+    print(f"read + verify only (baseline): {verify:.1f} s and {verify_again:.1f} s at the end")
+    print(f"load into DuckDB:              {first:.1f} s = {first / mean:.2f} x baseline")
+    print(f"load again (all kept once):    {again:.1f} s = {again / mean:.2f} x baseline")
+    print(f"load, one process only:        {alone:.1f} s = {alone / mean:.2f} x baseline")
+    print(
+        f"peak memory: {verify_peak:.0f} MB verifying, {load_peak:.0f} MB loading"
+        f" (largest worker {peak_mb(resource.RUSAGE_CHILDREN):.0f} MB)"
+    )
+
+
+def peak_mb(who: int) -> float:
+    """The largest resident set so far (Linux counts in KB, macOS in bytes)."""
+    peak = resource.getrusage(who).ru_maxrss
+    return peak / (1024 * 1024 if sys.platform == "darwin" else 1024)
 
 
 if __name__ == "__main__":
