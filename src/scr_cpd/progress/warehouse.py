@@ -40,7 +40,9 @@ from scr_cpd.progress.warehouse_tables import (
 )
 
 EXTRA = "pip install 'scr-cpd[warehouse]'"
-BATCH = 1000  # logs per transaction: inserts of 2+ row groups go straight to the file
+BATCH = 2000  # logs per transaction at most (and see ROWS)
+ROWS = 250_000  # answers per transaction: DuckDB writes inserts of two row groups or more
+# straight to the file (smaller ones go through its write-ahead log first, costing twice)
 PARALLEL_FROM = 40  # files; below this, starting worker processes costs more than it saves
 MAX_WORKERS = 4
 CHUNK = 8  # files per task sent to a worker
@@ -253,9 +255,9 @@ def load_logs(
     progress: Callable[[int], None] | None = None,
     workers: int | None = None,
 ) -> LoadReport:
-    """Verify each log and load the valid ones (see the module docstring). At most BATCH logs'
-    rows (and a few dozen files being checked) are held in memory at once, whatever the number
-    of files; each batch is written in one transaction."""
+    """Verify each log and load the valid ones (see the module docstring). At most ROWS answers
+    (BATCH logs) and a few dozen files being checked are held in memory at once, whatever the
+    number of files; each batch is written in one transaction."""
     report, files = LoadReport(), list(walk_files(paths, (".json",)))
     known = _known_files(db)
     seen = _Seen(
@@ -267,7 +269,7 @@ def load_logs(
     with _collector_paused():
         for n, checked in enumerate(_check_all(files, trusted, known, with_text, workers), 1):
             seen.take(checked, report, batch)
-            if batch.logs >= BATCH:
+            if batch.logs >= BATCH or batch.answers >= ROWS:
                 flush(db, batch)
                 batch = Batch()
             if progress:
@@ -330,12 +332,19 @@ def _check_all(
 ) -> Iterator[Checked]:
     """Each file checked, in order: by worker processes on every core for many files."""
     if workers is None:
-        workers = min(MAX_WORKERS, os.cpu_count() or 1) if len(files) >= PARALLEL_FROM else 1
+        workers = min(MAX_WORKERS, _cores()) if len(files) >= PARALLEL_FROM else 1
     if workers > 1:
         found = _in_pool(files, (trusted, known, with_text), workers)
         if found is not None:
             return found
     return (check_file(path, trusted, known, with_text) for path in files)
+
+
+def _cores() -> int:
+    """The cores this process may run on (fewer than the machine's in a container)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 _worker: dict[str, Any] = {}

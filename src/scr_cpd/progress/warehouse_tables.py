@@ -118,7 +118,7 @@ class Batch:
             f: {t: [] for t in TABLES} for f in (True, False)
         }
         self.files: list[tuple[str, str, str, str | None, str]] = []
-        self.logs = self.unpacked = 0
+        self.logs = self.answers = self.unpacked = 0
 
     def add(self, columns: Columns, fresh: bool) -> None:
         target = self.fresh if fresh else self.later
@@ -127,6 +127,7 @@ class Batch:
             for column, values in found.items():
                 into[column].extend(values)
         self.logs += 1
+        self.answers += len(columns["attempts"]["officer"])
         self.unpacked += 1
         if self.unpacked >= PACK:
             self.pack()
