@@ -260,11 +260,8 @@ def load_logs(
     number of files; each batch is written in one transaction."""
     report, files = LoadReport(), list(walk_files(paths, (".json",)))
     known = _known_files(db)
-    seen = _Seen(
-        {r[0] for r in db.execute("SELECT log_id FROM logs").fetchall()},
-        {r[0] for r in db.execute("SELECT officer FROM officers").fetchall()},
-        set(known),
-    )
+    officers = _values(db, "SELECT officer FROM officers UNION SELECT officer FROM logs")
+    seen = _Seen(_values(db, "SELECT log_id FROM logs"), officers, set(known))
     batch = Batch()
     with _collector_paused():
         for n, checked in enumerate(_check_all(files, trusted, known, with_text, workers), 1):
@@ -277,6 +274,10 @@ def load_logs(
         flush(db, batch)
     report.rows = {t: int(db.execute(f"SELECT COUNT(*) FROM {t}").fetchone()[0]) for t in TABLES}
     return report
+
+
+def _values(db: Any, query: str) -> set[str]:
+    return {row[0] for row in db.execute(query).fetchall()}
 
 
 def _known_files(db: Any) -> Known:
