@@ -22,6 +22,7 @@ import json
 import os
 from collections import deque
 from dataclasses import dataclass, field
+from itertools import repeat
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -134,18 +135,28 @@ def check_file(path: Path, trusted: dict[str, str], known: Known, with_text: boo
     verdict depends on it through whether the officer's key (and the reviewer's) are in it, so
     the shortcut is taken only while they are: otherwise the file is verified in full and gets
     the verdict `cpd review verify` gives it today."""
-    sha = _file_hash(path)
+    before, sha = _stamp(path), _file_hash(path)
     seen = known.get(sha) if sha else None
     if seen and seen[0] in trusted and (seen[1] is None or seen[1] in trusted):
         return Checked(path, sha)
     doc, verdict = load_verified(path, trusted)
     if doc is None or not verdict.ok:
         return Checked(path, None, verdict.line())
-    if sha is None or _file_hash(path) != sha:  # changed while it was read: not remembered
+    if before is None or _stamp(path) != before:  # written to meanwhile: verified, not remembered
         sha = None
     columns = log_columns(doc, verdict, path, with_text)
     fp, reviewer = verdict.fingerprint, verdict.review_fingerprint
     return Checked(path, sha, None, log_id(doc), fp, reviewer, columns)
+
+
+def _stamp(path: Path) -> tuple[int, ...] | None:
+    """What changes whenever a file is written to (its change time cannot be set back by hand);
+    the same before hashing and after verifying means the bytes hashed are the bytes verified."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def _file_hash(path: Path) -> str | None:
@@ -204,7 +215,7 @@ def _columns_of(
         elif column in fixed:
             found[column] = [fixed[column]] * len(rows)
         else:
-            found[column] = [item.get(column) for item in rows]
+            found[column] = list(map(dict.get, rows, repeat(column, len(rows))))
     return found
 
 
@@ -212,12 +223,12 @@ def _attempt_columns(
     attempts: list[dict[str, Any]], officer: str, lid: str
 ) -> dict[str, list[Any]]:
     """`seq` tells apart answers to one question given in the same second."""
-    seen: dict[tuple[str, str, str], int] = {}
-    seq = []
-    for a in attempts:
-        key = (a["module_id"], a["question_id"], a["answered_at"])
-        seen[key] = n = seen.get(key, 0) + 1
-        seq.append(n)
+    keys = [(a["module_id"], a["question_id"], a["answered_at"]) for a in attempts]
+    seq = [1] * len(keys)
+    if len(set(keys)) < len(keys):  # rare: count them
+        seen: dict[tuple[str, str, str], int] = {}
+        for n, key in enumerate(keys):
+            seen[key] = seq[n] = seen.get(key, 0) + 1
     made: dict[str, list[Any]] = {
         "seq": seq,
         "response": [
