@@ -7,8 +7,8 @@ reading and verifying each log, one after another, with the same function the wa
 (2) loading the slice into a DuckDB file that starts new (worker processes on every core, as
 `cpd review warehouse` does); (3) the same into another new file in one process only. Finally
 (4) all the logs are loaded again into the first file (every log already there). Each is
-reported as wall time and as a ratio against the baseline, with the peak memory (resident set)
-of the loading process and of the largest worker process.
+reported as wall time and CPU time (worker processes included), each as a ratio against the
+baseline, with the peak memory (resident set) of the loading process and of the largest worker.
 
     PYTHONPATH=src python bench/bench_warehouse.py [-n 5000] [--rounds 5] [--reflections 10] [--dir /tmp/scr-cpd-bench-warehouse]
 """
@@ -49,23 +49,31 @@ def trusted_keys(paths: list[Path]) -> dict[str, str]:
     return found
 
 
-def baseline(paths: list[Path], trusted: dict[str, str]) -> float:
-    began = time.perf_counter()
+def baseline(paths: list[Path], trusted: dict[str, str]) -> tuple[float, float]:
+    """Seconds taken and CPU seconds used."""
+    began, cpu = time.perf_counter(), time.process_time()
     valid = sum(wh.load_verified(p, trusted)[1].ok for p in paths)
     assert valid == len(paths), f"only {valid} of {len(paths)} logs verify"
-    return time.perf_counter() - began
+    return time.perf_counter() - began, time.process_time() - cpu
 
 
 def load(
     paths: list[Path], trusted: dict[str, str], db_path: Path, workers: int | None = None
-) -> tuple[float, float, wh.LoadReport]:
-    """Seconds taken, the loading process's peak memory (MB) meanwhile, and the report."""
+) -> tuple[float, float, float, wh.LoadReport]:
+    """Seconds taken, CPU seconds used (worker processes too), the loading process's peak
+    memory (MB) meanwhile, and the report."""
     reset_peak()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), cpu_seconds()
     db = wh.connect(db_path)
     report = wh.load_logs(db, paths, trusted, workers=workers)
     db.close()
-    return time.perf_counter() - began, peak_mb(), report
+    return time.perf_counter() - began, cpu_seconds() - cpu, peak_mb(), report
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process and of its finished worker processes."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return time.process_time() + children.ru_utime + children.ru_stime
 
 
 def main() -> None:
@@ -81,32 +89,42 @@ def main() -> None:
     trusted = trusted_keys(paths)
     size = sum(p.stat().st_size for p in paths) / 1024 / 1024
     took = {"verify": 0.0, "load": 0.0, "one": 0.0}
+    cpu = {"verify": 0.0, "load": 0.0, "one": 0.0}
     peaks = {"verify": 0.0, "load": 0.0, "one": 0.0}
     with tempfile.TemporaryDirectory() as tmp:
         pooled, alone = Path(tmp) / "force.duckdb", Path(tmp) / "one-process.duckdb"
         for n in range(args.rounds):
             part = paths[n * len(paths) // args.rounds : (n + 1) * len(paths) // args.rounds]
             reset_peak()
-            took["verify"] += baseline(part, trusted)
+            seconds, used = baseline(part, trusted)
+            took["verify"] += seconds
+            cpu["verify"] += used
             peaks["verify"] = max(peaks["verify"], peak_mb())
             for name, target, workers in (("load", pooled, None), ("one", alone, 1)):
-                seconds, peak, report = load(part, trusted, target, workers)
+                seconds, used, peak, report = load(part, trusted, target, workers)
                 assert len(report.loaded) == len(part), report.rejected[:1]
                 took[name] += seconds
+                cpu[name] += used
                 peaks[name] = max(peaks[name], peak)
-        again, again_peak, repeat = load(paths, trusted, pooled)
+        again, again_cpu, again_peak, repeat = load(paths, trusted, pooled)
         db_size = pooled.stat().st_size / 1024 / 1024
     assert len(repeat.already) == len(paths) and repeat.rows == report.rows
-    verify = took["verify"]
+    verify, verify_cpu = took["verify"], cpu["verify"]
     rows = ", ".join(f"{n:,} {t}" for t, n in repeat.rows.items())
     print(f"{len(paths)} logs, {size:.0f} MB of JSON -> {db_size:.0f} MB DuckDB: {rows}")
-    print(f"read + verify only (baseline): {verify:5.1f} s, peak {peaks['verify']:.0f} MB")
-    for label, seconds, peak in (
-        ("load into a new DuckDB file: ", took["load"], peaks["load"]),
-        ("load again (all kept once):  ", again, again_peak),
-        ("load, one process only:      ", took["one"], peaks["one"]),
+    print(
+        f"read + verify only (baseline): {verify:5.1f} s, CPU {verify_cpu:5.1f} s,"
+        f" peak {peaks['verify']:.0f} MB"
+    )
+    for label, seconds, used, peak in (
+        ("load into a new DuckDB file: ", took["load"], cpu["load"], peaks["load"]),
+        ("load again (all kept once):  ", again, again_cpu, again_peak),
+        ("load, one process only:      ", took["one"], cpu["one"], peaks["one"]),
     ):
-        print(f"{label}  {seconds:5.1f} s = {seconds / verify:.2f} x baseline, peak {peak:.0f} MB")
+        print(
+            f"{label}  {seconds:5.1f} s = {seconds / verify:.2f} x baseline,"
+            f" CPU {used:5.1f} s = {used / verify_cpu:.2f} x, peak {peak:.0f} MB"
+        )
     worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(
         f"largest worker process: peak {worker / (1024 if sys.platform != 'darwin' else 2**20):.0f} MB"
