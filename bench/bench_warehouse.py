@@ -125,10 +125,10 @@ def main() -> None:
             f"{label}  {seconds:5.1f} s = {seconds / verify:.2f} x baseline,"
             f" CPU {used:5.1f} s = {used / verify_cpu:.2f} x, peak {peak:.0f} MB"
         )
-    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    print(
-        f"largest worker process: peak {worker / (1024 if sys.platform != 'darwin' else 2**20):.0f} MB"
+    worker = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / (
+        2**20 if sys.platform == "darwin" else 1024
     )
+    print(f"largest worker process: peak {worker:.0f} MB")
 
 
 def reset_peak() -> None:

@@ -328,7 +328,8 @@ class _Seen:
 
 class _collector_paused:
     """The cyclic garbage collector paused: a log is a tree, freed as soon as it is turned into
-    columns, and collections triggered while parsing thousands of them cost a quarter of the time."""
+    columns, and collections triggered while parsing thousands of them cost a quarter of the
+    time."""
 
     def __enter__(self) -> None:
         self.was_enabled = gc.isenabled()

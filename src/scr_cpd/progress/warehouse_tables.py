@@ -1,7 +1,7 @@
 """The warehouse's tables, and how a batch of logs' rows is written to them.
 
 Each table has a natural key; the tables declare no primary key (DuckDB keeping one up to date
-made loading four times slower and the file ten times larger), so the writer keeps each key
+made inserting four times slower and the file seven times larger), so the writer keeps each key
 unique itself: rows of an officer new to the warehouse are appended as they are, rows of an
 officer already there are merged, the newest export winning for rows that change.
 """
@@ -82,8 +82,8 @@ def create_tables(db: Any) -> None:
 
 def _drop_primary_keys(db: Any) -> None:
     """Warehouses made by earlier versions declared primary keys; keeping them up to date made
-    loading four times slower (and the file ten times larger), so the tables are rebuilt without
-    them. The loader keeps each natural key unique itself."""
+    inserting four times slower (and the file seven times larger), so the tables are rebuilt
+    without them. The loader keeps each natural key unique itself."""
     found = db.execute(
         "SELECT DISTINCT table_name FROM duckdb_constraints()"
         " WHERE constraint_type = 'PRIMARY KEY' AND database_name = current_database()"
