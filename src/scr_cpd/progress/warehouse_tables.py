@@ -162,7 +162,10 @@ def flush(db: Any, batch: Batch) -> None:
             db.unregister("batch")
         db.execute("COMMIT")
     except (duckdb.Error, pa.ArrowException) as exc:
-        db.execute("ROLLBACK")
+        try:
+            db.execute("ROLLBACK")
+        except duckdb.Error:
+            pass  # no transaction was open
         raise WarehouseError(f"cannot write to the warehouse ({first_line(exc)})") from None
 
 
