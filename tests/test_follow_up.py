@@ -3,10 +3,12 @@ the home menu's entry, and the impact in the log and every rendering."""
 
 import json
 import re
+import shutil
 from datetime import datetime, timedelta, timezone
 
 import time_machine
-from helpers import cpd
+from helpers import TINY, cpd
+from test_cli_modules import complete_tiny
 from test_export_render import pdf_lines
 from test_signing import key_fingerprint, make_log, new_key, sign_log
 
@@ -36,6 +38,8 @@ def test_a_now_what_is_due_30_days_after_it_was_written(isolated_home):
     assert entry.follow_up_due == "2026-04-01T09:00:00+00:00"
     with at(WRITTEN + timedelta(days=29)):
         early = cpd("reflections", "follow-up", home=isolated_home)
+        pending = cpd("reflections", "show", entry.uid, home=isolated_home)
+    assert f"Follow-up due 2026-04-01 (`cpd reflections follow-up {entry.uid}`)" in pending.output
     assert early.exit_code == 0
     assert "No follow-ups are due" in early.output
     with at(WRITTEN + timedelta(days=31)):
@@ -49,6 +53,8 @@ def test_a_now_what_is_due_30_days_after_it_was_written(isolated_home):
     assert kept.impact_at == "2026-04-02T09:00:00+00:00"
     assert kept.now_what == PLAN  # the plan itself is untouched
     assert "No follow-ups are due" in again.output
+    shown = cpd("reflections", "show", entry.uid, home=isolated_home)
+    assert f"Impact (followed up 2026-04-02): did you? What changed?\n{IMPACT}" in shown.output
 
 
 def test_follow_up_by_id_before_it_is_due_and_the_plan_shortened_and_made_visible(isolated_home):
@@ -138,13 +144,12 @@ def test_the_signed_log_carries_the_impact_verifies_and_every_rendering_shows_it
     assert doc["learning_outcomes"] == []  # no module passed yet
     verified = cpd("review", "verify", str(out["json"]), home=isolated_home)
     assert verified.exit_code == 0 and ": valid (signed by key" in verified.output
-    assert "**Impact** Did I do it?" in out["md"].read_text()
+    assert "**What changed?** The impact: did I do what I planned" in out["md"].read_text()
     assert IMPACT in out["md"].read_text()
-    assert "Impact" in out["html"].read_text() and IMPACT.replace(".", "") in out[
-        "html"
-    ].read_text().replace(".", "")
-    assert f"Impact {IMPACT}" in out["csv"].read_text()
-    assert any("Impact" in line for line in pdf_lines(out["pdf"].read_bytes()))
+    html = out["html"].read_text()
+    assert "What changed?" in html and IMPACT in html
+    assert f"What changed? {IMPACT}" in out["csv"].read_text()
+    assert any("What changed?" in line for line in pdf_lines(out["pdf"].read_bytes()))
     assert "Activity type" in out["md"].read_text()
 
 
@@ -162,3 +167,24 @@ def test_an_edited_impact_is_caught_and_an_older_log_without_the_fields_still_ve
     (tmp_path / "edited.json").write_text(json.dumps(old))
     edited = cpd("review", "verify", str(tmp_path / "edited.json"))
     assert edited.exit_code == 1 and "edited" in edited.output
+
+
+def test_the_learning_outcomes_are_the_points_of_each_module_passed(tmp_path, monkeypatch):
+
+    folder = tmp_path / "banks"
+    folder.mkdir()
+    shutil.copy(TINY, folder / "tiny.yaml")
+    monkeypatch.setenv("SCR_CPD_BANKS", str(folder))
+    home = tmp_path / "home"
+    complete_tiny(home, right=6)
+    out = tmp_path / "log.json"
+    assert cpd("export", "-o", str(out), home=home).exit_code == 0
+    doc = json.loads(out.read_text())
+    assert [(o["module_id"], o["id"]) for o in doc["learning_outcomes"]] == [
+        ("tiny", "lp-choice"),
+        ("tiny", "lp-facts"),
+        ("tiny", "lp-words"),
+    ]
+    assert doc["learning_outcomes"][0]["text"] == "Choosing well matters."
+    shown = cpd("review", "show", str(out), home=home)
+    assert "Learning outcomes: 3 learning points from the modules passed" in shown.output

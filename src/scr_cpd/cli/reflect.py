@@ -328,6 +328,13 @@ def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="I
     console.print(f"Prompt: {safe(e.prompt)}")
     for field in rf.FIELDS:
         console.print(f"\n{rf.FIELD_LABELS[field]}\n{safe(e.text(field)) or '(not written)'}")
+    if e.impact:
+        console.print(f"\nImpact (followed up {e.impact_at[:10]}): did you? What changed?")
+        console.print(safe(e.impact))
+    elif e.follow_up_due:
+        console.print(
+            f"\nFollow-up due {e.follow_up_due[:10]} (`cpd reflections follow-up {e.uid}`)"
+        )
     if e.tags:
         console.print("\nTags: " + ", ".join(rf.CVF_TAGS.get(t, t) for t in e.tags))
 

@@ -26,7 +26,7 @@ PARTS = (
     ("so_what", "So what?", "Why it matters to my practice"),
     ("now_what", "Now what?", "What I will do differently"),
 )
-IMPACT = ("impact", "Impact", "Did I do it? What changed (the follow-up of Now what?)")
+IMPACT = ("impact", "What changed?", "The impact: did I do what I planned, and what changed")
 FIELD_NAMES = {key: label for key, label, _ in (*PARTS, IMPACT)} | {"prompt": "Prompt"}
 ACTIVITY_TYPES = {"self-directed": "Self-directed", "team": "Team"}
 IDENTIFIER_KINDS = {"ni-number": "National Insurance number", "date-of-birth": "date of birth"}
