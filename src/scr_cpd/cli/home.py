@@ -115,7 +115,7 @@ def _finish_reflection(env: Env) -> None:
 
 
 def _follow_up(env: Env) -> None:
-    from scr_cpd.cli.reflect import STOPPED, follow_up_one
+    from scr_cpd.cli.follow_up import STOPPED, follow_up_one
     from scr_cpd.progress.follow_up import due
 
     try:
