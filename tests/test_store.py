@@ -72,6 +72,9 @@ EXPECTED_SCHEMA = {
         "seconds",
         "created_at",
         "updated_at",
+        "follow_up_due",
+        "impact",
+        "impact_at",
     ],
     "sessions": [
         "id",

@@ -36,6 +36,7 @@ def home_menu(env: Env) -> None:
 
 def _home_choices(env: Env) -> list[tuple[str, Any]]:
     from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.follow_up import due as due_follow_ups
     from scr_cpd.progress.runs import modules_in_progress
     from scr_cpd.progress.schedule import due_questions
 
@@ -52,6 +53,12 @@ def _home_choices(env: Env) -> list[tuple[str, Any]]:
 
         about = shorten(unfinished[-1].prompt, 50)  # shown in full when it is opened
         choices.append((f"Finish your reflection: {about}", _finish_reflection))
+    follow_ups = len(due_follow_ups(env.store))
+    if follow_ups:
+        plural = "" if follow_ups == 1 else "s"
+        choices.append(
+            (f"Follow up {follow_ups} reflection{plural}: did you do what you planned?", _follow_up)
+        )
     due = len(due_questions(env.store, banks))
     if due:
         choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", _practise))
@@ -105,6 +112,19 @@ def _finish_reflection(env: Env) -> None:
     unfinished = rf.unfinished(env.store)
     if unfinished:
         finish_reflection(env, unfinished[-1].uid)
+
+
+def _follow_up(env: Env) -> None:
+    from scr_cpd.cli.follow_up import STOPPED, follow_up_one
+    from scr_cpd.progress.follow_up import due
+
+    try:
+        for entry in due(env.store):
+            follow_up_one(env, entry)
+    except Stop:
+        env.console().print(STOPPED)
+        return
+    env.ui().pause("Enter to go back to the menu")
 
 
 def _progress(env: Env) -> None:

@@ -1,4 +1,4 @@
-"""Reflections: `cpd reflect [MODULE]` and `cpd reflections list|show|edit|delete`."""
+"""Reflections: `cpd reflect [MODULE]` and `cpd reflections list|show|edit|delete|follow-up`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ import typer
 
 from scr_cpd.cli.console import safe
 from scr_cpd.cli.env import Env, UserError, get_env
+from scr_cpd.cli.follow_up import STOPPED, follow_up
 
 app = typer.Typer(help="List, read, edit or delete your reflections.", no_args_is_help=True)
 FIELD_OPTION = {"what": "what", "so-what": "so_what", "now-what": "now_what"}
@@ -45,7 +46,6 @@ def reflect(
 
 
 BACK = "back"
-STOPPED = "Stopped. Whatever you finished writing is saved (`cpd reflections list`)."
 
 
 def reflect_interactively(
@@ -328,6 +328,13 @@ def show(ctx: typer.Context, reflection_id: str = typer.Argument(..., metavar="I
     console.print(f"Prompt: {safe(e.prompt)}")
     for field in rf.FIELDS:
         console.print(f"\n{rf.FIELD_LABELS[field]}\n{safe(e.text(field)) or '(not written)'}")
+    if e.impact:
+        console.print(f"\nImpact (followed up {e.impact_at[:10]}): did you? What changed?")
+        console.print(safe(e.impact))
+    elif e.follow_up_due:
+        console.print(
+            f"\nFollow-up due {e.follow_up_due[:10]} (`cpd reflections follow-up {e.uid}`)"
+        )
     if e.tags:
         console.print("\nTags: " + ", ".join(rf.CVF_TAGS.get(t, t) for t in e.tags))
 
@@ -397,3 +404,6 @@ def tags(ctx: typer.Context) -> None:
     env = get_env(ctx)
     for tag, label in rf.CVF_TAGS.items():
         env.console().print(f"{tag:26} {label}")
+
+
+app.command("follow-up")(follow_up)

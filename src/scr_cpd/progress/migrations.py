@@ -135,3 +135,20 @@ def m005_skipped_confidence_is_null(db: sqlite3.Connection) -> None:
         "UPDATE attempts SET confidence = NULL"
         " WHERE confidence IS NOT NULL AND confidence NOT IN ('sure', 'fairly', 'guess')"
     )
+
+
+@migration
+def m006_reflection_follow_up(db: sqlite3.Connection) -> None:
+    """A review date for each "Now what?", and the officer's answer to it ("impact").
+
+    Reflections that already have a "Now what?" are due 30 days after they were written."""
+    run_script(
+        db,
+        """
+        ALTER TABLE reflections ADD COLUMN follow_up_due TEXT;      -- ISO time, NULL when none is set
+        ALTER TABLE reflections ADD COLUMN impact TEXT NOT NULL DEFAULT '';  -- what changed
+        ALTER TABLE reflections ADD COLUMN impact_at TEXT;          -- when the answer was given
+        UPDATE reflections SET follow_up_due = strftime('%Y-%m-%dT%H:%M:%S+00:00',
+            created_at, '+30 days') WHERE trim(now_what) != ''
+        """,
+    )

@@ -6,6 +6,7 @@ import json
 import secrets
 import sqlite3
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from scr_cpd.progress.store import Store, iso, utcnow
@@ -17,6 +18,7 @@ FIELD_LABELS = {
     "now_what": "Now what? What will I do differently?",
 }
 FIELD_CAP_SECONDS = 20 * 60
+FOLLOW_UP_DAYS = 30  # a "Now what?" is followed up this many days after it was written
 
 # The Competency and Values Framework (College of Policing): competencies, then values.
 CVF_TAGS = {
@@ -51,6 +53,9 @@ class ReflectionEntry:
     seconds: float
     created_at: str
     updated_at: str
+    follow_up_due: str | None = None
+    impact: str = ""
+    impact_at: str | None = None
 
     def text(self, field: str) -> str:
         return str(getattr(self, field))
@@ -90,13 +95,15 @@ def create(
     if field not in FIELDS:
         raise ReflectionError(f"unknown field {field!r}; use one of {', '.join(FIELDS)}")
     seconds = min(max(seconds, 0.0), FIELD_CAP_SECONDS)
+    due = follow_up_date() if field == "now_what" and text.strip() else None
     while True:  # ids are short and random: on the rare clash, draw another
         uid, now = new_uid(), iso()
         try:
             with store.transaction():
                 store.db.execute(
                     "INSERT INTO reflections (uid, module_id, prompt_id, prompt, tags, learning_points,"
-                    f" created_at, updated_at, {field}, seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    f" created_at, updated_at, follow_up_due, {field}, seconds)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         uid,
                         module_id,
@@ -106,6 +113,7 @@ def create(
                         points_json,
                         now,
                         now,
+                        due,
                         text,
                         seconds,
                     ),
@@ -118,13 +126,20 @@ def create(
 def save_field(store: Store, uid: str, field: str, text: str, seconds: float = 0.0) -> None:
     if field not in FIELDS:
         raise ReflectionError(f"unknown field {field!r}; use one of {', '.join(FIELDS)}")
+    due = follow_up_date() if field == "now_what" and text.strip() else None
     with store.transaction():
         cursor = store.db.execute(
-            f"UPDATE reflections SET {field} = ?, seconds = seconds + ?, updated_at = ? WHERE uid = ?",
-            (text, min(max(seconds, 0.0), FIELD_CAP_SECONDS), iso(), uid),
+            f"UPDATE reflections SET {field} = ?, seconds = seconds + ?, updated_at = ?,"
+            " follow_up_due = COALESCE(follow_up_due, ?) WHERE uid = ?",
+            (text, min(max(seconds, 0.0), FIELD_CAP_SECONDS), iso(), due, uid),
         )
     if cursor.rowcount == 0:
         raise ReflectionError(f"no reflection with id {uid!r}; see `cpd reflections list`")
+
+
+def follow_up_date() -> str:
+    """When a "Now what?" written now is followed up."""
+    return iso(utcnow() + timedelta(days=FOLLOW_UP_DAYS))
 
 
 def set_tags(store: Store, uid: str, tags: list[str]) -> None:
@@ -191,4 +206,7 @@ def _entry(row: Any) -> ReflectionEntry:
         seconds=row["seconds"],
         created_at=row["created_at"],
         updated_at=row["updated_at"],
+        follow_up_due=row["follow_up_due"],
+        impact=row["impact"],
+        impact_at=row["impact_at"],
     )

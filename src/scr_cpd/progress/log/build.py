@@ -15,8 +15,9 @@ from scr_cpd import __version__
 from scr_cpd.content.model import Bank
 from scr_cpd.progress.figures import figures, period_bounds, where
 from scr_cpd.progress.log.response import stable_response
+from scr_cpd.progress.log.vocabulary import SELF_DIRECTED
 from scr_cpd.progress.reflections import FIELDS, all_entries
-from scr_cpd.progress.status import REFLECTION_STATUS, SessionKind
+from scr_cpd.progress.status import REFLECTION_STATUS, ModuleStatus, SessionKind
 from scr_cpd.progress.store import Store, iso
 
 FORMAT = "scr-cpd/log@1"
@@ -66,6 +67,8 @@ def build_log(
         "attempts": attempts,
         "reflections": reflections,
         "totals": counted.totals.as_log(),
+        "activity_type": SELF_DIRECTED,
+        "learning_outcomes": _learning_outcomes(counted.modules, banks),
         "identifiers": identifiers,
     }
 
@@ -162,17 +165,32 @@ def _reflections(
             "created_at": e.created_at,
             "updated_at": e.updated_at,
             "seconds": round(_number(e.seconds), 2),
+            "follow_up_due": e.follow_up_due,
+            "impact": e.impact or None,
+            "impact_at": e.impact_at,
         }
-        for field in FIELDS:
-            found = pii.find_identifiers(record[field])
+        for field in (*FIELDS, "impact"):
+            found = pii.find_identifiers(record[field] or "")
             for finding in found:
                 identifiers.append(
                     {"reflection": e.uid, "field": field, "kind": finding.kind, "redacted": redact}
                 )
-            if found and redact:
+            if found and redact and record[field]:
                 record[field] = pii.redact(record[field])
         records.append(record)
     return records, identifiers
+
+
+def _learning_outcomes(modules: list[Any], banks: list[Bank]) -> list[dict[str, str]]:
+    """The learning points of every module passed in the period, in the bank's order."""
+    by_id = {b.id: b for b in banks}
+    passed = [m.module_id for m in modules if m.status is ModuleStatus.PASSED]
+    return [
+        {"module_id": module_id, "id": point, "text": text}
+        for module_id in passed
+        if module_id in by_id
+        for point, text in by_id[module_id].learning_points.items()
+    ]
 
 
 def _number(value: Any) -> float:

@@ -10,7 +10,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from scr_cpd.progress.log.vocabulary import LOG_FORMAT, ModuleStatus, Outcome
+from scr_cpd.progress.log.vocabulary import LOG_FORMAT, ActivityType, ModuleStatus, Outcome
 
 FORMAT = LOG_FORMAT
 
@@ -125,6 +125,21 @@ class ReflectionRecord(Strict):
     created_at: str
     updated_at: str
     seconds: float = 0
+    follow_up_due: str | None = Field(
+        None, description="when the Now what? is followed up; optional, absent in older logs"
+    )
+    impact: str | None = Field(
+        None, description="the follow-up answer: did I? what changed? optional"
+    )
+    impact_at: str | None = Field(None, description="when the impact was written; optional")
+
+
+class LearningOutcome(Strict):
+    """A learning point of a module passed in the period."""
+
+    module_id: str
+    id: str
+    text: str
 
 
 class Totals(Strict):
@@ -199,6 +214,12 @@ class Log(Strict):
     attempts: list[AttemptRecord]
     reflections: list[ReflectionRecord]
     totals: Totals
+    activity_type: ActivityType | None = Field(
+        None, description="self-directed or team CPD; optional, absent in older logs"
+    )
+    learning_outcomes: list[LearningOutcome] | None = Field(
+        None, description="learning points of the modules passed; optional, absent in older logs"
+    )
     identifiers: list[Identifier] = []
     integrity: Integrity | None = None
     review: Review | None = None

@@ -21,6 +21,11 @@ OUTCOMES_NEEDING_A_COMMENT: Final = ("discuss", "revise")
 ModuleStatus = Literal["not started", "in progress", "completed", "passed"]
 MODULE_STATUSES: Final[tuple[str, ...]] = get_args(ModuleStatus)
 
+# What kind of CPD activity a log records: this app's learning is done alone.
+ActivityType = Literal["self-directed", "team"]
+ACTIVITY_TYPES: Final[tuple[str, ...]] = get_args(ActivityType)
+SELF_DIRECTED: Final = "self-directed"
+
 # How a team summary can be ordered (lowest first: who needs attention).
 SortKey = Literal["name", "hours", "score", "last", "modules"]
 SORT_KEYS: Final[tuple[str, ...]] = get_args(SortKey)

@@ -20,11 +20,10 @@ from typing import Any
 from scr_cpd.common.spreadsheet import FORMULA_TRIGGERS, neutralise  # noqa: F401 (re-exported)
 from scr_cpd.common.text import one_line, visible
 from scr_cpd.progress.log.render.view import (
-    PARTS,
-    answer,
     format_number,
     module_rows,
     parse_time,
+    reflection_parts,
     tag_names,
     total_facts,
 )
@@ -81,7 +80,7 @@ def activity_row(activity: dict[str, Any]) -> list[str]:
 
 
 def reflection_details(record: dict[str, Any], names: dict[str, str]) -> str:
-    parts = [f"{label} {answer(record.get(key)).strip()}" for key, label, _ in PARTS]
+    parts = [f"{p.label} {p.text.strip()}" for p in reflection_parts(record)]
     tags = [
         names.get(t, one_line(t)) if isinstance(t, str) else one_line(t)
         for t in record.get("tags") or []

@@ -26,7 +26,9 @@ PARTS = (
     ("so_what", "So what?", "Why it matters to my practice"),
     ("now_what", "Now what?", "What I will do differently"),
 )
-FIELD_NAMES = {key: label for key, label, _ in PARTS} | {"prompt": "Prompt"}
+IMPACT = ("impact", "What changed?", "The impact: did I do what I planned, and what changed")
+FIELD_NAMES = {key: label for key, label, _ in (*PARTS, IMPACT)} | {"prompt": "Prompt"}
+ACTIVITY_TYPES = {"self-directed": "Self-directed", "team": "Team"}
 IDENTIFIER_KINDS = {"ni-number": "National Insurance number", "date-of-birth": "date of birth"}
 OUTCOMES = {
     "accepted": "Accepted",
@@ -181,6 +183,33 @@ def total_facts(doc: dict[str, Any]) -> list[Fact]:
         ),
         Fact("Answers", format_number(totals.get("questions_answered", 0))),
         Fact("Reflections", format_number(totals.get("reflections", 0))),
+        *outcome_facts(doc),
+    ]
+
+
+def outcome_facts(doc: dict[str, Any]) -> list[Fact]:
+    """How many learning outcomes the log records (absent from older logs)."""
+    outcomes = doc.get("learning_outcomes")
+    if not isinstance(outcomes, list):
+        return []
+    count = len(outcomes)
+    return [
+        Fact(
+            "Learning outcomes",
+            f"{count} learning point{'' if count == 1 else 's'} from the modules passed",
+        )
+    ]
+
+
+def activity_facts(doc: dict[str, Any]) -> list[Fact]:
+    kind = doc.get("activity_type")
+    if kind is None:
+        return []
+    return [
+        Fact(
+            "Activity type",
+            ACTIVITY_TYPES.get(kind, one_line(kind)) if isinstance(kind, str) else one_line(kind),
+        )
     ]
 
 
@@ -224,6 +253,10 @@ def reflection_view(
     meta = f"Reference {one_line(record.get('id'))} · written {format_time(created)}"
     if updated and updated != created:
         meta += f" · last updated {format_time(updated)}"
+    if record.get("impact_at"):
+        meta += f" · followed up {format_time(record.get('impact_at'))}"
+    elif record.get("follow_up_due"):
+        meta += f" · follow-up due {format_date(record.get('follow_up_due'))}"
     points = [
         one_line(_dict(lp).get("text")) or one_line(_dict(lp).get("id"))
         for lp in _list(record.get("learning_points"))
@@ -238,10 +271,19 @@ def reflection_view(
         heading=f"Reflection {number} of {count}: {module}",
         meta=meta,
         prompt=visible(record.get("prompt"), multiline=True).strip() or BLANK,
-        parts=[Part(label, hint, answer(record.get(key))) for key, label, hint in PARTS],
+        parts=reflection_parts(record),
         learning_points=[p for p in points if p],
         tags=[t for t in tags if t],
     )
+
+
+def reflection_parts(record: dict[str, Any]) -> list[Part]:
+    """What? So what? Now what?, then the impact once the follow-up has been answered."""
+    parts = [Part(label, hint, answer(record.get(key))) for key, label, hint in PARTS]
+    key, label, hint = IMPACT
+    if isinstance(record.get(key), str) and record[key].strip():
+        parts.append(Part(label, hint, answer(record[key])))
+    return parts
 
 
 def reflection_label(ref: Any, numbers: dict[str, int]) -> str:
@@ -315,6 +357,7 @@ def build_view(doc: dict[str, Any]) -> LogView:
             Fact("Officer", officer or NOT_SET),
             *person_facts(profile)[1:],
             Fact("Period", period_text(doc)),
+            *activity_facts(doc),
             Fact("Generated", format_time(doc.get("generated_at"))),
             Fact(
                 "App",
