@@ -9,7 +9,7 @@ Digests are taken over canonical JSON (sorted keys, no spaces, UTF-8), so a log 
 whatever indentation or key order a tool writes it back with, but any change of content shows.
 
 Verification has a fast path: `sign_log` hands back every part with its keys already sorted, so
-for an exported log pydantic-core's `to_json` (a few times quicker than the json module) yields
+for an exported log orjson's compact output (many times quicker than the json module) is
 exactly the canonical bytes. When its digest matches, the part is unchanged (both encoders write
 JSON that reads back as the value encoded); when it does not, the canonical digest decides.
 """
@@ -22,7 +22,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from scr_cpd.common.files import OutputError, write_private
 from scr_cpd.progress.log.vocabulary import Status
@@ -60,12 +60,28 @@ def deep_sorted(value: Any) -> Any:
 
 
 def _quick_json(value: Any) -> bytes | None:
-    try:
-        from pydantic_core import to_json
+    import orjson
 
-        return to_json(value)
-    except Exception:  # any value it cannot write takes the canonical path
+    try:
+        return orjson.dumps(value)
+    except orjson.JSONEncodeError:  # any value it cannot write takes the canonical path
         return None
+
+
+def signature_matches(public_key_b64: Any, signature_b64: Any, value: Any) -> bool:
+    """verify_signature over canonical(value), trying orjson's sorted output first: bytes the
+    key signed are bytes the key signed, whichever encoder wrote them."""
+    import orjson
+
+    try:
+        quick = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        quick = None
+    if quick is not None and verify_signature(public_key_b64, signature_b64, quick):
+        return True
+    return quick != canonical(value) and verify_signature(
+        public_key_b64, signature_b64, canonical(value)
+    )
 
 
 def digest_matches(value: Any, expected: Any) -> bool:
@@ -302,38 +318,46 @@ def changed_parts(doc: dict[str, Any], signed: dict[str, Any]) -> list[str]:
     if ORDER_KEY in body:
         changed.append(f"unexpected part {ORDER_KEY!r}")
     reflections = body.get("reflections")
+    keyed = _reflection_keys(reflections) if isinstance(reflections, list) else None
     now_keys = set(body)
-    if isinstance(reflections, list):
+    if keyed is not None:
         now_keys.add(ORDER_KEY)
     for name in sorted(now_keys | set(signed)):
         before = signed.get(name)
         if name not in now_keys or name not in signed:
             changed.append(f"{_part_name(name)} {'added' if name in now_keys else 'removed'}")
         elif name == ORDER_KEY:
-            if sha256([key for key, _ in _reflection_keys(list(reflections or []))]) != before:
+            if not digest_matches([key for key, _ in keyed or []], before):
                 changed.append(_part_name(name))
-        elif name == "reflections" and isinstance(reflections, list) and isinstance(before, dict):
-            changed += _changed_reflections(reflections, before)
+        elif keyed is not None and name == "reflections" and isinstance(before, dict):
+            changed += _changed_reflections(keyed, before)
         elif not digest_matches(body[name], before):
             changed.append(name)
     return changed
 
 
-def _reflection_keys(items: list[Any]) -> Iterator[tuple[str, Any]]:
+def _reflection_keys(items: list[Any]) -> list[tuple[str, Any]]:
     """(digest key, reflection) in order, keyed as reflection_digests keys them."""
+    keys = [
+        str(item.get("id")) if isinstance(item, dict) else f"#{index + 1}"
+        for index, item in enumerate(items)
+    ]
+    if len(set(keys)) == len(keys):  # every id once, as in any log the app wrote
+        return list(zip(keys, items))
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        rid = str(item.get("id")) if isinstance(item, dict) else f"#{index + 1}"
+    keyed = []
+    for rid, item in zip(keys, items):
         key, n = rid, 2
         while key in seen:
             key, n = f"{rid}#{n}", n + 1
         seen.add(key)
-        yield key, item
+        keyed.append((key, item))
+    return keyed
 
 
-def _changed_reflections(items: list[Any], signed: dict[str, Any]) -> list[str]:
+def _changed_reflections(keyed: list[tuple[str, Any]], signed: dict[str, Any]) -> list[str]:
     changed = []
-    now = dict(_reflection_keys(items))
+    now = dict(keyed)
     for rid in sorted(set(now) | set(signed)):
         if rid not in now:
             changed.append(f"reflection {rid} removed")
@@ -381,7 +405,7 @@ def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
     try:
         digests = integrity["digests"]
         fp = _public_fingerprint(integrity)
-        good = verify_signature(integrity["public_key"], integrity["signature"], canonical(digests))
+        good = signature_matches(integrity["public_key"], integrity["signature"], digests)
     except (KeyError, TypeError, ValueError):
         return Verdict(Status.EDITED, "the signature block is incomplete or altered")
     if not good or not isinstance(digests, dict):
