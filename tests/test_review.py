@@ -222,7 +222,8 @@ summary_paths = [
     st.lists(st.tuples(st.sampled_from(summary_paths), summary_values | st.just(...)), max_size=3)
 )
 def test_the_quick_look_at_summary_fields_is_never_looser_than_the_model(changes):
-    from scr_cpd.progress.supervision.summary_fields import SummaryFields, plainly_fits
+    from scr_cpd.progress.supervision.summary_fields import plainly_fits
+    from scr_cpd.progress.supervision.summary_model import SummaryFields
 
     doc = make_log(reflections=3)
     doc["activities"] = [{"started_at": "2026-01-01T10:00:00+00:00", "ended_at": None}]

@@ -2,8 +2,9 @@
 reads no log at all: a file whose size, modification time and inode are unchanged keeps the
 content hash it had, and a hash seen before keeps its row.
 
-Kept in <home>/cache/review-summary.json (owner-only). Rows depend on the trust list too, so a
-changed trust list (or another app version) starts the cache afresh.
+Kept in <home>/cache/review-summary.json (owner-only), read and written with orjson: a re-run's
+cost is then mostly one stat per file. Rows depend on the trust list too, so a changed trust list
+(or another app version) starts the cache afresh.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import asdict, fields
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -23,12 +24,11 @@ from scr_cpd.common.files import (
     read_bounded,
     write_private,
 )
-from scr_cpd.common.strict_json import JSONProblem, loads
 from scr_cpd.progress.supervision.team import SummaryRow, file_state
 from scr_cpd.progress.supervision.trust import TrustList
 
 CACHE_FILE = "review-summary.json"
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 MAX_CACHE_BYTES = 200 * 1024 * 1024
 _ROW_FIELDS = {f.name for f in fields(SummaryRow)} - {"path"}
 
@@ -49,9 +49,11 @@ class SummaryCache:
         self._load()
 
     def _load(self) -> None:
+        import orjson  # the app's own file: the quickest reader will do
+
         try:
-            data = loads(read_bounded(self.path, MAX_CACHE_BYTES, "cache"))
-        except (InputError, JSONProblem):
+            data = orjson.loads(read_bounded(self.path, MAX_CACHE_BYTES, "cache"))
+        except (InputError, orjson.JSONDecodeError):
             return  # no cache yet, or a damaged one: start afresh
         if isinstance(data, dict) and all(data.get(k) == v for k, v in self.stamp.items()):
             files, rows = data.get("files"), data.get("rows")
@@ -73,12 +75,12 @@ class SummaryCache:
         if state is None or digest is None:
             return
         self.files[os.path.abspath(path)] = [*state, digest]
-        record = asdict(row)
-        del record["path"]
-        self.rows[digest] = record
+        self.rows[digest] = {name: getattr(row, name) for name in _ROW_FIELDS}
         self.changed = True
 
     def save(self) -> None:
+        import orjson
+
         if not self.changed:
             return
         kept = {entry[3] for entry in self.files.values()}
@@ -89,6 +91,6 @@ class SummaryCache:
         }
         try:
             make_private_dir(self.path.parent)
-            write_private(self.path, json.dumps(body, ensure_ascii=False))
-        except (OSError, OutputError):
+            write_private(self.path, orjson.dumps(body))
+        except (OSError, OutputError, orjson.JSONEncodeError):
             pass  # a cache that cannot be written only costs time next run

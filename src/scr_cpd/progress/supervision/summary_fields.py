@@ -1,89 +1,28 @@
-"""The fields of a log that a team summary reads, as a small pydantic model: checking these is all
-a summary needs, and costs a fraction of the full log schema. (The plausibility checks read the
-attempts too, and take any value they find there without failing.)
+"""The fields of a log that a team summary reads, and the quick look that passes them.
 
+Checking these fields is all a summary needs, and costs a fraction of the full log schema. (The
+plausibility checks read the attempts too, and take any value they find there without failing.)
 A log whose fields plainly fit (every value of exactly the type the model asks for) is passed by
-a quick look that builds nothing; pydantic runs only on the others, so its messages name the
-field just as before. The quick look is never looser than the model (tests/test_review.py)."""
+a quick look that builds nothing and imports no pydantic; the model in summary_model.py runs
+only on the others, so its messages name the field just as before. The quick look is never
+looser than the model (tests/test_review.py).
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict
-
-from scr_cpd.progress.log.vocabulary import MODULE_STATUSES, ModuleStatus
-
-
-class _Part(BaseModel):
-    model_config = ConfigDict(extra="ignore", strict=True)
-
-
-class _Person(_Part):
-    name: str = ""
-    role: str = ""
-    force: str = ""
-    staff_number: str = ""
-
-
-class _Period(_Part):
-    since: str | None = None
-    until: str | None = None
-
-
-class _Totals(_Part):
-    cpd_hours: float
-    seconds: float = 0
-    modules_available: int = 0
-    modules_completed: int
-    modules_passed: int
-
-
-class _Module(_Part):
-    id: str
-    status: ModuleStatus
-    best_score: float | None = None
-    last_activity: str | None = None
-    attempts: int = 0
-    correct: int = 0
-    seconds: float = 0
-
-
-class _Reflection(_Part):
-    id: str
-    created_at: str
-    updated_at: str
-
-
-class _Activity(_Part):
-    started_at: str
-    ended_at: str | None
-
-
-class _Review(_Part):
-    outcome: str
-    supervisor: _Person
-    date: str
-
-
-class SummaryFields(_Part):
-    generated_at: str
-    profile: _Person
-    period: _Period
-    totals: _Totals
-    modules: list[_Module]
-    reflections: list[_Reflection]
-    activities: list[_Activity]
-    attempts: list[Any]  # only counted here; the plausibility checks read them defensively
-    review: _Review | None = None
+from scr_cpd.progress.log.vocabulary import MODULE_STATUSES
 
 
 def validate_summary_fields(doc: dict[str, Any]) -> list[Any]:
     """pydantic's errors for the fields a summary reads (empty when they are all usable)."""
-    from pydantic import ValidationError
-
     if plainly_fits(doc):
         return []
+    from pydantic import ValidationError
+
+    from scr_cpd.progress.supervision.summary_model import SummaryFields
+
     try:
         SummaryFields.model_validate(doc)
     except ValidationError as exc:
