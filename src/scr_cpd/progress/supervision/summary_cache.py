@@ -1,6 +1,8 @@
 """Team summary rows remembered by each file's content hash, so a re-run over an unchanged team
 reads no log at all: a file whose size, modification time and inode are unchanged keeps the
-content hash it had, and a hash seen before keeps its row.
+content hash it had, and a hash seen before keeps its row. A file whose state changed (a copied
+folder, a log saved again from an email) is read and hashed, but not checked again when the
+cache knows its content hash.
 
 Kept in <home>/cache/review-summary.json (owner-only), read and written with orjson: a re-run's
 cost is then mostly one stat per file. Rows depend on the trust list too, so a changed trust list
@@ -24,6 +26,7 @@ from scr_cpd.common.files import (
     read_bounded,
     write_private,
 )
+from scr_cpd.progress.log.vocabulary import Status
 from scr_cpd.progress.supervision.team import SummaryRow, file_state
 from scr_cpd.progress.supervision.trust import TrustList
 
@@ -61,10 +64,19 @@ class SummaryCache:
             self.rows = rows if isinstance(rows, dict) else {}
 
     def lookup(self, path: Path) -> SummaryRow | None:
+        """The row of a file whose size, modification time and inode are as last seen."""
         entry = self.files.get(os.path.abspath(path))
         if not isinstance(entry, list) or len(entry) != 4 or entry[:3] != file_state(path):
             return None
-        row = self.rows.get(entry[3])
+        return self.row(entry[3], path)
+
+    def known(self) -> frozenset[str]:
+        """The content hashes the cache holds a row for."""
+        return frozenset(self.rows)
+
+    def row(self, digest: Any, path: Path) -> SummaryRow | None:
+        """The row kept for this content hash, shown for `path`."""
+        row = self.rows.get(digest) if isinstance(digest, str) else None
         if not isinstance(row, dict) or set(row) != _ROW_FIELDS:
             return None
         return SummaryRow(path=path, **row)
@@ -72,8 +84,8 @@ class SummaryCache:
     def store(
         self, path: Path, state: list[int] | None, digest: str | None, row: SummaryRow
     ) -> None:
-        if state is None or digest is None:
-            return
+        if state is None or digest is None or row.status == Status.PRINTABLE_COPY:
+            return  # unreadable now, or a verdict that depends on the file's name as well
         self.files[os.path.abspath(path)] = [*state, digest]
         self.rows[digest] = {name: getattr(row, name) for name in _ROW_FIELDS}
         self.changed = True
