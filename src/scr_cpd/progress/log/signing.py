@@ -5,26 +5,26 @@ reflection, plus one of the reflections' order), so verification can say *which*
 matches. A supervisor's review block signs a digest of the officer's whole signed log plus the
 review itself.
 
-Digests are taken over canonical JSON (sorted keys, no spaces, UTF-8), so a log keeps verifying
+Digests are taken over canonical JSON (scr_cpd.progress.log.digests), so a log keeps verifying
 whatever indentation or key order a tool writes it back with, but any change of content shows.
-
-Verification has a fast path: `sign_log` hands back every part with its keys already sorted, so
-for an exported log orjson's compact output (many times quicker than the json module) is
-exactly the canonical bytes. When its digest matches, the part is unchanged (both encoders write
-JSON that reads back as the value encoded); when it does not, the canonical digest decides.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from scr_cpd.common.files import OutputError, write_private
+from scr_cpd.progress.log.digests import (  # noqa: F401 (canonical, sha256, deep_sorted re-exported)
+    canonical,
+    deep_sorted,
+    digest_matches,
+    sha256,
+)
 from scr_cpd.progress.log.vocabulary import Status
 from scr_cpd.progress.store import StoreError
 
@@ -41,33 +41,6 @@ class KeyFileError(StoreError):
     """The signing key file exists but cannot be used; the message is one sentence for the user."""
 
 
-def canonical(value: Any) -> bytes:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8", "surrogatepass")
-
-
-def sha256(value: Any) -> str:
-    return hashlib.sha256(canonical(value)).hexdigest()
-
-
-def deep_sorted(value: Any) -> Any:
-    """A copy with every object's keys in sorted order (the canonical order)."""
-    if isinstance(value, dict):
-        return {k: deep_sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [deep_sorted(v) for v in value]
-    return value
-
-
-def _quick_json(value: Any) -> bytes | None:
-    import orjson
-
-    try:
-        return orjson.dumps(value)
-    except orjson.JSONEncodeError:  # any value it cannot write takes the canonical path
-        return None
-
-
 def signature_matches(public_key_b64: Any, signature_b64: Any, value: Any) -> bool:
     """verify_signature over canonical(value), trying orjson's sorted output first: bytes the
     key signed are bytes the key signed, whichever encoder wrote them."""
@@ -82,14 +55,6 @@ def signature_matches(public_key_b64: Any, signature_b64: Any, value: Any) -> bo
     return quick != canonical(value) and verify_signature(
         public_key_b64, signature_b64, canonical(value)
     )
-
-
-def digest_matches(value: Any, expected: Any) -> bool:
-    """sha256(value) == expected, trying the fast encoder first (see the module docstring)."""
-    quick = _quick_json(value)
-    if quick is not None and hashlib.sha256(quick).hexdigest() == expected:
-        return True
-    return bool(sha256(value) == expected)
 
 
 def fingerprint(public_raw: bytes) -> str:

@@ -258,11 +258,21 @@ def _worker_entry(path: Path) -> Entry:
     return summary_entry(path, *_worker_state)
 
 
+def _import_what_workers_need() -> None:
+    import jiter  # noqa: F401
+    import orjson  # noqa: F401
+    from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: F401
+
+    from scr_cpd.progress.supervision import summary_fields  # noqa: F401
+
+
 def _parallel_entries(
     paths: list[Path], trust: TrustList, workers: int, known: Collection[str]
 ) -> Iterator[Entry] | None:
     """Entries from a pool of worker processes, or None if this system cannot start one."""
     import multiprocessing
+
+    _import_what_workers_need()  # once here, rather than once in each forked worker
 
     try:
         pool = multiprocessing.get_context().Pool(
