@@ -84,6 +84,8 @@ def _as_written(data: bytes) -> tuple[Any, bool]:
         value = orjson.loads(data)
     except orjson.JSONDecodeError:
         return _NOT_AS_WRITTEN, True
+    if not data.startswith((b'{\n  "', b"[\n  ")):  # not two-space indents: no need to write
+        return _NOT_AS_WRITTEN, False
     try:
         written = orjson.dumps(value, option=orjson.OPT_INDENT_2)
     except orjson.JSONEncodeError:  # nested deeper than orjson writes
