@@ -380,6 +380,13 @@ def test_every_core_works_on_a_large_team_whatever_the_load(monkeypatch, cores, 
     assert team.worker_count(files) == workers
 
 
+@pytest.mark.parametrize(
+    "files, workers, chunk", [(40, 2, 2), (1000, 2, 62), (5000, 2, 64), (5, 4, 1)]
+)
+def test_workers_get_files_in_few_messages_yet_finish_together(files, workers, chunk):
+    assert team.chunk_size(files, workers) == chunk
+
+
 def row(name, hours=1.0, score=0.5, last="2026-11-01", modules=1, status="valid", path=None):
     return team.SummaryRow(
         path=Path(path or f"{name}.json"),

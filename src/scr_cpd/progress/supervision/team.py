@@ -258,6 +258,12 @@ def _worker_entry(path: Path) -> Entry:
     return summary_entry(path, *_worker_state)
 
 
+def chunk_size(files: int, workers: int) -> int:
+    """Files per message to a worker: few messages (each costs the parent a wake-up), yet about
+    eight per worker, so no worker is left with the last long stretch alone."""
+    return max(1, min(64, files // (workers * 8)))
+
+
 def _import_what_workers_need() -> None:
     import jiter  # noqa: F401
     import orjson  # noqa: F401
@@ -283,7 +289,7 @@ def _parallel_entries(
 
     def entries() -> Iterator[Entry]:
         with pool:
-            yield from pool.imap(_worker_entry, paths, chunksize=8)
+            yield from pool.imap(_worker_entry, paths, chunksize=chunk_size(len(paths), workers))
 
     return entries()
 
