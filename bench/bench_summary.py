@@ -11,9 +11,11 @@ core: the floor of any summary), a cold run (a fresh home: no cached rows), a wa
 command). Figures are reported as ratios to the baseline, wall time and CPU time (user + system,
 of the command and its workers; steadier than wall time on a busy machine) alike.
 Targets (issue 18): 5,000 logs cold under 4 s on 2 cores, a warm re-run under 1 s; peak memory
-under 300 MB; time linear in N.
+under 300 MB; time linear in N. With --trusted, every officer's key is in the supervisor's trust
+list (as in a force that publishes its keyring), so each log is valid rather than by an unknown
+signer.
 
-    PYTHONPATH=src python bench/bench_summary.py [--sizes 100 1000 5000] [--reps 3] [--dir /tmp/scr-cpd-bench-logs]
+    PYTHONPATH=src python bench/bench_summary.py [--sizes 100 1000 5000] [--reps 3] [--trusted] [--dir /tmp/scr-cpd-bench-logs]
 """
 
 from __future__ import annotations
@@ -96,6 +98,19 @@ BASELINE = (
 )
 
 
+def trusted_keys(logs: list[Path]) -> dict:
+    """Every officer's key, trusted under the name and staff number their log carries."""
+    from scr_cpd.common.strict_json import loads
+    from scr_cpd.progress.supervision.trust import TrustedKey
+
+    keys = {}
+    for path in logs:
+        doc = loads(path.read_bytes())
+        fp, profile = doc["integrity"]["fingerprint"], doc["profile"]
+        keys[fp] = TrustedKey(fp, profile["name"], profile.get("staff_number", ""))
+    return keys
+
+
 def measure(folder: Path, home: Path, kind: str = "summary") -> dict:
     env = dict(os.environ, SCR_CPD_HOME=str(home), NO_COLOR="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
@@ -127,13 +142,18 @@ def main() -> None:
         default=Path(tempfile.gettempdir()) / "scr-cpd-bench-logs",
         help="where generated logs are kept between runs",
     )
+    parser.add_argument(
+        "--trusted", action="store_true", help="trust every officer's key (logs are then valid)"
+    )
     args = parser.parse_args()
 
     logs = ensure_logs(args.dir, max(args.sizes))
     size_mb = sum(p.stat().st_size for p in logs) / len(logs) / 1e6
+    keys = trusted_keys(logs) if args.trusted else {}
     print(
         f"logs: average {size_mb * 1000:.0f} KB each; python {sys.version.split()[0]}; {os.cpu_count()} CPU(s); "
-        f"load average before {os.getloadavg()[0]:.1f}"
+        f"load average before {os.getloadavg()[0]:.1f}; "
+        + (f"{len(keys)} officers' keys trusted" if args.trusted else "no key trusted")
     )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -144,6 +164,10 @@ def main() -> None:
             runs: dict[str, list[dict]] = {"baseline": [], "cold": [], "warm": [], "help": []}
             for rep in range(args.reps):
                 home = Path(tmp) / f"home-{count}-{rep}"
+                if keys:
+                    from scr_cpd.progress.supervision.trust import save_trusted
+
+                    save_trusted(home, keys)
                 runs["baseline"].append(measure(folder, home, "baseline"))
                 runs["cold"].append(measure(folder, home))
                 runs["warm"].append(measure(folder, home))

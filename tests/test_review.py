@@ -292,6 +292,19 @@ def test_trust_rename_and_remove(tmp_path):
     assert tr.read_trusted(tmp_path) == {}
 
 
+@pytest.mark.parametrize(
+    "keys, own",
+    [((), None), (("a",), "b"), (("a", "b"), "a"), ((), "c")],
+)
+def test_the_trusted_names_view_is_the_trust_lists_names(keys, own):
+    from scr_cpd.progress.supervision.verdicts import TrustedNames
+
+    found = TrustList({k * 32: TrustedKey(k * 32, f"PC {k}") for k in keys}, own=own and own * 32)
+    view = TrustedNames(found)
+    assert dict(view) == found.names() and len(view) == len(found.names())
+    assert bool(view) == bool(found.names()) and ("z" * 32 in view) is False
+
+
 def test_own_key_is_trusted_without_being_listed(tmp_path):
     fp = key_fingerprint(load_or_create_key(tmp_path))
     assert tr.load_trust(tmp_path).names() == {fp: tr.OWN_KEY_NAME}

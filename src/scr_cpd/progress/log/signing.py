@@ -14,6 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -351,7 +352,7 @@ def _looks_swapped(changed: list[str], signed: dict[str, Any]) -> bool:
     return "profile" in parts and ("generated_at" in parts or len(parts) * 2 >= len(signed))
 
 
-def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Verdict:
+def verify_log(doc: dict[str, Any], trusted: Mapping[str, str] | None = None) -> Verdict:
     """Check the officer's signature and, when present, the supervisor's review signature.
 
     `trusted` maps key fingerprints to names (the supervisor's trusted list)."""
@@ -361,7 +362,7 @@ def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Ve
     return verdict
 
 
-def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
+def _verify_officer(doc: dict[str, Any], trusted: Mapping[str, str]) -> Verdict:
     integrity = doc.get("integrity")
     if integrity is None:
         return Verdict(Status.UNSIGNED, "the log carries no signature")
@@ -404,7 +405,7 @@ def _sorted_top(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: doc[k] for k in sorted(doc)}
 
 
-def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: dict[str, str]) -> None:
+def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: Mapping[str, str]) -> None:
     if "review" not in doc or doc["review"] is None:
         return
     review = doc["review"]
