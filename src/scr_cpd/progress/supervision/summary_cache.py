@@ -12,7 +12,6 @@ cost is then mostly one stat per file. Rows depend on the trust list too, so a c
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import fields
 from pathlib import Path
@@ -37,9 +36,14 @@ _ROW_FIELDS = {f.name for f in fields(SummaryRow)} - {"path"}
 
 
 def trust_digest(trust: TrustList) -> str:
-    records = {fp: key.record() for fp, key in sorted(trust.keys.items())}
-    text = json.dumps([records, trust.own], sort_keys=True)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    """A hash of everything in the trust list (every field of every key, read as it is stored:
+    a force's list holds thousands of keys, and this runs before each summary)."""
+    import orjson
+
+    records = [vars(key) for _, key in sorted(trust.keys.items())]
+    return hashlib.sha256(
+        orjson.dumps([records, trust.own], option=orjson.OPT_SORT_KEYS)
+    ).hexdigest()
 
 
 class SummaryCache:
