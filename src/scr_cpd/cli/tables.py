@@ -37,6 +37,9 @@ def fit(text: str, width: int, from_left: bool = False) -> str:
     """Cut text to `width` columns with an ellipsis (at the start for file paths)."""
     if cell_width(text) <= width:
         return text
+    if text.isascii():  # one column a character: cut in one step
+        keep = max(width - 1, 0)
+        return "…" + text[len(text) - keep :] if from_left else text[:keep] + "…"
     while text and cell_width(text) > width - 1:
         text = text[1:] if from_left else text[:-1]
     return "…" + text if from_left else text + "…"
