@@ -4,14 +4,18 @@ Generates realistic signed logs with bench/gen_logs.py (average 50 reflections, 
 answered questions each; kept in --dir so later runs reuse them), then runs the real command as
 a fresh process for each N. Peak memory is the child's peak RSS, read with
 resource.getrusage(RUSAGE_CHILDREN) in a small wrapper process around each run.
-Each N is measured three ways, interleaved so that other work on the machine affects all alike:
+Each N is measured four ways, interleaved so that other work on the machine affects all alike:
 the baseline (one process that only reads every file and parses it with pydantic-core, on one
-core: the floor of any summary), a cold run (a fresh home: no cached rows) and a warm re-run
-(the same home: every row comes from the cache). Figures are reported as ratios to the baseline.
+core: the floor of any summary), a cold run (a fresh home: no cached rows), a warm re-run
+(the same home: every row comes from the cache) and `cpd --help` (the start-up floor of any
+command). Figures are reported as ratios to the baseline, wall time and CPU time (user + system,
+of the command and its workers; steadier than wall time on a busy machine) alike.
 Targets (issue 18): 5,000 logs cold under 4 s on 2 cores, a warm re-run under 1 s; peak memory
-under 300 MB; time linear in N.
+under 300 MB; time linear in N. With --trusted, every officer's key is in the supervisor's trust
+list (as in a force that publishes its keyring), so each log is valid rather than by an unknown
+signer.
 
-    PYTHONPATH=src python bench/bench_summary.py [--sizes 100 1000 5000] [--reps 3] [--dir /tmp/scr-cpd-bench-logs]
+    PYTHONPATH=src python bench/bench_summary.py [--sizes 100 1000 5000] [--reps 3] [--trusted] [--dir /tmp/scr-cpd-bench-logs]
 """
 
 from __future__ import annotations
@@ -94,14 +98,27 @@ BASELINE = (
 )
 
 
-def measure(folder: Path, home: Path, baseline: bool = False) -> dict:
+def trusted_keys(logs: list[Path]) -> dict:
+    """Every officer's key, trusted under the name and staff number their log carries."""
+    from scr_cpd.common.strict_json import loads
+    from scr_cpd.progress.supervision.trust import TrustedKey
+
+    keys = {}
+    for path in logs:
+        doc = loads(path.read_bytes())
+        fp, profile = doc["integrity"]["fingerprint"], doc["profile"]
+        keys[fp] = TrustedKey(fp, profile["name"], profile.get("staff_number", ""))
+    return keys
+
+
+def measure(folder: Path, home: Path, kind: str = "summary") -> dict:
     env = dict(os.environ, SCR_CPD_HOME=str(home), NO_COLOR="1")
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
-    command = (
-        ["-c", BASELINE, str(folder)]
-        if baseline
-        else ["-m", "scr_cpd", "--plain", "review", "summary", str(folder)]
-    )
+    command = {
+        "baseline": ["-c", BASELINE, str(folder)],
+        "help": ["-m", "scr_cpd", "--help"],
+        "summary": ["-m", "scr_cpd", "--plain", "review", "summary", str(folder)],
+    }[kind]
     argv = [sys.executable, "-c", WRAPPER, sys.executable, *command]
     out = subprocess.run(argv, env=env, capture_output=True, text=True, check=True)
     result = json.loads(out.stdout)
@@ -125,13 +142,18 @@ def main() -> None:
         default=Path(tempfile.gettempdir()) / "scr-cpd-bench-logs",
         help="where generated logs are kept between runs",
     )
+    parser.add_argument(
+        "--trusted", action="store_true", help="trust every officer's key (logs are then valid)"
+    )
     args = parser.parse_args()
 
     logs = ensure_logs(args.dir, max(args.sizes))
     size_mb = sum(p.stat().st_size for p in logs) / len(logs) / 1e6
+    keys = trusted_keys(logs) if args.trusted else {}
     print(
         f"logs: average {size_mb * 1000:.0f} KB each; python {sys.version.split()[0]}; {os.cpu_count()} CPU(s); "
-        f"load average before {os.getloadavg()[0]:.1f}"
+        f"load average before {os.getloadavg()[0]:.1f}; "
+        + (f"{len(keys)} officers' keys trusted" if args.trusted else "no key trusted")
     )
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -139,20 +161,30 @@ def main() -> None:
             folder = subset(logs, count, Path(tmp))
             for path in logs[:count]:  # warm the file cache: measure the work, not the disk
                 path.read_bytes()
-            base, cold, warm = [], [], []
+            runs: dict[str, list[dict]] = {"baseline": [], "cold": [], "warm": [], "help": []}
             for rep in range(args.reps):
                 home = Path(tmp) / f"home-{count}-{rep}"
-                base.append(measure(folder, home, baseline=True))
-                cold.append(measure(folder, home))
-                warm.append(measure(folder, home))
-            b, c, w = (statistics.median(r["wall"] for r in runs) for runs in (base, cold, warm))
-            peak = max(max(r["peak_mb"], r["tree_mb"]) for r in cold + warm)
-            cpu = statistics.median(r["cpu"] for r in cold)
+                if keys:
+                    from scr_cpd.progress.supervision.trust import save_trusted
+
+                    save_trusted(home, keys)
+                runs["baseline"].append(measure(folder, home, "baseline"))
+                runs["cold"].append(measure(folder, home))
+                runs["warm"].append(measure(folder, home))
+                runs["help"].append(measure(folder, home, "help"))
+            wall = {k: statistics.median(r["wall"] for r in v) for k, v in runs.items()}
+            cpu = {k: statistics.median(r["cpu"] for r in v) for k, v in runs.items()}
+            b, c, w, h = (wall[k] for k in ("baseline", "cold", "warm", "help"))
+            bc, cc, wc, hc = (cpu[k] for k in ("baseline", "cold", "warm", "help"))
+            peak = max(max(r["peak_mb"], r["tree_mb"]) for r in runs["cold"] + runs["warm"])
             rows.append((count, c, w, peak))
             print(
-                f"  N = {count:>5}: baseline {b:6.2f} s; cold {c:6.2f} s = {c / b:4.2f}x baseline "
-                f"({cpu:.2f} s CPU, {c / count * 1000:.2f} ms per log); warm {w:5.2f} s = "
-                f"{w / b:4.2f}x baseline; peak RSS {peak:4.0f} MB (median of {args.reps})"
+                f"  N = {count:>5} (median of {args.reps}): baseline {b:6.2f} s wall, {bc:6.2f} s CPU\n"
+                f"    cold  {c:6.2f} s wall = {c / b:4.2f}x baseline; {cc:6.2f} s CPU = "
+                f"{cc / bc:4.2f}x baseline ({cc / count * 1000:.2f} ms CPU per log)\n"
+                f"    warm  {w:6.2f} s wall = {w / b:4.2f}x baseline; {wc:6.2f} s CPU = "
+                f"{wc / bc:4.2f}x baseline; `cpd --help` {h:.2f} s wall, {hc:.2f} s CPU\n"
+                f"    peak RSS {peak:4.0f} MB; load average now {os.getloadavg()[0]:.1f}"
             )
     print(
         f"load average after {os.getloadavg()[0]:.1f} (other work on this machine slows the wall times)"

@@ -326,6 +326,53 @@ def test_summary_filters_and_sorts(team, isolated_home):
     assert names == ["Brown", "Smith", "Jones"]
 
 
+def test_summary_rerun_comes_from_the_cache_and_a_copy_is_known_by_its_content(
+    team, isolated_home, tmp_path, monkeypatch
+):
+    import shutil
+
+    from scr_cpd.progress.supervision import team as team_rows
+
+    monkeypatch.setenv("COLUMNS", "400")  # every path in full
+    read, checked = [], []
+    real_read, real_check = team_rows.read_log_bytes, team_rows.load_log_bytes
+    monkeypatch.setattr(team_rows, "read_log_bytes", lambda p: read.append(p) or real_read(p))
+    monkeypatch.setattr(
+        team_rows, "load_log_bytes", lambda p, *a, **k: checked.append(p) or real_check(p, *a, **k)
+    )
+    first = cpd("review", "summary", str(team))
+    assert len(read) == len(checked) == 6
+    read.clear(), checked.clear()
+    again = cpd("review", "summary", str(team))
+    assert again.output == first.output and read == [] and checked == []  # no log opened
+
+    copy = shutil.copytree(team, tmp_path / "copy")  # new names and dates, the same bytes
+    copied = cpd("review", "summary", str(copy))
+    assert copied.output == first.output.replace(str(team), str(copy))
+    assert len(read) == 6 and checked == []  # read and hashed, not checked again
+
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones")  # a new trust list: all afresh
+    read.clear()
+    trusted = cpd("review", "summary", str(team))
+    assert len(read) == 6 and "1 unknown signer, 1 unsupported version, 1 valid." in trusted.output
+
+    checked.clear()
+    edited = json.loads((team / "jones.json").read_text())
+    edited["totals"]["cpd_hours"] = 40
+    write(team / "jones.json", edited)
+    changed = cpd("review", "summary", str(team))
+    assert checked == [team / "jones.json"]  # only the changed file is checked again
+    assert (
+        "PC 1234 Jones" in changed.output
+        and "edited (changed after signing: totals)" in changed.output
+    )
+
+    cache = isolated_home / "cache" / "review-summary.json"
+    assert oct(cache.stat().st_mode & 0o777) == "0o600"
+    cache.write_text('{"format": 2, "rows": [')  # a damaged cache only costs time
+    assert cpd("review", "summary", str(team)).output == changed.output
+
+
 @pytest.mark.parametrize(
     "args, message",
     [

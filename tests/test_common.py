@@ -1,12 +1,14 @@
 """The shared text and file helpers (scr_cpd.common)."""
 
+import json
 import os
 import stat
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from scr_cpd.common import strict_json
 from scr_cpd.common.files import (
     InputError,
     OutputError,
@@ -143,3 +145,60 @@ def test_walk_files_once_each_sorted_hidden_skipped(tmp_path):
         (tmp_path / name).write_text("{}")
     found = list(walk_files([tmp_path, tmp_path / "a.json"], suffixes=(".json",)))
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.json", "b/c.json"]
+
+
+# --- strict JSON: the quick reader for the app's own layout, the strict one for any other -------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values)
+def test_strict_reading_gives_what_the_json_module_reads_in_any_layout(value):
+    for text in (
+        json.dumps(value, indent=2, ensure_ascii=False) + "\n",  # as the app writes a log
+        json.dumps(value, indent=2, ensure_ascii=False),
+        json.dumps(value),
+        json.dumps(value, indent=4),
+    ):
+        assert strict_json.loads(text.encode()) == json.loads(text)
+
+
+@settings(max_examples=150, deadline=None)
+@given(json_values, st.dictionaries(st.text(max_size=6), json_values, max_size=3))
+def test_a_repeated_key_is_refused_in_the_apps_own_layout_too(first, rest):
+    text = json.dumps({"dup": first, **rest}, indent=2, ensure_ascii=False)
+    text = text.replace('{\n  "dup": ', '{\n  "dup": 0,\n  "dup": ', 1)
+    with pytest.raises(strict_json.JSONProblem, match='the key "dup" appears twice'):
+        strict_json.loads(text.encode())
+
+
+def test_the_apps_own_layout_is_read_the_quick_way():
+    text = json.dumps({"a": [1, 2.5, {"b": "Zoë"}], "c": {}}, indent=2, ensure_ascii=False)
+    assert strict_json._as_written(text.encode()) == ({"a": [1, 2.5, {"b": "Zoë"}], "c": {}}, False)
+    compact = json.dumps({"a": 1}).encode()
+    assert strict_json._as_written(compact)[0] is strict_json._NOT_AS_WRITTEN
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ('{\n  "a": 1e400\n}', "a number is too large to read"),
+        ('{"a": -1e999}', "a number is too large to read"),
+        ('{\n  "a": NaN\n}', "NaN is not a JSON number"),
+        ('{\n  "a": "\\udc00"\n}', "lone UTF-16 surrogate"),
+    ],
+)
+def test_what_strict_reading_refuses_whatever_the_layout(text, problem):
+    with pytest.raises(strict_json.JSONProblem, match=problem):
+        strict_json.loads(text.encode())

@@ -10,6 +10,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_signing import make_log, new_key, signed_log
 
 from scr_cpd.common.spreadsheet import FORMULA_TRIGGERS
@@ -188,6 +190,64 @@ def test_quick_check_accepts_what_the_schema_accepts_and_catches_what_summary_re
     assert verdict.status in ("edited", "damaged")
 
 
+summary_values = st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=3)
+summary_values |= st.lists(summary_values, max_size=2) | st.dictionaries(
+    st.sampled_from(["id", "name", "since", "started_at", "ended_at"]), summary_values, max_size=2
+)
+summary_paths = [
+    ("generated_at",),
+    ("profile",),
+    ("profile", "name"),
+    ("period", "since"),
+    ("totals",),
+    ("totals", "cpd_hours"),
+    ("totals", "seconds"),
+    ("totals", "modules_passed"),
+    ("modules",),
+    ("modules", 0),
+    ("modules", 0, "status"),
+    ("modules", 1, "best_score"),
+    ("modules", 0, "attempts"),
+    ("reflections", 1),
+    ("reflections", 0, "updated_at"),
+    ("activities",),
+    ("activities", 0, "ended_at"),
+    ("attempts",),
+    ("review",),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.tuples(st.sampled_from(summary_paths), summary_values | st.just(...)), max_size=3)
+)
+def test_the_quick_look_at_summary_fields_is_never_looser_than_the_model(changes):
+    from scr_cpd.progress.supervision.summary_fields import plainly_fits
+    from scr_cpd.progress.supervision.summary_model import SummaryFields
+
+    doc = make_log(reflections=3)
+    doc["activities"] = [{"started_at": "2026-01-01T10:00:00+00:00", "ended_at": None}]
+    doc["review"] = {"outcome": "accepted", "date": "2026-11-30", "supervisor": {"name": "Sgt"}}
+    assert plainly_fits(doc)  # a log as the app writes it takes the quick way
+    for path, value in changes:
+        node = doc
+        for step in path[:-1]:
+            node = node[step] if isinstance(node, (dict, list)) and _has(node, step) else None
+        if isinstance(node, dict) or (isinstance(node, list) and _has(node, path[-1])):
+            if value is ... and isinstance(node, list):
+                node.pop(path[-1])
+            elif value is ...:
+                node.pop(path[-1], None)
+            else:
+                node[path[-1]] = value
+    if plainly_fits(doc):
+        SummaryFields.model_validate(doc)  # raises if the quick look let through what it refuses
+
+
+def _has(node, step):
+    return step in node if isinstance(node, dict) else isinstance(step, int) and step < len(node)
+
+
 # --- which files --------------------------------------------------------------------------------
 
 
@@ -230,6 +290,19 @@ def test_trust_rename_and_remove(tmp_path):
     assert tr.untrust_key(tmp_path, fp) == (fp, key)
     assert tr.untrust_key(tmp_path, fp) == (fp, None)
     assert tr.read_trusted(tmp_path) == {}
+
+
+@pytest.mark.parametrize(
+    "keys, own",
+    [((), None), (("a",), "b"), (("a", "b"), "a"), ((), "c")],
+)
+def test_the_trusted_names_view_is_the_trust_lists_names(keys, own):
+    from scr_cpd.progress.supervision.verdicts import TrustedNames
+
+    found = TrustList({k * 32: TrustedKey(k * 32, f"PC {k}") for k in keys}, own=own and own * 32)
+    view = TrustedNames(found)
+    assert dict(view) == found.names() and len(view) == len(found.names())
+    assert bool(view) == bool(found.names()) and ("z" * 32 in view) is False
 
 
 def test_own_key_is_trusted_without_being_listed(tmp_path):
@@ -318,6 +391,13 @@ def test_every_core_works_on_a_large_team_whatever_the_load(monkeypatch, cores, 
     monkeypatch.setattr(os, "cpu_count", lambda: cores)
     monkeypatch.setattr(os, "getloadavg", lambda: (3.0, 3.0, 3.0))  # a busy machine: no matter
     assert team.worker_count(files) == workers
+
+
+@pytest.mark.parametrize(
+    "files, workers, chunk", [(40, 2, 2), (1000, 2, 62), (5000, 2, 64), (5, 4, 1)]
+)
+def test_workers_get_files_in_few_messages_yet_finish_together(files, workers, chunk):
+    assert team.chunk_size(files, workers) == chunk
 
 
 def row(name, hours=1.0, score=0.5, last="2026-11-01", modules=1, status="valid", path=None):

@@ -361,6 +361,16 @@ def test_implausible_figures_are_flagged_never_passed(tmp_path):
     assert "Flag: answers in neglect" in cpd("review", "show", str(path)).output
 
 
+def test_an_answer_with_a_list_for_its_module_is_flagged_not_a_crash(tmp_path):
+    trust_team()
+    doc = make_log()
+    doc["attempts"][0]["module_id"] = ["neglect"]  # the summary checks only what it shows
+    path = write(tmp_path / "jones.json", sign_log(doc, new_key(1)))
+    summary = cpd("review", "summary", str(path))
+    assert summary.exit_code == 1 and "valid, 1 flag(s)" in summary.output
+    assert "but its answers show 15 (12 right" in summary.output
+
+
 # 10. Any change to a signed value is caught; re-indenting or re-ordering keys is not.
 
 

@@ -37,6 +37,9 @@ def fit(text: str, width: int, from_left: bool = False) -> str:
     """Cut text to `width` columns with an ellipsis (at the start for file paths)."""
     if cell_width(text) <= width:
         return text
+    if text.isascii():  # one column a character: cut in one step
+        keep = max(width - 1, 0)
+        return "…" + text[len(text) - keep :] if from_left else text[:keep] + "…"
     while text and cell_width(text) > width - 1:
         text = text[1:] if from_left else text[:-1]
     return "…" + text if from_left else text + "…"
@@ -60,9 +63,8 @@ def render_table(
     """Lines of an aligned table. Columns named in `right` align right; the `squeeze` column
     (cut from the left, as for file paths) gives way when the table is wider than `width`."""
     cells = [[visible(c) for c in row] for row in rows]
-    widths = [
-        max([cell_width(h)] + [cell_width(row[i]) for row in cells]) for i, h in enumerate(headers)
-    ]
+    sizes = [[cell_width(c) for c in row] for row in cells]  # each cell measured once
+    widths = [max([cell_width(h)] + [row[i] for row in sizes]) for i, h in enumerate(headers)]
     width = width or terminal_width()
     if squeeze is not None and squeeze in headers:
         over = sum(widths) + 2 * (len(widths) - 1) - width
@@ -70,15 +72,21 @@ def render_table(
         if over > 0:
             widths[index] = max(14, widths[index] - over)
 
-    def line(values: Sequence[str]) -> str:
+    aligned = [name in right for name in headers]
+    squeezed = [name == squeeze for name in headers]
+
+    def line(values: Sequence[str], measured: Sequence[int]) -> str:
         out = []
-        for i, (name, text) in enumerate(zip(headers, values)):
-            text = fit(text, widths[i], from_left=name == squeeze)
-            pad = " " * (widths[i] - cell_width(text))
-            out.append(pad + text if name in right else text + pad)
+        for i, text in enumerate(values[: len(widths)]):
+            size = measured[i]
+            if size > widths[i]:
+                text = fit(text, widths[i], from_left=squeezed[i])
+                size = cell_width(text)
+            pad = " " * (widths[i] - size)
+            out.append(pad + text if aligned[i] else text + pad)
         return "  ".join(out).rstrip()
 
-    lines = [line(list(headers))]
+    lines = [line(list(headers), [cell_width(h) for h in headers])]
     if rule:
         lines.append("-" * min(width, sum(widths) + 2 * (len(widths) - 1)))
-    return lines + [line(row) for row in cells]
+    return lines + [line(row, measured) for row, measured in zip(cells, sizes)]

@@ -83,15 +83,25 @@ def _reason(exc: OSError) -> str:
 def walk_files(paths: Iterable[Path], suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
     """Each file named, and each file below each folder named (sorted, hidden ones skipped, links
     to folders not followed), once; with `suffixes`, only files below folders that end so."""
-    seen: set[Path] = set()
+    seen: set[object] = set()
     for path in paths:
         path = Path(path)
         found = _walk(path, suffixes) if path.is_dir() else iter([path])
         for item in found:
-            key = item.resolve() if item.exists() else item
+            key = _identity(item)
             if key not in seen:
                 seen.add(key)
                 yield item
+
+
+def _identity(path: Path) -> object:
+    """What makes two names one file: its device and inode (one stat, where resolving a path
+    costs a look-up per folder in it); a path that cannot be looked up is its own."""
+    try:
+        info = os.stat(path)
+    except (OSError, ValueError):
+        return path
+    return (info.st_dev, info.st_ino)
 
 
 def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:

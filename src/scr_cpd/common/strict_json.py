@@ -55,25 +55,67 @@ def _finite(text: str) -> float:
 def loads(raw: bytes | str) -> Any:
     """The value in `raw` (a byte-order mark allowed), or JSONProblem saying what is wrong.
 
-    jiter reads it, refusing duplicate keys at C speed; a file it refuses is read again by the
-    json module, slowly, only to say exactly what is wrong and on which line."""
-    import jiter  # one reader with duplicate-key detection, a fraction of the json module's time
-
+    A file exactly as the app writes it (two-space indents) is read by orjson and written back
+    the same way: byte for byte the same text means no key repeated, nothing else to check.
+    Any other file is read by jiter, refusing duplicate keys at C speed; a file it refuses is
+    read again by the json module, slowly, only to say exactly what is wrong and on which line."""
     data = raw.encode("utf-8", "surrogatepass") if isinstance(raw, str) else raw
     data = data.removeprefix(codecs.BOM_UTF8)
-    if not data.strip():
+    if not data or data.isspace():
         raise JSONProblem("the file is empty")
+    value, refused = _as_written(data)
+    if value is not _NOT_AS_WRITTEN:
+        return value
+    return _read_strictly(data, refused)
+
+
+_NOT_AS_WRITTEN = object()
+
+
+def _as_written(data: bytes) -> tuple[Any, bool]:
+    """(the value, False) when `data` is the app's own two-space layout of what orjson reads in
+    it; otherwise (_NOT_AS_WRITTEN, whether orjson refused the text).
+
+    Sound whatever orjson's quirks: equal bytes are one token sequence, and the text written from
+    a dict cannot repeat a key; orjson itself refuses NaN, Infinity, lone surrogates and bad UTF-8."""
+    import orjson  # the fastest reader and writer; equal output proves the text is plain
+
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _NOT_AS_WRITTEN, True
+    if not data.startswith((b'{\n  "', b"[\n  ")):  # not two-space indents: no need to write
+        return _NOT_AS_WRITTEN, False
+    try:
+        written = orjson.dumps(value, option=orjson.OPT_INDENT_2)
+    except orjson.JSONEncodeError:  # nested deeper than orjson writes
+        return _NOT_AS_WRITTEN, False
+    rest = len(data) - len(written)
+    if data.startswith(written) and (rest == 0 or data[len(written) :].isspace()):
+        return value, False
+    return _NOT_AS_WRITTEN, False
+
+
+def _read_strictly(data: bytes, refused: bool) -> Any:
+    import jiter  # one reader with duplicate-key detection, a fraction of the json module's time
+
     try:  # jiter also refuses text that is not UTF-8, and lone surrogates
-        return jiter.from_json(
+        value = jiter.from_json(
             data, allow_inf_nan=False, catch_duplicate_keys=True, cache_mode="keys"
         )
     except ValueError as exc:
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            raise JSONProblem("not UTF-8 text") from None
-        _explain(text)  # raises the precise sentence
+        _explain(_text(data))  # raises the precise sentence
         raise JSONProblem(f"not valid JSON ({exc})") from None
+    if refused:  # orjson refused what jiter read: a number beyond a float's range, say
+        _explain(_text(data))
+    return value
+
+
+def _text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise JSONProblem("not UTF-8 text") from None
 
 
 def _explain(text: str) -> None:

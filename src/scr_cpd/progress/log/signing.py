@@ -5,26 +5,27 @@ reflection, plus one of the reflections' order), so verification can say *which*
 matches. A supervisor's review block signs a digest of the officer's whole signed log plus the
 review itself.
 
-Digests are taken over canonical JSON (sorted keys, no spaces, UTF-8), so a log keeps verifying
+Digests are taken over canonical JSON (scr_cpd.progress.log.digests), so a log keeps verifying
 whatever indentation or key order a tool writes it back with, but any change of content shows.
-
-Verification has a fast path: `sign_log` hands back every part with its keys already sorted, so
-for an exported log pydantic-core's `to_json` (a few times quicker than the json module) yields
-exactly the canonical bytes. When its digest matches, the part is unchanged (both encoders write
-JSON that reads back as the value encoded); when it does not, the canonical digest decides.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from scr_cpd.common.files import OutputError, write_private
+from scr_cpd.progress.log.digests import (  # noqa: F401 (canonical, sha256, deep_sorted re-exported)
+    canonical,
+    deep_sorted,
+    digest_matches,
+    sha256,
+)
 from scr_cpd.progress.log.vocabulary import Status
 from scr_cpd.progress.store import StoreError
 
@@ -41,39 +42,20 @@ class KeyFileError(StoreError):
     """The signing key file exists but cannot be used; the message is one sentence for the user."""
 
 
-def canonical(value: Any) -> bytes:
-    text = json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return text.encode("utf-8", "surrogatepass")
+def signature_matches(public_key_b64: Any, signature_b64: Any, value: Any) -> bool:
+    """verify_signature over canonical(value), trying orjson's sorted output first: bytes the
+    key signed are bytes the key signed, whichever encoder wrote them."""
+    import orjson
 
-
-def sha256(value: Any) -> str:
-    return hashlib.sha256(canonical(value)).hexdigest()
-
-
-def deep_sorted(value: Any) -> Any:
-    """A copy with every object's keys in sorted order (the canonical order)."""
-    if isinstance(value, dict):
-        return {k: deep_sorted(value[k]) for k in sorted(value)}
-    if isinstance(value, list):
-        return [deep_sorted(v) for v in value]
-    return value
-
-
-def _quick_json(value: Any) -> bytes | None:
     try:
-        from pydantic_core import to_json
-
-        return to_json(value)
-    except Exception:  # any value it cannot write takes the canonical path
-        return None
-
-
-def digest_matches(value: Any, expected: Any) -> bool:
-    """sha256(value) == expected, trying the fast encoder first (see the module docstring)."""
-    quick = _quick_json(value)
-    if quick is not None and hashlib.sha256(quick).hexdigest() == expected:
+        quick = orjson.dumps(value, option=orjson.OPT_SORT_KEYS)
+    except orjson.JSONEncodeError:
+        quick = None
+    if quick is not None and verify_signature(public_key_b64, signature_b64, quick):
         return True
-    return bool(sha256(value) == expected)
+    return quick != canonical(value) and verify_signature(
+        public_key_b64, signature_b64, canonical(value)
+    )
 
 
 def fingerprint(public_raw: bytes) -> str:
@@ -302,38 +284,46 @@ def changed_parts(doc: dict[str, Any], signed: dict[str, Any]) -> list[str]:
     if ORDER_KEY in body:
         changed.append(f"unexpected part {ORDER_KEY!r}")
     reflections = body.get("reflections")
+    keyed = _reflection_keys(reflections) if isinstance(reflections, list) else None
     now_keys = set(body)
-    if isinstance(reflections, list):
+    if keyed is not None:
         now_keys.add(ORDER_KEY)
     for name in sorted(now_keys | set(signed)):
         before = signed.get(name)
         if name not in now_keys or name not in signed:
             changed.append(f"{_part_name(name)} {'added' if name in now_keys else 'removed'}")
         elif name == ORDER_KEY:
-            if sha256([key for key, _ in _reflection_keys(list(reflections or []))]) != before:
+            if not digest_matches([key for key, _ in keyed or []], before):
                 changed.append(_part_name(name))
-        elif name == "reflections" and isinstance(reflections, list) and isinstance(before, dict):
-            changed += _changed_reflections(reflections, before)
+        elif keyed is not None and name == "reflections" and isinstance(before, dict):
+            changed += _changed_reflections(keyed, before)
         elif not digest_matches(body[name], before):
             changed.append(name)
     return changed
 
 
-def _reflection_keys(items: list[Any]) -> Iterator[tuple[str, Any]]:
+def _reflection_keys(items: list[Any]) -> list[tuple[str, Any]]:
     """(digest key, reflection) in order, keyed as reflection_digests keys them."""
+    keys = [
+        str(item.get("id")) if isinstance(item, dict) else f"#{index + 1}"
+        for index, item in enumerate(items)
+    ]
+    if len(set(keys)) == len(keys):  # every id once, as in any log the app wrote
+        return list(zip(keys, items))
     seen: set[str] = set()
-    for index, item in enumerate(items):
-        rid = str(item.get("id")) if isinstance(item, dict) else f"#{index + 1}"
+    keyed = []
+    for rid, item in zip(keys, items):
         key, n = rid, 2
         while key in seen:
             key, n = f"{rid}#{n}", n + 1
         seen.add(key)
-        yield key, item
+        keyed.append((key, item))
+    return keyed
 
 
-def _changed_reflections(items: list[Any], signed: dict[str, Any]) -> list[str]:
+def _changed_reflections(keyed: list[tuple[str, Any]], signed: dict[str, Any]) -> list[str]:
     changed = []
-    now = dict(_reflection_keys(items))
+    now = dict(keyed)
     for rid in sorted(set(now) | set(signed)):
         if rid not in now:
             changed.append(f"reflection {rid} removed")
@@ -362,7 +352,7 @@ def _looks_swapped(changed: list[str], signed: dict[str, Any]) -> bool:
     return "profile" in parts and ("generated_at" in parts or len(parts) * 2 >= len(signed))
 
 
-def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Verdict:
+def verify_log(doc: dict[str, Any], trusted: Mapping[str, str] | None = None) -> Verdict:
     """Check the officer's signature and, when present, the supervisor's review signature.
 
     `trusted` maps key fingerprints to names (the supervisor's trusted list)."""
@@ -372,7 +362,7 @@ def verify_log(doc: dict[str, Any], trusted: dict[str, str] | None = None) -> Ve
     return verdict
 
 
-def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
+def _verify_officer(doc: dict[str, Any], trusted: Mapping[str, str]) -> Verdict:
     integrity = doc.get("integrity")
     if integrity is None:
         return Verdict(Status.UNSIGNED, "the log carries no signature")
@@ -381,7 +371,7 @@ def _verify_officer(doc: dict[str, Any], trusted: dict[str, str]) -> Verdict:
     try:
         digests = integrity["digests"]
         fp = _public_fingerprint(integrity)
-        good = verify_signature(integrity["public_key"], integrity["signature"], canonical(digests))
+        good = signature_matches(integrity["public_key"], integrity["signature"], digests)
     except (KeyError, TypeError, ValueError):
         return Verdict(Status.EDITED, "the signature block is incomplete or altered")
     if not good or not isinstance(digests, dict):
@@ -415,7 +405,7 @@ def _sorted_top(doc: dict[str, Any]) -> dict[str, Any]:
     return {k: doc[k] for k in sorted(doc)}
 
 
-def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: dict[str, str]) -> None:
+def _verify_review(doc: dict[str, Any], verdict: Verdict, trusted: Mapping[str, str]) -> None:
     if "review" not in doc or doc["review"] is None:
         return
     review = doc["review"]

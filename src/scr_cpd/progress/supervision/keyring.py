@@ -11,9 +11,9 @@ from typing import Any
 
 from scr_cpd.common.files import InputError, read_bounded
 from scr_cpd.common.strict_json import JSONProblem, loads
+from scr_cpd.progress.log.digests import canonical
 from scr_cpd.progress.log.signing import (
     b64,
-    canonical,
     fingerprint,
     normalise_fingerprint,
     public_raw,

@@ -50,19 +50,25 @@ def _count(attempts: list[Any]) -> tuple[dict[str, _Counted], list[str]]:
     seconds: dict[Any, list[float]] = {}
     right: dict[Any, int] = {}
     stamps: list[str] = []
-    for attempt in attempts:
+    for attempt in attempts:  # one loop, names bound once: a log has hundreds of answers
         if type(attempt) is not dict:
             continue
-        module = attempt.get("module_id")
-        value = attempt.get("seconds")
-        if module not in seconds:
-            seconds[module], right[module] = [], 0
-        seconds[module].append(_number(value) if type(value) is not float else value)
-        if attempt.get("correct") is True:
+        get = attempt.get
+        module = get("module_id")
+        if isinstance(module, (list, dict)):  # not a module id, and not hashable
+            module = str(module)
+        found = seconds.get(module)
+        if found is None:
+            found = seconds[module] = []
+            right[module] = 0
+        value = get("seconds")
+        found.append(value if type(value) is float else _number(value))
+        if get("correct") is True:
             right[module] += 1
-        stamps.append(attempt.get("answered_at"))  # type: ignore[arg-type]  # checked when read
-    counted = {str(m): _Counted(seconds[m], right[m]) for m in seconds}
-    return counted, [s for s in stamps if isinstance(s, str)]
+        stamp = get("answered_at")
+        if isinstance(stamp, str):
+            stamps.append(stamp)
+    return {str(m): _Counted(seconds[m], right[m]) for m in seconds}, stamps
 
 
 def flags(doc: dict[str, Any]) -> list[str]:
@@ -70,8 +76,23 @@ def flags(doc: dict[str, Any]) -> list[str]:
     attempts = doc.get("attempts")
     by_module, stamps = _count(attempts if isinstance(attempts, list) else [])
     found = _speed_flags(by_module)
-    found += _time_flags(doc, stamps)
+    found += _time_flags(doc, _moments(stamps))
     found += _module_flags(doc, by_module)
+    return found
+
+
+def _moments(stamps: list[str]) -> list[datetime | None]:
+    """_moment of each stamp (one loop: a log has hundreds)."""
+    parse, utc = datetime.fromisoformat, timezone.utc
+    found: list[datetime | None] = []
+    for stamp in stamps:
+        try:
+            moment = parse(stamp) if stamp else None
+        except ValueError:
+            moment = None
+        if moment is not None and moment.tzinfo is None:
+            moment = moment.replace(tzinfo=utc)
+        found.append(moment)
     return found
 
 
@@ -89,27 +110,27 @@ def _speed_flags(by_module: dict[str, _Counted]) -> list[str]:
     return found
 
 
-def _earliest(doc: dict[str, Any], stamps: list[str]) -> datetime | None:
+def _earliest(doc: dict[str, Any], moments: list[datetime | None]) -> datetime | None:
     since = _moment(_dict(doc.get("period")).get("since"))
     if since is not None:
         return since
-    found = [_moment(s) for s in stamps]
+    found = list(moments)
     found += [_moment(_dict(x).get("started_at")) for x in doc.get("activities") or []]
     found += [_moment(_dict(r).get("created_at")) for r in doc.get("reflections") or []]
     known = [s for s in found if s is not None]
     return min(known) if known else None
 
 
-def _time_flags(doc: dict[str, Any], stamps: list[str]) -> list[str]:
+def _time_flags(doc: dict[str, Any], moments: list[datetime | None]) -> list[str]:
     found = []
     generated = _moment(doc.get("generated_at"))
     if generated is not None:
-        late = sum((_moment(s) or generated) > generated for s in stamps)
+        late = sum(m is not None and m > generated for m in moments)
         if late:
             found.append(f"{late} answer(s) dated after the log was generated")
     seconds = _number(_dict(doc.get("totals")).get("seconds"))
     until = _moment(_dict(doc.get("period")).get("until"))
-    start, end = _earliest(doc, stamps), until + timedelta(days=1) if until else generated
+    start, end = _earliest(doc, moments), until + timedelta(days=1) if until else generated
     if start is not None and end is not None and seconds > (end - start).total_seconds() + 60:
         hours = max((end - start).total_seconds(), 0) / 3600
         found.append(

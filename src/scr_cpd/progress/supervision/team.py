@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
@@ -157,11 +157,16 @@ def failed_row(path: Path, verdict: Verdict) -> SummaryRow:
     return SummaryRow(path=path, status=verdict.status, detail=verdict.detail)
 
 
-Entry = tuple[SummaryRow, list[int] | None, str | None]  # row, file state, content hash
+# row (None: the cache holds it under this content hash), file state, content hash
+Entry = tuple[SummaryRow | None, list[int] | None, str | None]
 
 
 class RowCache(Protocol):
     def lookup(self, path: Path) -> SummaryRow | None: ...
+
+    def known(self) -> Collection[str]: ...
+
+    def row(self, digest: str, path: Path) -> SummaryRow | None: ...
 
     def store(
         self, path: Path, state: list[int] | None, digest: str | None, row: SummaryRow
@@ -177,13 +182,16 @@ def file_state(path: Path) -> list[int] | None:
     return [info.st_size, info.st_mtime_ns, info.st_ino]
 
 
-def summary_entry(path: Path, trust: TrustList) -> Entry:
-    """The row for one file, with what a cache needs to remember it."""
+def summary_entry(path: Path, trust: TrustList, known: Collection[str] = ()) -> Entry:
+    """The row for one file, with what a cache needs to remember it; no row when its content
+    hash is `known` (the same bytes summarised before, under another name or date)."""
     state = file_state(path)  # before reading: a later change shows as a new state next time
     raw, failure = read_log_bytes(path)
     if failure:
         return failed_row(path, failure), None, None
     digest = hashlib.sha256(raw).hexdigest()
+    if digest in known:
+        return None, state, digest
     doc, verdict = load_log_bytes(path, raw, trust, quick=True)
     del raw
     row = failed_row(path, verdict) if doc is None else summarise(path, doc, verdict)
@@ -191,7 +199,9 @@ def summary_entry(path: Path, trust: TrustList) -> Entry:
 
 
 def summary_row(path: Path, trust: TrustList) -> SummaryRow:
-    return summary_entry(path, trust)[0]
+    row = summary_entry(path, trust)[0]
+    assert row is not None  # nothing is known without a cache
+    return row
 
 
 PARALLEL_FROM = 40  # files; below this, starting worker processes costs more than it saves
@@ -209,9 +219,10 @@ def iter_summaries(
     workers: int | None = None,
     cache: RowCache | None = None,
 ) -> Iterator[SummaryRow]:
-    """One row per file, in the order given; rows the cache holds are not read again. Each
-    process reads one file at a time, so a team of any size fits in memory; a large team is
-    shared between worker processes, one per core."""
+    """One row per file, in the order given; files the cache vouches for by their state are not
+    read, and files it holds by their content hash are read but not checked again. Each process
+    reads one file at a time, so a team of any size fits in memory; a large team is shared
+    between worker processes, one per core."""
     paths = list(paths)
     cached = {}
     for index, path in enumerate(paths):
@@ -219,29 +230,35 @@ def iter_summaries(
         if row is not None:
             cached[index] = row
     todo = [p for i, p in enumerate(paths) if i not in cached]
-    entries = _entries(todo, trust, worker_count(len(todo)) if workers is None else workers)
+    known = cache.known() if cache else ()
+    count = worker_count(len(todo)) if workers is None else workers
+    entries = _entries(todo, trust, count, known)
     for index, path in enumerate(paths):
         if index in cached:
             yield cached[index]
             continue
         row, state, digest = next(entries)
+        if row is None:
+            row = (cache.row(str(digest), path) if cache else None) or summary_row(path, trust)
         if cache:
             cache.store(path, state, digest, row)
         yield row
 
 
-def _entries(paths: list[Path], trust: TrustList, workers: int) -> Iterator[Entry]:
+def _entries(
+    paths: list[Path], trust: TrustList, workers: int, known: Collection[str]
+) -> Iterator[Entry]:
     """Entries in order, from worker processes when there are several. The cyclic garbage
     collector is paused meanwhile: a log is a tree (freed as soon as it is summarised), and
     collections triggered by parsing each one cost a quarter of the time."""
     if workers > 1 and len(paths) > 1:
-        found = _parallel_entries(paths, trust, workers)
+        found = _parallel_entries(paths, trust, workers, known)
         if found is not None:
             yield from found
             return
     with _CollectorPaused():
         for path in paths:
-            yield summary_entry(path, trust)
+            yield summary_entry(path, trust, known)
 
 
 class _CollectorPaused:
@@ -254,35 +271,53 @@ class _CollectorPaused:
             gc.enable()
 
 
-_worker_trust: list[TrustList] = []
+_worker_state: list[Any] = []  # the trust list and the content hashes known, in each worker
 
 
-def _start_worker(trust: TrustList) -> None:
+def _start_worker(trust: TrustList, known: Collection[str]) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, quietly
     gc.disable()
-    _worker_trust[:] = [trust]
+    _worker_state[:] = [trust, known]
 
 
 def _worker_entry(path: Path) -> Entry:
-    return summary_entry(path, _worker_trust[0])
+    return summary_entry(path, *_worker_state)
 
 
-def _parallel_entries(paths: list[Path], trust: TrustList, workers: int) -> Iterator[Entry] | None:
+def chunk_size(files: int, workers: int) -> int:
+    """Files per message to a worker: few messages (each costs the parent a wake-up), yet about
+    eight per worker, so no worker is left with the last long stretch alone."""
+    return max(1, min(64, files // (workers * 8)))
+
+
+def _import_what_workers_need() -> None:
+    import jiter  # noqa: F401
+    import orjson  # noqa: F401
+    from cryptography.hazmat.primitives.asymmetric import ed25519  # noqa: F401
+
+    from scr_cpd.progress.supervision import summary_fields  # noqa: F401
+
+
+def _parallel_entries(
+    paths: list[Path], trust: TrustList, workers: int, known: Collection[str]
+) -> Iterator[Entry] | None:
     """Entries from a pool of worker processes, or None if this system cannot start one."""
     import multiprocessing
 
+    _import_what_workers_need()  # once here, rather than once in each forked worker
+
     try:
         pool = multiprocessing.get_context().Pool(
-            workers, initializer=_start_worker, initargs=(trust,)
+            workers, initializer=_start_worker, initargs=(trust, known)
         )
     except (OSError, ImportError, ValueError):
         return None
 
     def entries() -> Iterator[Entry]:
         with pool:
-            yield from pool.imap(_worker_entry, paths, chunksize=8)
+            yield from pool.imap(_worker_entry, paths, chunksize=chunk_size(len(paths), workers))
 
     return entries()
 

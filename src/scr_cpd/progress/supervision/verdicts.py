@@ -5,19 +5,42 @@ revoked before it signed, and whether a sign-off comes from a key trusted as a s
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from scr_cpd.common.text import normalise_answer
 from scr_cpd.progress.log.signing import Verdict, verify_log
 from scr_cpd.progress.log.vocabulary import Status
 from scr_cpd.progress.supervision.plausibility import flags
-from scr_cpd.progress.supervision.trust import TrustedKey, TrustList
+from scr_cpd.progress.supervision.trust import OWN_KEY_NAME, TrustedKey, TrustList
+
+
+class TrustedNames(Mapping[str, str]):
+    """TrustList.names() as a view, built for no log: a force's trust list can hold thousands of
+    keys, and a team summary asks it about every log."""
+
+    def __init__(self, trust: TrustList) -> None:
+        self.trust = trust
+
+    def __getitem__(self, fingerprint: str) -> str:
+        if fingerprint is not None and fingerprint == self.trust.own:
+            return OWN_KEY_NAME
+        return self.trust.keys[fingerprint].name
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self.trust.keys
+        if self.trust.own and self.trust.own not in self.trust.keys:
+            yield self.trust.own
+
+    def __len__(self) -> int:
+        own = self.trust.own
+        return len(self.trust.keys) + (1 if own and own not in self.trust.keys else 0)
 
 
 def judge(doc: dict[str, Any], trust: TrustList | None = None) -> Verdict:
     """The verdict on a parsed log (its format already checked)."""
     trust = trust or TrustList()
-    verdict = verify_log(doc, trust.names())
+    verdict = verify_log(doc, TrustedNames(trust))
     if verdict.status == Status.VALID and verdict.fingerprint != trust.own:
         _check_officer(doc, verdict, trust.keys[str(verdict.fingerprint)])
     if verdict.review_status in (Status.VALID, Status.UNKNOWN_SIGNER):
@@ -72,7 +95,7 @@ def _check_review(doc: dict[str, Any], verdict: Verdict, trust: TrustList) -> No
             f"{outcome}, signed with the officer's own key {fp}, though it names {claimed}"
         )
     elif fp == trust.own:
-        verdict.reviewer = trust.names()[str(fp)]
+        verdict.reviewer = OWN_KEY_NAME
     elif key is None:
         return  # unknown signer, as verify_log said
     elif _revoked_before(key, review.get("date")):
