@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from scr_cpd.content.formats.gift_syntax import split_format
+from scr_cpd.content.formats.losses import export_losses, plain_item_losses
 
 Fields = dict[str, Any]
 
@@ -54,38 +55,15 @@ def gift_export_problems(bank: dict[str, Any]) -> list[str]:
 
 
 def gift_export_losses(bank: Fields) -> list[str]:
-    """The bank's own fields that GIFT has no place for, one line per module, question or
-    reflection that has any ("q-x: learning points a, b; source p.15")."""
-    lines = []
-    points = [str(lp.get("id")) for lp in bank.get("learning_points") or []]
-    module = [f"learning points {', '.join(points)}"] if points else []
-    module += _source_loss(bank.get("source"))
-    if module:
-        lines.append(f"module {bank.get('id', '?')}: {'; '.join(module)}")
-    for item in [*(bank.get("questions") or []), *(bank.get("reflections") or [])]:
-        lost = _item_losses(item)
-        if lost:
-            lines.append(f"{item.get('id', '?')}: {'; '.join(lost)}")
-    return lines
+    """The bank's own fields that GIFT has no place for (see formats.losses)."""
+    return export_losses(bank, _item_losses)
 
 
 def _item_losses(item: Fields) -> list[str]:
-    lost = []
-    if item.get("learning_points"):
-        lost.append(f"learning points {', '.join(map(str, item['learning_points']))}")
-    lost += _source_loss(item.get("source"))
+    lost = plain_item_losses(item)
     if item.get("shuffle") is False:
         lost.append("shuffle: false (Moodle's quiz settings decide the order)")
     return lost
-
-
-def _source_loss(source: Any) -> list[str]:
-    if not isinstance(source, dict) or not source:
-        return []
-    parts = [str(source[key]) for key in ("title", "section") if source.get(key)]
-    if source.get("page"):
-        parts.append(f"p.{source['page']}")
-    return [f"source {', '.join(parts)}"]
 
 
 def _question_to_gift(question: dict[str, Any]) -> str:

@@ -13,6 +13,8 @@ from __future__ import annotations
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+from scr_cpd.content.formats.losses import export_losses
+
 Fields = dict[str, Any]
 _TEXT_FORMAT = "markdown"
 
@@ -30,33 +32,8 @@ def bank_to_moodle_xml(bank: Fields) -> str:
 
 
 def moodle_xml_export_losses(bank: Fields) -> list[str]:
-    """The bank's own fields Moodle XML has no place for, one line per module, question or
-    reflection that has any ("q-x: learning points a, b; source p.15")."""
-    lines = []
-    points = [str(lp.get("id")) for lp in bank.get("learning_points") or []]
-    module = [f"learning points {', '.join(points)}"] if points else []
-    module += _source_loss(bank.get("source"))
-    if module:
-        lines.append(f"module {bank.get('id', '?')}: {'; '.join(module)}")
-    for item in [*(bank.get("questions") or []), *(bank.get("reflections") or [])]:
-        lost = (
-            [f"learning points {', '.join(map(str, item['learning_points']))}"]
-            if item.get("learning_points")
-            else []
-        )
-        lost += _source_loss(item.get("source"))
-        if lost:
-            lines.append(f"{item.get('id', '?')}: {'; '.join(lost)}")
-    return lines
-
-
-def _source_loss(source: Any) -> list[str]:
-    if not isinstance(source, dict) or not source:
-        return []
-    parts = [str(source[key]) for key in ("title", "section") if source.get(key)]
-    if source.get("page"):
-        parts.append(f"p.{source['page']}")
-    return [f"source {', '.join(parts)}"]
+    """The bank's own fields Moodle XML has no place for: learning points and sources."""
+    return export_losses(bank)
 
 
 # --- pieces ---------------------------------------------------------------------------------
