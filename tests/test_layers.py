@@ -138,3 +138,41 @@ def test_the_layer_check_sees_function_level_imports(tmp_path):
         assert "scr_cpd.cli.app" in _imports(sample)
     finally:
         sample.unlink()
+
+
+# --- sizes a newcomer can read ------------------------------------------------------------------
+
+MAX_FILE_LINES = 450
+MAX_COMMAND_BODY_LINES = 30
+
+
+def test_no_source_file_is_over_the_size_limit():
+    big = [
+        f"{p.relative_to(SRC)}: {n} lines"
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_FILE_LINES
+    ]
+    assert not big, f"split these (at most {MAX_FILE_LINES} lines):\n" + "\n".join(big)
+
+
+def _is_command(node: ast.FunctionDef) -> bool:
+    defaults = [*node.args.defaults, *node.args.kw_defaults]
+    return any(
+        isinstance(d, ast.Call) and getattr(d.func, "attr", "") in ("Option", "Argument")
+        for d in defaults
+    )
+
+
+def test_typer_commands_stay_thin():
+    long = []
+    for path in sorted((PACKAGE / "cli").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef) or not _is_command(node):
+                continue
+            body = node.body
+            if isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]  # the docstring is help text, not logic
+            lines = (node.end_lineno or 0) - body[0].lineno + 1 if body else 0
+            if lines > MAX_COMMAND_BODY_LINES:
+                long.append(f"{path.name}:{node.name}: {lines} lines")
+    assert not long, "move the work into the library:\n" + "\n".join(long)
