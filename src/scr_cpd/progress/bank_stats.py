@@ -169,15 +169,18 @@ def _short(text: str, width: int = 40) -> str:
     return f"“{text}”" if len(text) <= width else f"“{text[: width - 1].rstrip()}…”"
 
 
+def difficulty_flags(facility: float) -> list[str]:
+    """ "too easy" or "too hard" by the share of right answers: the one rule for both reports."""
+    if facility > TOO_EASY:
+        return ["too easy"]
+    return ["too hard"] if facility < TOO_HARD else []
+
+
 def _flags(stats: QuestionStats, min_answers: int) -> list[str]:
     facility = stats.facility
     if facility is None or stats.answers < min_answers:
         return []
-    flags = []
-    if facility > TOO_EASY:
-        flags.append("too easy")
-    elif facility < TOO_HARD:
-        flags.append("too hard")
+    flags = difficulty_flags(facility)
     top = stats.wrong[0] if stats.wrong else None
     if top is not None and top.count > stats.right_count:
         flags.append(

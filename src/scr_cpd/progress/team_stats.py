@@ -26,9 +26,8 @@ from scr_cpd.common.files import walk_files
 from scr_cpd.content.model import Bank, Question
 from scr_cpd.progress.bank_stats import (
     MIN_ANSWERS,
-    TOO_EASY,
-    TOO_HARD,
     QuestionStats,
+    difficulty_flags,
     question_stats,
 )
 from scr_cpd.progress.log.response import stored_response
@@ -216,11 +215,7 @@ def _flags(item: TeamQuestion, min_answers: int) -> list[str]:
     facility = item.facility
     if facility is None or item.officers < min_answers:
         return []
-    flags = []
-    if facility > TOO_EASY:
-        flags.append("too easy")
-    elif facility < TOO_HARD:
-        flags.append("too hard")
+    flags = difficulty_flags(facility)
     if item.efficiency is not None and item.efficiency < NOT_DISCRIMINATING:
         flags.append(FLAG_NOT_DISCRIMINATING)
     return flags + item.stats.flags  # the misleading flag, from bank_stats
