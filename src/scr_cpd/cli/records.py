@@ -190,7 +190,8 @@ def team_stats_lines(report: Any, min_answers: int) -> list[str]:
     if report.rejected:
         lines += ["", f"Not used ({len(report.rejected)}), as `cpd review verify` says:"]
         lines += [f"  {r.path}: {r.verdict}" for r in report.rejected]
-    from scr_cpd.progress.team_stats import NOT_DISCRIMINATING, TOO_EASY, TOO_HARD
+    from scr_cpd.progress.bank_stats import TOO_EASY, TOO_HARD
+    from scr_cpd.progress.team_stats import NOT_DISCRIMINATING
 
     note = STATS_NOTE.format(n=min_answers, easy=TOO_EASY, hard=TOO_HARD, dull=NOT_DISCRIMINATING)
     return lines + ["", note]
