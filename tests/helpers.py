@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from scr_cpd.cli.app import app
@@ -35,3 +36,17 @@ TINY_RIGHT = {
     "q-short": "paris",
     "q-matching": "ba",
 }
+
+
+# Any JSON value (no lone surrogates), for the readers' and encoders' property tests.
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(st.characters(exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)

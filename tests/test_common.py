@@ -5,6 +5,7 @@ import os
 import stat
 
 import pytest
+from helpers import json_values
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,18 +149,6 @@ def test_walk_files_once_each_sorted_hidden_skipped(tmp_path):
 
 
 # --- strict JSON: the quick reader for the app's own layout, the strict one for any other -------
-
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(st.characters(exclude_categories=["Cs"])),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
-    ),
-    max_leaves=20,
-)
 
 
 @settings(max_examples=150, deadline=None)

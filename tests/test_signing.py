@@ -6,8 +6,8 @@ import stat
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from helpers import json_values
 from hypothesis import given, settings
-from hypothesis import strategies as st
 from pydantic_core import from_json
 
 from scr_cpd.progress.log import signing
@@ -439,18 +439,6 @@ def test_verdict_line_without_detail():
 
 
 # --- the fast encoder agrees with the canonical one ---------------------------------------------
-
-json_values = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**70), 2**70)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(st.characters(exclude_categories=["Cs"])),
-    lambda inner: (
-        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
-    ),
-    max_leaves=20,
-)
 
 
 @settings(max_examples=120, deadline=None)
