@@ -441,3 +441,17 @@ def test_menus_wrap_long_entries_at_120_columns_too(where):
     assert lines[entry + 1].startswith(" " * 6) and not lines[entry + 1].startswith(" " * 7)
     t.send(CTRL_C)
     assert t.end() == 0
+
+
+def test_a_long_choice_is_echoed_whole_once_chosen(where):
+    from scr_cpd.content.loader import load_library
+
+    prompt = load_library(where).get("neglect").reflections[0].prompt
+    t = open_cpd(where, "reflect", "neglect")
+    t.wait(READY)
+    t.send("1" + ENTER, then="What? What happened")
+    echo = t.text.split("? Choose a prompt:", 1)[1].split("What? What happened")[0]
+    # questionary's own echo clipped a folded entry at the screen's edge; every word is there now
+    assert " ".join(echo.split()).startswith(" ".join(prompt.split()))
+    t.send(CTRL_C)
+    assert t.end() == 0

@@ -45,9 +45,21 @@ def select_index(message: str, labels: list[str], default: int | None = None, **
     ]
     start = choices[default] if default is not None else None
     kw.setdefault("instruction", "(number or arrow keys, then Enter)")
-    return int(
+    # questionary's own echo of a multi-line entry is clipped at the screen's edge: erase it and
+    # echo the choice ourselves, whole and folded at words.
+    kw.setdefault("erase_when_done", True)
+    index = int(
         _ask(questionary.select(message, choices=choices, use_shortcuts=True, default=start, **kw))
     )
+    echo_choice(message, labels[index])
+    return index
+
+
+def echo_choice(message: str, label: str) -> None:
+    """`? Question: the answer chosen`, every word of it, wrapped to the screen."""
+    line = f"? {one_line(message)} {one_line(label)}"
+    width = max(terminal_width() - 1, 20)
+    print("\n".join(textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False)))
 
 
 class InteractiveUI(PlainUI):
