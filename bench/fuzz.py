@@ -93,6 +93,7 @@ def check_bank(text: str) -> None:
 def check_import(parse: Callable[[str, str], object]) -> Callable[[str], None]:
     def check(text: str) -> None:
         from scr_cpd.content.loader import check_bank_text, validate_bank_data
+        from scr_cpd.content.yamlsource import read_yaml
         from scr_cpd.content.yamlwrite import written_bank
 
         result = parse(text, "fuzz.txt")
@@ -107,6 +108,7 @@ def check_import(parse: Callable[[str, str], object]) -> Callable[[str], None]:
         _, _, again = check_bank_text(written, "fuzz.yaml")
         errors = [str(p) for p in again if p.severity == "error"]
         assert not errors, f"the bank written does not read back: {errors[0]}"
+        assert read_yaml(written, "fuzz.yaml") == (data, lines), "read back differently"
 
     return check
 

@@ -1,12 +1,8 @@
 """Run `cpd bank import` on the real GIFT and Aiken files in ../shared/interop-samples/.
 
     PYTHONPATH=src python bench/interop_import.py [SAMPLES_DIR]
-    PYTHONPATH=src python bench/interop_import.py --big
 
-With --big: the time to import a GIFT and an Aiken file of about 10 MB (the size limit), as
-`import_bank` (reading the file) and `convert` (also writing the bank and checking that it
-validates), each against a baseline measured in the same run: reading the file and splitting
-it into lines.
+(The time to import a file at the 10 MB limit is bench/bench_import.py's.)
 
 For each file: the import's exit code, questions written, problems (errors/warnings, and whether
 every one names a line), whether the written bank passes `cpd bank validate`, and the time taken.
@@ -27,48 +23,8 @@ DEFAULT = Path(__file__).resolve().parents[2] / "shared" / "interop-samples"
 PROBLEM = re.compile(r"^(?P<file>[^:\s]+):(?P<line>\d+)?:? .*?(?P<warning>warning: )?", re.M)
 
 
-GIFT_QUESTION = (
-    "// [tag:scenario]\n::Q{i}::[html]<p>Question {i}: which is <b>right</b>?</p> {{\n"
-    "=Right {i}#Yes\n~Wrong {i}#No\n~Other {i}#No\n####Because {i}.\n}}\n\n"
-)
-AIKEN_QUESTION = (
-    "Question {i}: which is right?\nA) Right {i}\nB) Wrong {i}\nC) Other {i}\nANSWER: A\n\n"
-)
-
-
-def big(folder: Path) -> None:
-    from scr_cpd.content.importing import convert, import_bank
-    from scr_cpd.content.vocabulary import MAX_IMPORT_BYTES
-
-    for suffix, question in ((".gift", GIFT_QUESTION), (".aiken", AIKEN_QUESTION)):
-        parts, size = [], 0
-        while size < MAX_IMPORT_BYTES - 200_000:
-            parts.append(question.format(i=len(parts)))
-            size += len(parts[-1])
-        path = folder / f"big{suffix}"
-        path.write_text("".join(parts), encoding="utf-8")
-        base = cpu(lambda: path.read_text(encoding="utf-8").splitlines())
-        imported = cpu(lambda: import_bank(path))
-        converted = cpu(lambda: convert(path, None, str(folder / "big.yaml")))
-        print(
-            f"{suffix[1:]:>5}: {size / 1e6:.1f} MB, {len(parts):,} questions; baseline (read + split "
-            f"lines) {base:.2f} s CPU; import_bank {imported:.1f} s ({imported / base:.0f}×); "
-            f"convert (import, write, validate) {converted:.1f} s ({converted / base:.0f}×)"
-        )
-
-
-def cpu(fn) -> float:
-    start = time.process_time()
-    fn()
-    return time.process_time() - start
-
-
 def main() -> int:
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
-    if sys.argv[1:] == ["--big"]:
-        with tempfile.TemporaryDirectory() as tmp:
-            big(Path(tmp))
-        return 0
     from typer.testing import CliRunner
 
     from scr_cpd.cli.app import app
@@ -101,6 +57,7 @@ def main() -> int:
                     fmt,
                     "-o",
                     str(out),
+                    "--all-warnings",
                 ],
             )
             ms = (time.perf_counter() - start) * 1000

@@ -50,3 +50,21 @@ json_values = st.recursive(
     ),
     max_leaves=20,
 )
+
+
+def no_slower_than_ordinary(parse, awkward: str, ordinary_piece: str, times: float = 3) -> None:
+    """Assert that `parse` takes no more than `times` the CPU time on `awkward` text than on
+    ordinary text of the same size: a reader that backtracks or rescans would take hundreds of
+    times as long, so a generous ratio holds on a busy machine."""
+    import time
+
+    ordinary = ordinary_piece * (len(awkward) // len(ordinary_piece) + 1)
+
+    def seconds(text: str) -> float:
+        start = time.process_time()
+        parse(text, "big.txt")
+        return time.process_time() - start
+
+    seconds(ordinary[:2000])  # warm up
+    slow, usual = min(seconds(awkward) for _ in range(2)), min(seconds(ordinary) for _ in range(2))
+    assert slow < times * usual, (slow, usual)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ from scr_cpd.content.loader import BUNDLED_DIR
 from scr_cpd.content.starter import starter_bank, suggest_id
 from scr_cpd.content.validate import bundled_ids, check_file, validate_paths
 from scr_cpd.content.yamlsource import read_yaml
-from scr_cpd.content.yamlwrite import bank_to_yaml
 
 STARTER = starter_bank("starter-module")
 
@@ -108,9 +106,7 @@ def test_an_anchor_bomb_is_refused_at_the_first_alias_without_expanding_it(tmp_p
         f"{k}: &{k} [{', '.join(['*' + p] * 9)}]\n" for p, k in zip("abcdefgh", "bcdefghi")
     )
     path = write(tmp_path, bomb)
-    start = time.perf_counter()
-    [problem] = problems_of(path)
-    assert time.perf_counter() - start < 2
+    [problem] = problems_of(path)  # at once: expanded, the aliases would make 10**9 items
     assert (
         problem
         == f"{path}:2: YAML aliases (*name) are not allowed in a bank; write the value out in full"
@@ -446,33 +442,6 @@ def test_compare_banks_on_every_bundled_bank_with_itself_is_clean():
         assert compare_banks(data, data, "old", "new", lines, lines) == []
 
 
-# --- writing banks as YAML ---------------------------------------------------------------------
-
-
-def test_bank_to_yaml_reads_back_as_the_same_bank_for_every_bundled_bank():
-    for path in sorted(BUNDLED_DIR.glob("*.yaml")):
-        data, _, _ = check_file(path)
-        text = bank_to_yaml(data, header="A header\nover two lines")
-        assert text.startswith("# A header\n# over two lines\nformat: scr-cpd/bank@1\n")
-        assert read_yaml(text, "x.yaml")[0] == data
-
-
-def test_bank_to_yaml_keeps_awkward_text_exactly():
-    bank = {
-        "format": "scr-cpd/bank@1",
-        "questions": [
-            {
-                "id": "q",
-                "prompt": "yes",
-                "explanation": "line one\n\n\n",
-                "answers": ["123", "null", "- dash", "a: b", "#x"],
-            },
-            {"id": "r", "prompt": "  leading spaces\nand a second line  "},
-        ],
-    }
-    assert read_yaml(bank_to_yaml(bank), "x.yaml")[0] == bank
-
-
 @pytest.mark.parametrize("value", [".nan", ".inf", "-.inf"])
 def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
     from scr_cpd.content.loader import parse_bank_file
@@ -488,16 +457,3 @@ def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
     assert [(p.line, p.field) for p in problems if p.severity == "error"] == [
         (10, "questions.q-n.answer")
     ]
-
-
-def test_the_quick_bank_writer_reads_back_exactly_for_every_bundled_bank_and_awkward_text():
-    from scr_cpd.content import yamlwrite
-
-    awkward = ["yes", "No", "a: b", "#x", " lead", "trail ", "two  spaces", "- dash", "x\ty",
-               "line\nbreak", "ends\n", "ends\n\n\n", "\nstarts", "\u2028", "é ü", "q\"uote",
-               "back\\slash", "null", "1.0", "x" * 300, ("word " * 60).strip()]  # fmt: skip
-    banks = [check_file(path)[0] for path in sorted(BUNDLED_DIR.glob("*.yaml"))]
-    banks.append({"format": "scr-cpd/bank@1", "questions": [{"id": "q", "answers": awkward}]})
-    for data in banks:
-        text = yamlwrite._space_out(yamlwrite._emit(data))
-        assert read_yaml(text, "x.yaml")[0] == data, text

@@ -368,6 +368,21 @@ def test_import_lists_each_problem_with_its_line_and_writes_nothing_on_errors(tm
     assert partial.exit_code == 0 and (tmp_path / "broken.yaml").exists()
 
 
+def test_import_lists_the_first_five_warnings_of_a_kind_and_counts_the_rest(tmp_path):
+    aiken = "".join(f"Question {i}?\nA) Right {i}\nB) Wrong {i}\nANSWER: A\n\n" for i in range(8))
+    source = write(tmp_path, aiken, "quiz.aiken")
+    result = cpd("bank", "import", str(source))
+    assert result.exit_code == 0, result.output
+    listed = [line for line in result.output.splitlines() if line.startswith("quiz.aiken:")]
+    assert [line.split(":")[1] for line in listed] == ["1", "6", "11", "16", "21"]
+    assert "… and 3 more warning(s) of this kind: no general feedback" in result.output
+    assert "(--all-warnings lists every one)" in result.output
+    assert "8 warning(s) while importing" in result.output
+    every = cpd("bank", "import", str(source), "--all-warnings", "--force")
+    assert len([line for line in every.output.splitlines() if line.startswith("quiz.aiken:")]) == 8
+    assert "more warning(s)" not in every.output
+
+
 def test_import_of_a_file_with_no_question_says_so_and_writes_nothing(tmp_path):
     source = write(tmp_path, "// only a comment\n\n::Essay::Describe a visit. {}\n", "essay.gift")
     result = cpd("bank", "import", str(source))

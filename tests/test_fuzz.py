@@ -18,6 +18,7 @@ from scr_cpd.content.formats.aiken import parse_aiken
 from scr_cpd.content.formats.builder import ImportResult
 from scr_cpd.content.formats.gift_read import parse_gift
 from scr_cpd.content.loader import check_bank_text, validate_bank_data
+from scr_cpd.content.yamlsource import read_yaml
 from scr_cpd.content.yamlwrite import written_bank
 
 FIXTURE = (Path(__file__).parent / "fixtures" / "tiny-bank.yaml").read_text(encoding="utf-8")
@@ -171,6 +172,7 @@ def assert_import_holds(result: ImportResult) -> None:
     assert not [p for p in checks if p.severity == "error"], (checks, result.bank)
     _, _, reread = check_bank_text(text, "fuzz.yaml")
     assert not [p for p in reread if p.severity == "error"], reread
+    assert read_yaml(text, "fuzz.yaml") == (data, lines)  # what was validated is what is read
 
 
 def _mutated(draw, base: str, pieces: list[str]) -> str:

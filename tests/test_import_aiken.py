@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
+from helpers import no_slower_than_ordinary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -175,11 +175,8 @@ AIKEN_BITS = st.sampled_from(
 
 
 def parsed_quickly(text: str, filename: str):
-    """The parser's result, checking that it came back quickly (generous: no flaky timing)."""
-    started = time.perf_counter()
-    result = parse_aiken(text, filename)
-    assert time.perf_counter() - started < 5
-    return result
+    """The parser's result (a hang is reported by bench/fuzz.py; size ratios below)."""
+    return parse_aiken(text, filename)
 
 
 @settings(max_examples=300, deadline=None)
@@ -198,7 +195,5 @@ def test_parse_aiken_never_raises_on_any_text(text):
 
 def test_parse_aiken_is_fast_on_large_input():
     text = "Q?\n" + "A) x\n" * 100000 + ("Stem\nA) a\nB) b\nANSWER: A\n" * 20000)
-    started = time.perf_counter()
-    result = parse_aiken(text, "big.txt")
-    assert time.perf_counter() - started < 5
-    assert len(result.bank["questions"]) == 20000
+    assert len(parse_aiken(text, "big.txt").bank["questions"]) == 20000
+    no_slower_than_ordinary(parse_aiken, text, "Stem\nA) a\nB) b\nANSWER: A\n")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
+from helpers import no_slower_than_ordinary
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -364,6 +365,34 @@ def test_html_to_text_keeps_links_and_lists():
     assert media == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x85\xa0\u2028\u3000\ue0f0\ue0f1é"))),
+    st.booleans(),
+)
+def test_text_without_markup_reads_as_the_html_parser_reads_it(text, keep_newlines):
+    from scr_cpd.content.formats.html_text import _parsed
+
+    assert html_to_text(text, keep_newlines) == _parsed(text, keep_newlines)
+
+
+HTML_BITS = st.sampled_from(
+    ["<p>", "</p>", "<P >", "<br>", "<br/>", "<br />", "<b>", "</b>", "<li>", "</li>", "<ul>"]
+    + ["</ul>", "<pre>", "</pre>", "<a href='https://x.org'>", "</a>", "<script>", "</script>"]
+    + ["<img src=x>", "<span class=c>", "</span>", "<hr/>", "<h1>", "</h1>", "<!-- c -->", "<"]
+    + [">", "< p>", "</ p>", "<p", "&amp;", "&lt;", "&nbsp;", "&#39;", "&#x41;", "&bogus;", "&"]
+    + ["<p/>", "<div />", "a", "b c", " ", "\n", "\t", "\xa0", "é", "\ue0f0", "x&y", "1<2"]
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(HTML_BITS, max_size=30).map("".join), st.booleans())
+def test_simple_html_reads_as_the_html_parser_reads_it(text, keep_newlines):
+    from scr_cpd.content.formats.html_text import _parsed
+
+    assert html_to_text(text, keep_newlines) == _parsed(text, keep_newlines)
+
+
 # --- files ---------------------------------------------------------------------------------
 
 
@@ -444,11 +473,8 @@ GIFT_BITS = st.sampled_from(
 
 
 def parsed_quickly(text: str, filename: str):
-    """The parser's result, checking that it came back quickly (generous: no flaky timing)."""
-    started = time.perf_counter()
-    result = parse_gift(text, filename)
-    assert time.perf_counter() - started < 5
-    return result
+    """The parser's result (a hang is reported by bench/fuzz.py; size ratios below)."""
+    return parse_gift(text, filename)
 
 
 @settings(max_examples=300, deadline=None)
@@ -468,9 +494,7 @@ def test_parse_gift_never_raises_on_any_text(text):
 
 def test_parse_gift_is_fast_on_large_pathological_input():
     text = ("Q {" + "~a" * 20000 + "}\n\n") + ("::t::x {T}\n\n" * 5000) + "{" * 50000
-    started = time.perf_counter()
-    parse_gift(text, "big.gift")
-    assert time.perf_counter() - started < 5
+    no_slower_than_ordinary(parse_gift, text, "::t::x {T}\n\n")
 
 
 # --- the import pipeline as a library (what `cpd bank import` calls) ------------------------

@@ -246,6 +246,8 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
     return lines + [""]
 
 
+IMPORT_WARNINGS_PER_KIND = 5
+
 # --- import and export --------------------------------------------------------------------
 
 
@@ -263,6 +265,9 @@ def import_(
     partial: bool = typer.Option(
         False, "--partial", help="Write the questions that could be read even if others could not."
     ),
+    all_warnings: bool = typer.Option(
+        False, "--all-warnings", help="List every warning (default: the first 5 of each kind)."
+    ),
 ) -> None:
     """Convert a Moodle GIFT, Moodle XML or Aiken file into a bank, listing everything that
     could not be carried over with its line."""
@@ -270,6 +275,7 @@ def import_(
 
     path = output or file.with_suffix(".yaml")
     to_stderr = path == STDOUT  # keep the YAML on stdout clean
+    per_kind = None if all_warnings else IMPORT_WARNINGS_PER_KIND
     try:
         import_format(fmt)
         if not to_stderr:
@@ -277,9 +283,9 @@ def import_(
         taken = {bank.id: bank.origin for bank in get_env(ctx).library.ordered()}
         done = convert(file, fmt, str(path), partial, taken)
     except ImportRefused as exc:
-        _echo_problems(exc.problems, err=to_stderr)
+        _echo_problems(exc.problems, to_stderr, per_kind)
         raise UserError(str(exc), 2 if exc.usage else 1) from None
-    _echo_problems(done.problems, err=to_stderr)
+    _echo_problems(done.problems, to_stderr, per_kind)
     if to_stderr:
         typer.echo(done.yaml_text, nl=False)
     else:
@@ -349,9 +355,22 @@ def _bank_file(ctx: typer.Context, module: str) -> Path:
 # --- helpers ------------------------------------------------------------------------------
 
 
-def _echo_problems(problems: list[Any], err: bool = False) -> None:
-    for problem in problems:
+def _echo_problems(problems: list[Any], err: bool = False, per_kind: int | None = None) -> None:
+    """Each problem on a line; with `per_kind`, the first few warnings of each kind and a count
+    of the rest."""
+    from collections import Counter
+
+    from scr_cpd.content.errors import for_reading
+
+    shown, counted = for_reading(problems, per_kind) if per_kind else (problems, [])
+    for problem in shown:
         typer.echo(str(problem), err=err)
+    first = {p.code: p for p in reversed(counted)}
+    for code, count in Counter(p.code for p in counted).most_common():
+        kind = first[code].message.split(";")[0]
+        typer.echo(f"… and {count:,} more warning(s) of this kind: {kind}", err=err)
+    if counted:
+        typer.echo("(--all-warnings lists every one)", err=err)
 
 
 def _check_output(path: Path, force: bool) -> None:

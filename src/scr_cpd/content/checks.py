@@ -136,7 +136,10 @@ class _Checks:
     """Checks that need the whole file; defensive, since the data may also be malformed."""
 
     def __init__(self, data: dict[str, Any], filename: str, lines: LineMap):
+        from scr_cpd.content.yamlsource import line_for
+
         self.filename, self.lines = filename, lines
+        self.line_for = line_for  # imported once: a large bank can have a warning per option
         self.problems: list[Problem] = []
         self.sections = {
             key: _items(data, key) for key in ("learning_points", "questions", "reflections")
@@ -153,15 +156,11 @@ class _Checks:
         code: Code,
         severity: str = "error",
     ) -> None:
-        from scr_cpd.content.yamlsource import line_for
-
-        line = line_for(self.lines, path)  # looked up only for the problems found
+        line = self.line_for(self.lines, path)  # looked up only for the problems found
         self.problems.append(Problem(self.filename, line, field_name, message, severity, code))
 
     def line(self, path: tuple[Any, ...]) -> int | None:
-        from scr_cpd.content.yamlsource import line_for
-
-        return line_for(self.lines, path)
+        return self.line_for(self.lines, path)
 
     def run(self) -> list[Problem]:
         for key, section in self.sections.items():

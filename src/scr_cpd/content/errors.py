@@ -103,6 +103,23 @@ def warnings_in(problems: list[Problem]) -> list[Problem]:
     return [p for p in problems if p.severity == "warning"]
 
 
+def for_reading(problems: list[Problem], per_kind: int) -> tuple[list[Problem], list[Problem]]:
+    """(what to list, what to count): every error, and the first `per_kind` warnings of each
+    kind; the rest of each kind are left to a count, so a warning on every one of 20,000
+    imported questions does not bury the errors and the summary."""
+    shown: list[Problem] = []
+    counted: list[Problem] = []
+    seen: dict[str, int] = {}
+    for problem in problems:
+        if problem.severity == "warning":
+            seen[problem.code] = seen.get(problem.code, 0) + 1
+            if seen[problem.code] > per_kind:
+                counted.append(problem)
+                continue
+        shown.append(problem)
+    return shown, counted
+
+
 class BankError(Exception):
     """A bank (or import) failed; carries every problem found, not just the first."""
 

@@ -171,7 +171,7 @@ def convert(
             result.problems,
         )
     text, data, lines = written_bank(result.bank, header=import_header(source))
-    _, checks = validate_bank_data(data, output_name, lines)
+    _, checks = validate_bank_data(data, output_name, lines, normalise=False)
     if errors_in(checks):
         raise ImportRefused(
             "nothing written: the converted bank would not pass `cpd bank validate` (above)",

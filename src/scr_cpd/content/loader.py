@@ -109,9 +109,10 @@ def hidden_character_problems(data: Any, filename: str, lines: LineMap) -> list[
 
 
 def validate_bank_data(
-    data: Any, filename: str, lines: LineMap | None = None
+    data: Any, filename: str, lines: LineMap | None = None, normalise: bool = True
 ) -> tuple[dict[str, Any], list[Problem]]:
-    """Check a bank's data; return (normalised data, every problem found, errors and warnings)."""
+    """Check a bank's data; return (normalised data, every problem found, errors and warnings).
+    With `normalise=False` (a caller that wants only the problems) the data comes back as given."""
     from pydantic import ValidationError
 
     from scr_cpd.content.schema import Bank as BankModel
@@ -131,7 +132,8 @@ def validate_bank_data(
     problems: list[Problem] = []
     normalised: dict[str, Any] = {}
     try:
-        normalised = BankModel.model_validate(data).model_dump(mode="json", exclude_none=True)
+        model = BankModel.model_validate(data)
+        normalised = model.model_dump(mode="json", exclude_none=True) if normalise else data
     except ValidationError as exc:
         for error in exc.errors():
             problems.append(problem_from_pydantic(error, data, filename, lines))

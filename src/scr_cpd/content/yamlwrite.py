@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -50,144 +49,176 @@ def bank_to_yaml(bank: dict[str, Any], header: str = "") -> str:
     return written_bank(bank, header)[0]
 
 
-def written_bank(bank: dict[str, Any], header: str = "") -> tuple[str, Any, LineMap]:
-    """`bank_to_yaml`'s text, with what `read_yaml` reads from it (data and line map), so that a
-    caller who validates it does not read it again.
+def written_bank(bank: dict[str, Any], header: str = "") -> tuple[str, dict[str, Any], LineMap]:
+    """`bank_to_yaml`'s text, with what `read_yaml` reads from it: the data (the bank in the
+    format's field order) and the line of every value, so a caller can validate the bank and
+    point at lines without reading the text again.
 
-    The bank is written by `_emit` (quick: a 10 MB import is written in a second or two); should
-    its reading ever differ from the bank, by PyYAML, laid out the same way; and should that
-    differ too (a blank line inside a text kept with "|+"), by PyYAML as it lays it out.
+    The writer is exact by construction (see below); tests/test_yaml_write.py reads random
+    banks back and checks both the data and the line map.
     """
-    from scr_cpd.content.errors import BankError
-    from scr_cpd.content.yamlsource import read_yaml
-
     ordered = _ordered(bank, BANK_ORDER)
-    ordered["questions"] = [
-        {
-            **_ordered(q, QUESTION_ORDER),
-            **(
-                {"options": [_ordered(o, OPTION_ORDER) for o in q["options"]]}
-                if "options" in q
-                else {}
-            ),
-        }
-        for q in bank.get("questions") or []
-    ]
-    comments = "".join(f"# {line}".rstrip() + "\n" for line in header.splitlines())
-    layouts: tuple[Callable[[], str], ...] = (
-        lambda: _space_out(_emit(ordered)),
-        lambda: _space_out(_indent_lists(_pyyaml(ordered))),
-        lambda: _pyyaml(ordered),
-    )
-    text: str = ""
-    data: Any = None
-    lines: LineMap = {}
-    for layout in layouts:
-        text = comments + layout()
-        try:
-            data, lines = read_yaml(text, "bank")
-        except BankError:
-            continue
-        if data == ordered:
-            break
-    return text, data, lines
+    ordered["questions"] = [_ordered_question(q) for q in bank.get("questions") or []]
+    comments = [f"# {line}".rstrip() for line in header.splitlines()]
+    writer = _Writer(comments)
+    writer.bank(ordered)
+    return "\n".join(writer.out) + "\n", ordered, writer.lines
 
 
-def _pyyaml(ordered: dict[str, Any]) -> str:
-    import yaml
-
-    # libyaml's emitter (CSafeDumper) writes list items level with their key, which
-    # `_indent_lists` then indents.
-    class Dumper(yaml.CSafeDumper):
-        pass
-
-    def text(dumper: Dumper, value: str) -> yaml.Node:
-        # Several lines read best as a literal block; PyYAML falls back to quotes if it must.
-        style = "|" if "\n" in value.strip("\n") else None
-        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-    Dumper.add_representer(str, text)
-    return yaml.dump(
-        ordered,
-        Dumper=Dumper,
-        sort_keys=False,
-        allow_unicode=True,
-        width=92,  # list items gain 2 to 4 columns in `_indent_lists`
-        default_flow_style=False,
-        indent=2,
-    )
-
-
-# --- A writer for bank data (mappings, lists, text, numbers, true/false) --------------------
+# --- A writer for bank data (mappings, lists, text, numbers, true/false, null) ---------------
 #
-# Text is written plain where nothing in it could mean something else to YAML (it starts with a
-# letter, holds no '#', no ': ', no tab and is no word YAML reads as true/false/null), folded at
-# spaces when long; text of several lines as a literal block; anything else double-quoted,
-# with JSON's escapes (which YAML reads alike). `written_bank` checks the result reads back.
+# Every value is written in a form that YAML (1.1, as PyYAML's SafeLoader reads it) can only
+# read back as that value, so nothing needs reading again:
+# - text plain where nothing in it could mean something else: it starts with a letter, holds
+#   only printable characters, no '#', '\', tab or ': ', does not end with ':' or a space, has
+#   no double space and is no word YAML reads as true/false/null; folded at single spaces;
+# - text of several lines as a literal block ("|", "|-") when its lines can be one: no line
+#   break other than "\n", at most one trailing "\n", the first line not indented;
+# - any other text double-quoted, with JSON's escapes and YAML's for what YAML will not take
+#   raw in a file (both read the same inside double quotes);
+# - numbers in YAML 1.1's own spelling (1.0e+16, not 1e+16; .inf, .nan).
+# Lines are counted as they are written, in the way `read_yaml` counts them.
 
 _WIDTH = 96
-_PLAIN = re.compile(r"[A-Za-z][^\n\t#\\]*")
+_PLAIN = re.compile(r"[A-Za-z][^\x00-\x1f\x7f-\x9f#\\\u2028\u2029\ud800-\udfff\ufeff\ufffe\uffff]*")
+_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
 _NOT_TEXT = {"y", "yes", "n", "no", "true", "false", "on", "off", "null"}
 _NO_BREAK_BEFORE = frozenset("-?:,[]{}#&*!|>'\"%@`")
-_ESCAPE_MORE = str.maketrans({"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P", "\ufeff": "\\ufeff"})
+# Characters a YAML file may not hold raw (or that would read as a line break): escaped.
+_UNPRINTABLE = re.compile(r"[\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_LITERAL_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
+_ESCAPES = {"\x85": "\\N", "\u2028": "\\L", "\u2029": "\\P"}
 
 
-def _emit(data: dict[str, Any]) -> str:
-    out: list[str] = []
-    _mapping(data, 0, out)
-    return "\n".join(out) + "\n"
+class _Writer:
+    def __init__(self, comments: list[str]):
+        self.out: list[str] = list(comments)
+        self.lines: dict[tuple[Any, ...], int] = {}
+        self.keys: dict[Any, str] = {}
+        self.heads: dict[tuple[int, Any], str] = {}  # (indent, key) -> the key, indented
 
+    def bank(self, data: dict[str, Any]) -> None:
+        """The top-level mapping, with a blank line before each list or mapping and each
+        question, so the file is easy to scan."""
+        self.lines[()] = len(self.out) + 1  # the first line after the comments
+        for key, value in data.items():
+            written = len(self.out) >= self.lines[()]
+            if written and _is_collection(value) and key != "source":
+                self.out.append("")
+            path = (key,)
+            self.lines[path] = len(self.out) + 1
+            if key == "questions" and isinstance(value, list) and value:
+                self.out.append(self.key(key) + ":")
+                for i, item in enumerate(value):
+                    if i:
+                        self.out.append("")
+                    self.item(item, path + (i,), 2)
+            else:
+                self.value(value, self.key(key), path, 0)
 
-def _mapping(data: dict[str, Any], indent: int, out: list[str], first: str = "") -> None:
-    pad = " " * indent
-    for i, (key, value) in enumerate(data.items()):
-        head = (first if i == 0 and first else pad) + _key(key)
-        _value(value, head, indent, out)
+    def key(self, key: Any) -> str:
+        known = self.keys.get(key)
+        if known is None:
+            text = str(key)
+            plain = _KEY.fullmatch(text) is not None and text.lower() not in _NOT_TEXT
+            known = self.keys[key] = text if plain else _quoted(text)
+        return known
 
+    def mapping(self, data: dict[Any, Any], path: tuple[Any, ...], indent: int, first: str) -> None:
+        # The hot loop of a large import: short plain text and true/false are written here,
+        # the rest by `value`.
+        out, lines, heads = self.out, self.lines, self.heads
+        for i, (key, value) in enumerate(data.items()):
+            child = path + (key,)
+            lines[child] = len(out) + 1
+            head = (
+                heads.get((indent, key)) or self.head(indent, key) if i else first + self.key(key)
+            )
+            kind = type(value)
+            if kind is str:
+                if len(head) + len(value) < _WIDTH - 1 and "\n" not in value and _is_plain(value):
+                    out.append(f"{head}: {value}")
+                    continue
+            elif kind is bool:
+                out.append(head + (": true" if value else ": false"))
+                continue
+            self.value(value, head, child, indent)
 
-def _value(value: Any, head: str, indent: int, out: list[str]) -> None:
-    if isinstance(value, dict) and value:
-        out.append(head + ":")
-        _mapping(value, indent + 2, out)
-    elif isinstance(value, list) and value:
-        out.append(head + ":")
-        _sequence(value, indent + 2, out)
-    else:
-        out.extend(_scalar(value, head + ": ", indent + 2))
+    def head(self, indent: int, key: Any) -> str:
+        head = self.heads[(indent, key)] = " " * indent + self.key(key)
+        return head
 
-
-def _sequence(items: list[Any], indent: int, out: list[str]) -> None:
-    pad = " " * indent
-    for item in items:
-        if isinstance(item, dict) and item:
-            _mapping(item, indent + 2, out, first=pad + "- ")
-        elif isinstance(item, list) and item:
-            out.append(pad + "-")
-            _sequence(item, indent + 2, out)
+    def value(self, value: Any, head: str, path: tuple[Any, ...], indent: int) -> None:
+        """`head` (a key, indented) and its value: on the same line or the lines below."""
+        if isinstance(value, dict) and value:
+            self.out.append(head + ":")
+            self.mapping(value, path, indent + 2, " " * (indent + 2))
+        elif isinstance(value, list) and value:
+            self.out.append(head + ":")
+            self.sequence(value, path, indent + 2)
         else:
-            out.extend(_scalar(item, pad + "- ", indent + 2))
+            self.out.extend(_scalar(value, head + ": ", indent + 2))
+
+    def sequence(self, items: list[Any], path: tuple[Any, ...], indent: int) -> None:
+        for i, item in enumerate(items):
+            self.item(item, path + (i,), indent)
+
+    def item(self, item: Any, path: tuple[Any, ...], indent: int) -> None:
+        """One list item ("- ..."), its contents indented two further."""
+        pad = " " * indent
+        self.lines[path] = len(self.out) + 1
+        if isinstance(item, dict) and item:
+            self.mapping(item, path, indent + 2, pad + "- ")
+        elif isinstance(item, list) and item:
+            self.out.append(pad + "-")
+            self.lines[path] += 1  # a nested list starts at its first item
+            self.sequence(item, path, indent + 2)
+        else:
+            self.out.extend(_scalar(item, pad + "- ", indent + 2))
 
 
-def _key(key: Any) -> str:
-    text = str(key)
-    return text if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_-]*", text) else _quoted(text)
+def _is_collection(value: Any) -> bool:
+    return isinstance(value, (dict, list)) and bool(value)
 
 
 def _scalar(value: Any, head: str, indent: int) -> list[str]:
+    if isinstance(value, str):
+        return _text(value, head, indent)
     if isinstance(value, bool):
         return [head + ("true" if value else "false")]
     if value is None:
         return [head + "null"]
-    if isinstance(value, (int, float)):
-        return [head + repr(value)]
+    if isinstance(value, int):
+        return [head + str(int(value))]
+    if isinstance(value, float):
+        return [head + _float(value)]
     if isinstance(value, dict):
         return [head + "{}"]
     if isinstance(value, list):
         return [head + "[]"]
-    text = str(value)
-    if "\n" in text.strip("\n") and not text.lstrip("\n").startswith(" "):
-        return _literal(text, head, indent)
-    if _is_plain(text):
+    return _text(str(value), head, indent)
+
+
+def _float(value: float) -> str:
+    """A float as YAML 1.1 reads it back: with a '.' in its digits, .inf, -.inf or .nan."""
+    if value != value:
+        return ".nan"
+    if value in (float("inf"), float("-inf")):
+        return ".inf" if value > 0 else "-.inf"
+    text = repr(value)
+    digits, _, exponent = text.partition("e")
+    if "." not in digits:
+        digits += ".0"
+    return f"{digits}e{exponent}" if exponent else digits
+
+
+def _text(text: str, head: str, indent: int) -> list[str]:
+    if "\n" in text:
+        if _literal_fits(text):
+            return _literal(text, head, indent)
+    elif _is_plain(text):
+        if len(head) + len(text) <= _WIDTH:
+            return [head + text]
         return _folded(text, head, indent)
     quoted = _quoted(text)
     # Inside double quotes a line break reads back as a space too, where spaces are single.
@@ -201,6 +232,18 @@ def _is_plain(text: str) -> bool:
         and not text.endswith((":", " "))
         and "  " not in text
         and text.lower() not in _NOT_TEXT
+    )
+
+
+def _literal_fits(text: str) -> bool:
+    body = text.rstrip("\n")
+    return (
+        "\n" in body
+        and len(text) - len(body) <= 1
+        and not text.startswith((" ", "\t", "\n"))
+        and "\r" not in text
+        and _LITERAL_UNSAFE.search(text) is None
+        and not any(line.strip(" ") == "" and line for line in body.split("\n"))
     )
 
 
@@ -223,58 +266,30 @@ def _folded(text: str, head: str, indent: int) -> list[str]:
 
 def _literal(text: str, head: str, indent: int) -> list[str]:
     body = text.rstrip("\n")
-    trailing = len(text) - len(body)
-    chomp = "-" if trailing == 0 else ("" if trailing == 1 else "+")
     pad = " " * indent
-    lines = [f"{head}|{chomp}"]
+    lines = [head + ("|" if text.endswith("\n") else "|-")]
     lines += [pad + line if line else "" for line in body.split("\n")]
-    lines += [""] * max(0, trailing - 1)
     return lines
 
 
 def _quoted(text: str) -> str:
-    return json.dumps(text, ensure_ascii=False).translate(_ESCAPE_MORE)
+    quoted = json.dumps(text, ensure_ascii=False)
+    if _UNPRINTABLE.search(quoted) is None:
+        return quoted
+    return _UNPRINTABLE.sub(lambda m: _ESCAPES.get(m[0]) or f"\\u{ord(m[0]):04x}", quoted)
 
 
-def _ordered(item: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+def _ordered_question(question: Any) -> Any:
+    if not isinstance(question, dict):
+        return question
+    ordered = _ordered(question, QUESTION_ORDER)
+    if isinstance(ordered.get("options"), list):
+        ordered["options"] = [_ordered(o, OPTION_ORDER) for o in ordered["options"]]
+    return ordered
+
+
+def _ordered(item: Any, order: tuple[str, ...]) -> Any:
+    if not isinstance(item, dict):
+        return item
     known = {key: item[key] for key in order if key in item}
     return {**known, **{k: v for k, v in item.items() if k not in known}}
-
-
-def _space_out(body: str) -> str:
-    """A blank line before each top-level list and each question, so the file is easy to scan."""
-    out: list[str] = []
-    section = ""
-    for line in body.splitlines():
-        if line and not line.startswith(" "):
-            section = line
-            if line.endswith(":") and line != "source:" and out:
-                out.append("")
-        elif section == "questions:" and line.startswith("  - ") and out[-1] != section:
-            out.append("")
-        out.append(line)
-    return "\n".join(out) + "\n"
-
-
-def _indent_lists(body: str) -> str:
-    """List items indented under their key (`key:` then `  - item`), as trainers write them.
-
-    A line belongs to every list whose items start at an indentation it is past (or at, when it
-    is an item itself); each such list adds two spaces. A text that happens to hold "- " lines is
-    caught by `bank_to_yaml`'s check that the layout reads back the same.
-    """
-    out: list[str] = []
-    lists: list[int] = []  # the indentation of each enclosing list's items
-    for line in body.split("\n"):
-        stripped = line.lstrip(" ")
-        if not stripped:
-            out.append(line)
-            continue
-        indent = len(line) - len(stripped)
-        item = stripped.startswith("- ") or stripped == "-"
-        while lists and not (indent > lists[-1] or (indent == lists[-1] and item)):
-            lists.pop()
-        if item and (not lists or lists[-1] != indent):
-            lists.append(indent)
-        out.append(" " * (2 * len(lists)) + line)
-    return "\n".join(out)

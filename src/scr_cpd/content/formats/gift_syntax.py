@@ -42,6 +42,9 @@ class Block:
         return self.line_numbers[bisect_left(self.newlines, offset)]
 
 
+_NEWLINE = re.compile("\n")
+
+
 def read_blocks(text: str) -> Iterator[Block]:
     current: list[tuple[int, str]] = []
     for number, raw in enumerate(text.split("\n"), 1):
@@ -60,7 +63,7 @@ def make_block(lines: list[tuple[int, str]]) -> Block:
     comments = [line for _, line in lines if line.startswith("//")]
     kept = [(n, line) for n, line in lines if not line.startswith("//")] or [(lines[0][0], "")]
     body = hide_escapes("\n".join(line for _, line in kept))
-    newlines = [i for i, ch in enumerate(body) if ch == "\n"]
+    newlines = [m.start() for m in _NEWLINE.finditer(body)]
     return Block(body, comments, [n for n, _ in kept], newlines)
 
 

@@ -92,25 +92,98 @@ class _HtmlText(HTMLParser):
             self._pre_opened = False
             self.parts.append(data.replace(" ", _PRE_SPACE).replace("\n", _PRE_NEWLINE))
         elif self.keep_newlines:
-            self.parts.append("\n".join(re.sub(r"\s+", " ", part) for part in data.split("\n")))
+            self.parts.append("\n".join(_SPACES.sub(" ", part) for part in data.split("\n")))
         else:
-            self.parts.append(re.sub(r"\s+", " ", data))
+            self.parts.append(_SPACES.sub(" ", data))
 
 
 def html_to_text(html: str, keep_newlines: bool = False) -> tuple[str, list[str]]:
     """Readable text from HTML: tags removed, entities decoded, breaks kept from <br>/<p>."""
+    if "<" in html or "&" in html:
+        tokens = _simple_tokens(html)
+        if tokens is None:
+            return _parsed(html, keep_newlines)
+        return _tidied(_handled(tokens, _HtmlText(keep_newlines))), []
+    # No markup (most answers and feedback): what the parser would make of it, without one.
+    if keep_newlines:
+        text = _BLANK_LINES.sub(
+            "\n\n", "\n".join(" ".join(line.split()) for line in html.split("\n"))
+        )
+    else:
+        text = " ".join(html.split())
+    return _unmarked(text).strip(), []
+
+
+def _parsed(html: str, keep_newlines: bool) -> tuple[str, list[str]]:
     parser = _HtmlText(keep_newlines)
     try:
-        if "<" in html or "&" in html:
-            parser.feed(html)
-            parser.close()
-        else:  # no markup (most answers): the parser would only pass the text on as data
-            parser.handle_data(html)
+        parser.feed(html)
+        parser.close()
         text = "".join(parser.parts)
     except Exception:  # noqa: BLE001 - html.parser still trips on odd "<!" markup
         import html as html_lib
 
-        text = html_lib.unescape(re.sub(r"<[^<>]*>", " ", html))
-    lines = (re.sub(r"[ \t\xa0]+", " ", line).strip() for line in text.split("\n"))
-    text = re.sub(r"\n{3,}", "\n\n", "\n".join(lines))
-    return text.replace(_PRE_SPACE, " ").replace(_PRE_NEWLINE, "\n").strip(), parser.media
+        text = html_lib.unescape(_TAG.sub(" ", html))
+    return _tidied(text), parser.media
+
+
+def _tidied(text: str) -> str:
+    lines = (_LINE_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    text = _BLANK_LINES.sub("\n\n", "\n".join(lines))
+    return _unmarked(text).strip()
+
+
+def _unmarked(text: str) -> str:
+    return text.replace(_PRE_SPACE, " ").replace(_PRE_NEWLINE, "\n")
+
+
+# Most HTML in question files is a few plain tags (<p>, <b>, <br>) and entities: such text is
+# cut into tags and text here and handed to the same handlers, without html.parser's scanner
+# (a third of a large GIFT import). Anything else goes through html.parser.
+_SIMPLE_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)\s*(/?)>")
+_SIMPLE_NAMES = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "br", "b"}
+_SIMPLE_NAMES |= {"i", "u", "em", "strong", "span", "sup", "sub", "code", "table", "tr", "td"}
+_SIMPLE_NAMES |= {"th", "tbody", "thead", "blockquote", "small", "big", "s", "strike", "hr"}
+
+
+def _simple_tokens(html: str) -> list[tuple[str, str]] | None:
+    """("data", text) / ("start", tag) / ("end", tag) for simple HTML, else None."""
+    tokens: list[tuple[str, str]] = []
+    at = 0
+    for match in _SIMPLE_TAG.finditer(html):
+        name = match[2].lower()
+        if name not in _SIMPLE_NAMES or "<" in html[at : match.start()]:
+            return None
+        if match.start() > at:
+            tokens.append(("data", html[at : match.start()]))
+        if match[1]:
+            tokens.append(("end", name))
+        else:
+            tokens.append(("start", name))
+            if match[3]:
+                tokens.append(("end", name))
+        at = match.end()
+    if "<" in html[at:]:
+        return None
+    if at < len(html):
+        tokens.append(("data", html[at:]))
+    return tokens
+
+
+def _handled(tokens: list[tuple[str, str]], parser: _HtmlText) -> str:
+    from html import unescape
+
+    for kind, value in tokens:
+        if kind == "data":
+            parser.handle_data(unescape(value))
+        elif kind == "start":
+            parser.handle_starttag(value, [])
+        else:
+            parser.handle_endtag(value)
+    return "".join(parser.parts)
+
+
+_SPACES = re.compile(r"\s+")
+_LINE_SPACES = re.compile(r"[ \t\xa0]+")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_TAG = re.compile(r"<[^<>]*>")
