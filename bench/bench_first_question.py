@@ -21,10 +21,16 @@ Every program runs with its bytecode compiled (as after `pip install`, which com
 private PYTHONPYCACHEPREFIX, filled by the warm-up, so that PYTHONDONTWRITEBYTECODE in the
 environment does not make each run compile our own sources afresh.
 
+One more case runs `cpd start` as an environment with PYTHONDONTWRITEBYTECODE runs an
+editable install: our own sources compiled afresh on every run ("no .pyc").
+
 Each round starts a module afresh on a copy of a home folder warmed by a first run (database
 created, bank cache filled), as an officer's second day is.
 
-    python bench/bench_first_question.py [--rounds 9] [--module neglect]
+With `--against DIR` (an earlier checkout, e.g. from `git archive COMMIT src | tar -x -C DIR`)
+both checkouts' `cpd start` run the same way, interleaved, for a before/after ratio.
+
+    python bench/bench_first_question.py [--rounds 9] [--module neglect] [--against DIR]
 """
 
 from __future__ import annotations
@@ -78,6 +84,14 @@ import questionary
 
 questionary.select("Pick one:", choices=["Alpha", "Beta"]).unsafe_ask()
 questionary.select("And then:", choices=["Gamma", "Delta"]).unsafe_ask()
+"""
+
+
+# What pip writes as the `cpd` console script, run with PYTHONPATH naming a checkout's src/.
+CPD_SCRIPT = """\
+import sys
+from scr_cpd.cli.app import main
+sys.exit(main())
 """
 
 
@@ -155,6 +169,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=9, help="rounds (default 9)")
     parser.add_argument("--module", default="neglect", help="bundled module (default neglect)")
+    parser.add_argument(
+        "--against",
+        type=Path,
+        help="an earlier checkout (its folder holding src/): its `cpd start` runs interleaved too",
+    )
     args = parser.parse_args()
     if not CPD.exists():
         raise SystemExit("needs the installed .venv/bin/cpd (pip install -e .)")
@@ -169,6 +188,9 @@ def main() -> None:
         env = dict(os.environ, TERM="xterm-256color", PYTHONPYCACHEPREFIX=str(tmpdir / "pyc"))
         for name in ("SCR_CPD_BANKS", "NO_COLOR", "COLUMNS", "LINES", "PYTHONDONTWRITEBYTECODE"):
             env.pop(name, None)
+        # As run here when PYTHONDONTWRITEBYTECODE is set: our own sources compiled every run.
+        as_is = dict(env, PYTHONDONTWRITEBYTECODE="1")
+        as_is.pop("PYTHONPYCACHEPREFIX")
         warm = tmpdir / "warm"
         subprocess.run(
             [str(CPD), "modules"],
@@ -176,8 +198,8 @@ def main() -> None:
             check=True,
             stdout=subprocess.DEVNULL,
         )
-        title = run_first(env, warm, tmpdir / "probe", args.module, plain=True, probe=True)
-        prompt_ready = probe_prompt(title)
+        first = run_first(env, warm, tmpdir / "probe", args.module, plain=True, probe=True)
+        prompt_ready = probe_prompt(first)
 
         cases: dict[str, Callable[[], tuple[dict[str, float], float]]] = {
             "python -c pass": lambda: bare([py, "-c", "pass"], env),
@@ -186,10 +208,30 @@ def main() -> None:
             "cpd start (interactive)": lambda: run_first(
                 env, warm, tmpdir / "i", args.module, plain=False, ready=prompt_ready
             ),
+            "cpd start, no .pyc": lambda: run_first(
+                as_is, warm, tmpdir / "n", args.module, plain=False, ready=prompt_ready
+            ),
             "cpd start --plain": lambda: run_first(
                 env, warm, tmpdir / "p", args.module, plain=True, ready=prompt_ready
             ),
         }
+        if args.against:
+            (tmpdir / "cpd").write_text(CPD_SCRIPT)
+            for name, src in (("this", ROOT / "src"), ("earlier", args.against / "src")):
+                checkout = dict(env, PYTHONPATH=str(src.resolve()))
+                own = tmpdir / f"warm-{name}"  # its own bank cache: the cache is per version
+                subprocess.run(
+                    [py, str(tmpdir / "cpd"), "modules"],
+                    env=dict(checkout, SCR_CPD_HOME=str(own)),
+                    check=True,
+                    stdout=subprocess.DEVNULL,
+                )
+                checkout["BENCH_CPD"] = f"{py}\0{tmpdir / 'cpd'}"
+                cases[f"cpd start, {name} checkout"] = (
+                    lambda checkout=checkout, name=name, own=own: run_first(
+                        checkout, own, tmpdir / name, args.module, plain=False, ready=prompt_ready
+                    )
+                )
         for case in cases.values():  # warm-up: .pyc files, the page cache
             case()
         wall: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
@@ -199,11 +241,8 @@ def main() -> None:
                 marks, used = case()
                 wall[name].append(marks)
                 cpu[name].append(used)
-        steps = answer_steps(env, warm, tmpdir / "s", args.module, args.rounds, title)
-        steps["bare questionary: Enter -> next menu"] = [
-            menu([py, str(tmpdir / "menu.py")], env, step=True)[0]["step"]
-            for _ in range(args.rounds)
-        ]
+        bare_menu = [py, str(tmpdir / "menu.py")]
+        steps = answer_steps(env, warm, tmpdir / "s", args.module, args.rounds, first, bare_menu)
 
     report(args, wall, cpu, steps)
 
@@ -260,8 +299,11 @@ def run_first(
 ) -> Any:
     shutil.rmtree(home, ignore_errors=True)
     shutil.copytree(warm, home)
-    argv = [str(CPD), "start", module, "--seed", "1", "--plain" if plain else "--interactive"]
-    s = Screen(argv, dict(env, SCR_CPD_HOME=str(home)))
+    argv = [*env.get("BENCH_CPD", str(CPD)).split("\0"), "start", module, "--seed", "1"]
+    argv.append("--plain" if plain else "--interactive")
+    s = Screen(
+        argv, {k: v for k, v in env.items() if k != "BENCH_CPD"} | {"SCR_CPD_HOME": str(home)}
+    )
     if probe:
         s.until(lambda text: "Your answer (" in text)
         s.kill()
@@ -285,15 +327,25 @@ def identify(text: str, module: str) -> Any:
 
 
 def answer_steps(
-    env: dict[str, str], warm: Path, home: Path, module: str, rounds: int, question: Any
+    env: dict[str, str],
+    warm: Path,
+    home: Path,
+    module: str,
+    rounds: int,
+    question: Any,
+    bare_menu: list[str],
 ) -> dict[str, list[float]]:
     """Interactive, through the terminal: answer -> confidence menu -> feedback and its pause
-    -> the next question's menu or prompt ready."""
+    -> the next question's menu or prompt ready; each round after the bare menu's step."""
     keys = {"single": "1\r", "true_false": "1\r", "multiple": "1\r", "numeric": "1\r"}
     ready = probe_prompt(question)(False)
     steps: dict[str, list[float]] = {"answer -> confidence": [], "confidence -> feedback": []}
     steps["Enter -> next question"] = []
+    steps["bare questionary: Enter -> next menu"] = []
     for _ in range(rounds):
+        steps["bare questionary: Enter -> next menu"].append(
+            menu(bare_menu, env, step=True)[0]["step"]
+        )
         shutil.rmtree(home, ignore_errors=True)
         shutil.copytree(warm, home)
         argv = [str(CPD), "start", module, "--seed", "1", "--interactive"]
@@ -349,6 +401,16 @@ def report(
         if "intro" in wall[name][0]:
             intro = statistics.median(m["intro"] for m in wall[name])
             print(f"  {'  (introduction shown)':<26} {ms(intro):>11}")
+    if "cpd start, earlier checkout" in wall:
+        ratio = statistics.median(
+            a["shown"] / b["shown"]
+            for a, b in zip(wall["cpd start, this checkout"], wall["cpd start, earlier checkout"])
+        )
+        cpu_ratio = statistics.median(
+            a / b
+            for a, b in zip(cpu["cpd start, this checkout"], cpu["cpd start, earlier checkout"])
+        )
+        print(f"  this checkout / the earlier one: {ratio:.2f}x wall, {cpu_ratio:.2f}x CPU")
     for name in ("cpd start (interactive)", "cpd start --plain"):
         shown = statistics.median(m["shown"] for m in wall[name])
         verdict = "met" if shown < TARGET else "NOT met"
