@@ -7,7 +7,9 @@ feedback and the next question's text. It runs the real loop (`cli.practice.run_
 holds a long history, output going to /dev/null. Target (issue 2): under 30 ms.
 
 The interactive mode differs only in how it draws (rich styles, a rule) and in questionary's
-own prompt; the rich drawing of feedback and heading is timed separately at the end.
+own prompt; the rich drawing of feedback and heading is timed separately at the end. The same
+step as a person sees it, through a terminal, and the time to the first question on screen are
+in bench_first_question.py.
 
     PYTHONPATH=src python bench/bench_answer.py [--rounds 2]
 """
@@ -163,40 +165,6 @@ def interactive_drawing(questions: list[Any], rng: random.Random) -> list[float]
     return samples
 
 
-def first_question(rounds: int) -> tuple[float, float, float]:
-    """Medians, in seconds, in a real pseudo-terminal: a bare `python -c pass` (the baseline,
-    interleaved), `cpd start tiny` until its first question is printed, and until its menu
-    waits for a key."""
-    import shutil
-
-    import pexpect
-
-    root = Path(__file__).resolve().parents[1]
-    cpd = root / ".venv" / "bin" / "cpd"
-    base, shown, ready = [], [], []
-    with tempfile.TemporaryDirectory() as tmp:
-        banks = Path(tmp) / "banks"
-        banks.mkdir()
-        shutil.copy(root / "tests" / "fixtures" / "tiny-bank.yaml", banks / "tiny.yaml")
-        env = dict(os.environ, SCR_CPD_HOME=f"{tmp}/home", SCR_CPD_BANKS=str(banks), TERM="xterm")
-        for _ in range(rounds + 1):  # the first round warms the bank cache; it is not counted
-            start = time.perf_counter()
-            bare = pexpect.spawn(sys.executable, ["-c", "pass"], env=env)
-            bare.expect(pexpect.EOF)
-            bare.close()
-            base.append(time.perf_counter() - start)
-            start = time.perf_counter()
-            child = pexpect.spawn(str(cpd), ["start", "tiny"], env=env, dimensions=(24, 80))
-            child.expect("Question 1 of 6", timeout=30)
-            shown.append(time.perf_counter() - start)
-            child.expect(r"\(number or arrow keys|\(space or number|Your answer|letter or arrow")
-            ready.append(time.perf_counter() - start)
-            child.sendintr()
-            child.expect(pexpect.EOF)
-            child.close()
-    return tuple(statistics.median(x[1:]) for x in (base, shown, ready))  # type: ignore[return-value]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -207,12 +175,6 @@ def main() -> None:
         type=int,
         default=200,
         help="completed sessions already in the database (default 200)",
-    )
-    parser.add_argument(
-        "--first",
-        type=int,
-        default=5,
-        help="runs of `cpd start` in a pseudo-terminal for the time to the first question",
     )
     args = parser.parse_args()
 
@@ -255,13 +217,6 @@ def main() -> None:
     print(
         f"  interactive drawing of feedback + next heading: median {statistics.median(draw):.1f} ms, max {max(draw):.1f} ms"
     )
-    if args.first:
-        bare, shown, ready = first_question(args.first)
-        print(
-            f"  `cpd start tiny` in a terminal, medians of {args.first}: first question printed after"
-            f" {shown * 1000:.0f} ms ({shown / bare:.1f}x a bare `python -c pass`, {bare * 1000:.0f} ms),"
-            f" its menu ready after {ready * 1000:.0f} ms ({ready / bare:.1f}x)"
-        )
     verdict = "OK" if percentile(ms, 0.95) < TARGET_MS else "OVER TARGET"
     print(
         f"target < {TARGET_MS:.0f} ms (95th percentile): {verdict}; load average {os.getloadavg()[0]:.1f}"

@@ -410,3 +410,48 @@ def test_start_without_a_module_opens_the_chooser_with_status_and_best(home):
     assert "Which module?" in result.output
     assert "Tiny test module · passed, best 100%" in result.output
     assert "Back" in result.output
+
+
+# --- Start-up ----------------------------------------------------------------------------------
+
+
+def test_start_collects_no_garbage_until_the_first_prompt_and_always_turns_collection_back_on(
+    home, monkeypatch
+):
+    """Start-up runs without the cyclic collector (it only re-scanned what start-up builds);
+    it is back on, with start-up's objects frozen out of it, once a prompt waits for the
+    person, and after every ending: finished, stopped, or an unknown module."""
+    import gc
+
+    collections: list[int] = []
+    at_prompt: list[tuple[bool, int]] = []
+    typist_readline = Typist.readline
+
+    def readline(self, size: int = -1) -> str:
+        if not at_prompt:
+            at_prompt.append((gc.isenabled(), len(collections)))
+        return typist_readline(self, size)
+
+    def count(phase: str, info: dict) -> None:
+        if phase == "start" and start_seen:
+            collections.append(info["generation"])
+
+    start_seen: list[bool] = []
+    monkeypatch.setattr(Typist, "readline", readline)
+    import scr_cpd.cli.console as console
+
+    hold = console.hold_collector
+    monkeypatch.setattr(console, "hold_collector", lambda: (start_seen.append(True), hold()))
+    frozen = gc.get_freeze_count()
+    gc.callbacks.append(count)
+    try:
+        result = cpd(home, "start", "tiny", answers=RIGHT, then=["n", ""])
+    finally:
+        gc.callbacks.remove(count)
+    assert "Module complete: 6 of 6 correct" in result.output
+    assert start_seen and at_prompt == [(True, 0)]  # on at the first prompt; none ran before it
+    assert gc.get_freeze_count() > frozen and gc.isenabled()
+    assert cpd(home, "start", "tiny", "--restart", answers={}).exit_code == 0  # stopped
+    assert gc.isenabled()
+    assert cpd(home, "start", "nothing-here").exit_code == 2
+    assert gc.isenabled()

@@ -226,3 +226,38 @@ def test_real_terminal_plain_flag_gives_numbered_prompts(tmp_path):
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_default_key_bindings_are_built_once_and_are_prompt_toolkits_own(keys):
+    """Every prompt_toolkit Application used to build its ~600 default key bindings afresh
+    (three per questionary menu); they are built once now. Differential: the shared set binds
+    the same keys to the same handlers as a freshly built one."""
+    import importlib
+
+    from prompt_toolkit.key_binding import defaults
+    from prompt_toolkit.key_binding.bindings import auto_suggest, open_in_editor, page_navigation
+
+    from scr_cpd.cli.interactive import _share_default_bindings
+
+    application = importlib.import_module("prompt_toolkit.application.application")
+    prompt = importlib.import_module("prompt_toolkit.shortcuts.prompt")  # not the function
+    _share_default_bindings()
+    _share_default_bindings()  # twice: still one cache, not a cache of a cache
+    fresh = {
+        (application, "load_key_bindings"): defaults.load_key_bindings,
+        (application, "load_page_navigation_bindings"): (
+            page_navigation.load_page_navigation_bindings
+        ),
+        (prompt, "load_auto_suggest_bindings"): auto_suggest.load_auto_suggest_bindings,
+        (prompt, "load_open_in_editor_bindings"): open_in_editor.load_open_in_editor_bindings,
+    }
+
+    def described(bindings) -> list[tuple]:
+        return [(b.keys, b.handler.__qualname__, b.eager is not None) for b in bindings.bindings]
+
+    for (module, name), build in fresh.items():
+        shared = getattr(module, name)
+        assert shared() is shared(), name
+        assert not hasattr(shared.__wrapped__, "cache_info"), name
+        assert described(shared()) == described(build()), name
+        assert len(described(shared())) > 0

@@ -4,6 +4,7 @@ it), markup escaping, and the one table printer. Imports nothing else of the CLI
 
 from __future__ import annotations
 
+import gc
 import os
 import re
 import shutil
@@ -14,6 +15,28 @@ if TYPE_CHECKING:
     pass
 
 PLAIN_WIDTH = 80  # plain mode's width when the terminal cannot say
+_collector_held = False
+
+
+def hold_collector() -> None:
+    """Cyclic garbage collection off until the first prompt waits for the person
+    (`release_collector`). Starting a module imports and builds tens of thousands of objects
+    that live as long as the process; the collector re-scanned them over and over (30 to 60 ms
+    before the first question, and again at every full collection after it)."""
+    global _collector_held
+    if gc.isenabled():
+        gc.disable()
+        _collector_held = True
+
+
+def release_collector() -> None:
+    """Collection back on, with everything built so far frozen out of it (it is never garbage:
+    modules, classes, the bank). Does nothing unless `hold_collector` turned it off."""
+    global _collector_held
+    if _collector_held:
+        _collector_held = False
+        gc.freeze()
+        gc.enable()
 
 
 def terminal_width() -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from scr_cpd.cli.console import safe, terminal_width
+from scr_cpd.cli.console import release_collector, safe, terminal_width
 from scr_cpd.cli.feedback import print_feedback, question_heading
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
 from scr_cpd.common.text import one_line
@@ -28,7 +28,47 @@ def wrapped(text: str, indent: int = INDENT, reserve: int = 1) -> str:
     return ("\n" + " " * indent).join(lines)
 
 
+def _questionary() -> Any:
+    """questionary, imported when the first prompt is drawn (it takes most of a second on a busy
+    machine), with prompt_toolkit's default key bindings built once per process."""
+    import questionary
+
+    _share_default_bindings()
+    return questionary
+
+
+# prompt_toolkit's loaders of its stateless default key bindings, by module: every Application
+# builds them afresh (about 600 bindings; a questionary menu makes three Applications), which
+# was most of the time between an answer and the next menu on screen.
+_DEFAULT_BINDINGS = {
+    "prompt_toolkit.application.application": (
+        "load_key_bindings",
+        "load_page_navigation_bindings",
+    ),
+    "prompt_toolkit.shortcuts.prompt": (
+        "load_auto_suggest_bindings",
+        "load_open_in_editor_bindings",
+    ),
+}
+
+
+def _share_default_bindings() -> None:
+    """Build prompt_toolkit's default key bindings once and share them between its
+    Applications, which run one at a time here. They hold no state of their own: each handler
+    and filter reads the application running when a key is pressed."""
+    import functools
+    import importlib
+
+    for module_name, loaders in _DEFAULT_BINDINGS.items():
+        module = importlib.import_module(module_name)
+        for name in loaders:
+            loader = getattr(module, name, None)
+            if callable(loader) and not hasattr(loader, "cache_info"):
+                setattr(module, name, functools.cache(loader))
+
+
 def _ask(prompt: Any) -> Any:
+    release_collector()  # the person is about to read: nothing is waiting on it now
     try:
         return prompt.unsafe_ask()
     except (KeyboardInterrupt, EOFError):
@@ -37,8 +77,7 @@ def _ask(prompt: Any) -> Any:
 
 def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
     """A numbered menu; returns the index of the chosen entry."""
-    import questionary
-
+    questionary = _questionary()
     choices = [
         questionary.Choice(wrapped(label), value=n, shortcut_key=SHORTCUTS[n])
         for n, label in enumerate(labels[: len(SHORTCUTS)])
@@ -81,8 +120,7 @@ class InteractiveUI(PlainUI):
         if q.type == "numeric":
             return self._ask_number(q.unit)
         if q.type == "short_answer":
-            import questionary
-
+            questionary = _questionary()
             valid = lambda t: bool(t.strip()) or "Type an answer."  # noqa: E731
             return parse_text(_ask(questionary.text("Your answer:", validate=valid)))
         if q.type == "matching":
@@ -94,7 +132,7 @@ class InteractiveUI(PlainUI):
         return [p.question.options[i].text for i in p.option_order]
 
     def _ask_number(self, unit: str | None) -> Any:
-        import questionary
+        questionary = _questionary()
 
         def valid(text: str) -> bool | str:
             try:
@@ -115,8 +153,7 @@ class InteractiveUI(PlainUI):
 
     def pick_many(self, title: str, labels: list[str]) -> list[int]:
         """A checklist; space or an entry's number ticks it, Enter submits."""
-        import questionary
-
+        questionary = _questionary()
         choices = [
             questionary.Choice(wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2), value=n)
             for n, t in enumerate(labels)
@@ -129,8 +166,7 @@ class InteractiveUI(PlainUI):
 
     def _ask_matching(self, p: Presented) -> list[int]:
         """One menu per item; an answer given to one item cannot be given to another."""
-        import questionary
-
+        questionary = _questionary()
         q = p.question
         rights = [q.pairs[r].right for r in p.right_order]
         given: dict[int, str] = {}  # display position -> the item it was given to
@@ -168,10 +204,18 @@ class InteractiveUI(PlainUI):
         print_feedback(self.console, fb, plain=False)
 
     def pause(self, message: str = "Enter for the next question") -> None:
-        """Wait for Enter, so that what was just printed stays on screen; Ctrl-C stops."""
-        from prompt_toolkit import PromptSession
-        from prompt_toolkit.key_binding import KeyBindings
+        """Wait for Enter, so that what was just printed stays on screen; Ctrl-C stops.
 
+        A one-line prompt_toolkit application, not a PromptSession: there is nothing to edit,
+        and a PromptSession's editing machinery took longer to build than the rest of the
+        step from an answer to the next question."""
+        from prompt_toolkit.application import Application
+        from prompt_toolkit.data_structures import Point
+        from prompt_toolkit.key_binding import KeyBindings
+        from prompt_toolkit.layout import Layout, Window
+        from prompt_toolkit.layout.controls import FormattedTextControl
+
+        _share_default_bindings()
         keys = KeyBindings()
 
         @keys.add("enter", eager=True)
@@ -186,15 +230,22 @@ class InteractiveUI(PlainUI):
         def _ignore(event: Any) -> None:
             """Other keys do nothing."""
 
-        session: PromptSession[str] = PromptSession(key_bindings=keys)
+        shown = f"{message} "
+        line = FormattedTextControl(
+            shown, show_cursor=True, get_cursor_position=lambda: Point(x=len(shown), y=0)
+        )
+        application: Application[str] = Application(
+            layout=Layout(Window(line, height=1, dont_extend_height=True)),
+            key_bindings=keys,
+            full_screen=False,
+        )
         try:
-            session.prompt(f"{message} ")
+            application.run()
         except (KeyboardInterrupt, EOFError):
             raise Stop("interrupted") from None
 
     def confirm(self, question: str, default: bool = True) -> bool:
-        import questionary
-
+        questionary = _questionary()
         message = wrapped(question, indent=2, reserve=9)  # room for " (Y/n) "
         return bool(_ask(questionary.confirm(message, default=default)))  # Ctrl-C: Stop
 
@@ -202,8 +253,7 @@ class InteractiveUI(PlainUI):
         return choices[select_index(title, [label for label, _ in choices])][1]
 
     def text(self, prompt: str, multiline: bool = True, default: str = "") -> str:
-        import questionary
-
+        questionary = _questionary()
         hint = " (Esc then Enter to finish)" if multiline else ""
         self.console.print(safe(prompt) + hint)
         question = questionary.text(

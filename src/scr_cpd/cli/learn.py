@@ -49,17 +49,22 @@ def start(
     ),
 ) -> None:
     """Work through a module: answer each question, get feedback with the briefing page."""
+    from scr_cpd.cli.console import hold_collector, release_collector
     from scr_cpd.progress.quiz import Stop
 
     env = get_env(ctx)
     rng = random.Random(seed)
-    if module is not None:
-        run_module(env, env.bank(module), restart=restart, rng=rng, from_menu=False)
-        return
+    hold_collector()
     try:
-        choose_module(env, rng=rng)
-    except Stop:
-        return
+        if module is not None:
+            run_module(env, env.bank(module), restart=restart, rng=rng, from_menu=False)
+            return
+        try:
+            choose_module(env, rng=rng)
+        except Stop:
+            return
+    finally:
+        release_collector()
 
 
 def answered_text(env: Env, bank: Any) -> str:

@@ -12,7 +12,7 @@ import string
 import sys
 from typing import TYPE_CHECKING, Any, Callable, TextIO
 
-from scr_cpd.cli.console import make_console, safe  # noqa: F401  (make_console: bench)
+from scr_cpd.cli.console import make_console, release_collector, safe  # noqa: F401
 from scr_cpd.cli.feedback import print_feedback, question_heading  # noqa: F401
 from scr_cpd.common.text import normalise_answer, one_line
 from scr_cpd.progress.quiz import Feedback, Presented, Stop
@@ -43,6 +43,7 @@ class PlainUI:
 
     def _line(self) -> str:
         """One line of input; bytes that are not UTF-8 are refused, not a crash."""
+        release_collector()  # see `console.hold_collector`
         stream = self.stdin or sys.stdin
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None and getattr(stream, "errors", "") != "surrogateescape":
