@@ -457,3 +457,59 @@ def test_a_numeric_answer_must_be_a_finite_number(tmp_path, value):
     assert [(p.line, p.field) for p in problems if p.severity == "error"] == [
         (10, "questions.q-n.answer")
     ]
+
+
+# --- a large bank is checked on two cores, with the same result -----------------------------
+
+
+def large_bank(broken: bool) -> tuple[dict, dict]:
+    """A bank of 2,400 questions (with, if `broken`, mistakes early, late and at bank level)."""
+    from scr_cpd.content.yamlwrite import written_bank
+
+    data, _, _ = check_file(write(Path(__import__("tempfile").mkdtemp()), STARTER))
+    template = next(q for q in data["questions"] if q["type"] == "single")
+    questions = [{**template, "id": f"q-{i}", "prompt": f"Question {i}?"} for i in range(2400)]
+    if broken:
+        questions[3] = {**questions[3], "type": "singel"}
+        questions[2000] = {**questions[2000], "options": questions[2000]["options"][:1]}
+        questions[2399] = {**questions[2399], "id": "q-1", "colour": "red"}
+    bank = {**data, "questions": questions, **({"pass_mark": 7} if broken else {})}
+    _, written, lines = written_bank(bank)
+    return written, lines
+
+
+@pytest.mark.parametrize("broken", [False, True])
+@pytest.mark.parametrize("normalise", [False, True])
+def test_a_large_bank_checked_on_two_cores_gives_what_one_core_gives(
+    monkeypatch, broken, normalise
+):
+    from scr_cpd.content import schema_check
+    from scr_cpd.content.loader import validate_bank_data
+
+    data, lines = large_bank(broken)
+    monkeypatch.setattr(schema_check, "TWO_CORES_FROM", 10**9)
+    one = validate_bank_data(data, "big.yaml", lines, normalise)
+    monkeypatch.setattr(schema_check, "TWO_CORES_FROM", 1000)
+    two = validate_bank_data(data, "big.yaml", lines, normalise)
+    assert two == one
+    errors = [p for p in one[1] if p.severity == "error"]
+    assert bool(errors) == broken and (one[0] == {}) == broken
+    if broken:  # the child's question numbers are put back: lines and ids of the later part
+        fields = {p.field for p in errors}
+        assert fields >= {"questions.q-2000.options", "questions.q-1.colour", "pass_mark"}
+        [late] = [p for p in errors if p.field == "questions.q-1.colour"]
+        assert late.line == lines[("questions", 2399, "colour")]
+
+
+def test_a_child_that_fails_leaves_its_part_to_the_parent(monkeypatch):
+    import os
+
+    from scr_cpd.content import schema_check
+    from scr_cpd.content.loader import validate_bank_data
+
+    data, lines = large_bank(True)
+    monkeypatch.setattr(schema_check, "TWO_CORES_FROM", 10**9)
+    one = validate_bank_data(data, "big.yaml", lines)
+    monkeypatch.setattr(schema_check, "TWO_CORES_FROM", 1000)
+    monkeypatch.setattr(schema_check, "_check_and_send", lambda *args: os._exit(3))
+    assert validate_bank_data(data, "big.yaml", lines) == one

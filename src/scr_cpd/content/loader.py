@@ -113,9 +113,7 @@ def validate_bank_data(
 ) -> tuple[dict[str, Any], list[Problem]]:
     """Check a bank's data; return (normalised data, every problem found, errors and warnings).
     With `normalise=False` (a caller that wants only the problems) the data comes back as given."""
-    from pydantic import ValidationError
-
-    from scr_cpd.content.schema import Bank as BankModel
+    from scr_cpd.content.schema_check import validate_model
     from scr_cpd.content.yamlsource import line_for
 
     lines = lines or {}
@@ -129,15 +127,10 @@ def validate_bank_data(
                 code=Code.NOT_A_MAPPING,
             )
         ]
-    problems: list[Problem] = []
-    normalised: dict[str, Any] = {}
-    try:
-        model = BankModel.model_validate(data)
-        normalised = model.model_dump(mode="json", exclude_none=True) if normalise else data
-    except ValidationError as exc:
-        for error in exc.errors():
-            problems.append(problem_from_pydantic(error, data, filename, lines))
-    problems.extend(cross_checks(data, filename, lines))
+    normalised, schema_errors, checks = validate_model(
+        data, normalise, meanwhile=lambda: cross_checks(data, filename, lines)
+    )
+    problems = [problem_from_pydantic(e, data, filename, lines) for e in schema_errors] + checks
     problems.sort(key=lambda p: (p.line or 0, p.severity != "error"))
     errors = errors_in(problems)
     return ({} if errors else normalised), problems
