@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ UNSIGNED_PARTS = ("integrity", "review")
 ORDER_KEY = "reflections:order"
 MAX_LISTED_CHANGES = 6
 FINGERPRINT_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+Encoder = Callable[[Any], bytes]
 
 
 class KeyFileError(StoreError):
@@ -145,33 +148,37 @@ def own_fingerprint(home: Path) -> str | None:
     return key_fingerprint(_load_key(path))
 
 
-def reflection_digests(items: list[Any]) -> dict[str, str]:
+def reflection_digests(items: list[Any], encode: Encoder = canonical) -> dict[str, str]:
     """One digest per reflection, keyed by its id; a repeated id gets `#2`, `#3`… so none is lost."""
-    return {key: sha256(item) for key, item in _reflection_keys(items)}
+    return {key: _sha256(encode(item)) for key, item in _reflection_keys(items)}
 
 
-def part_digests(doc: dict[str, Any]) -> dict[str, Any]:
+def part_digests(doc: dict[str, Any], encode: Encoder = canonical) -> dict[str, Any]:
+    """The digest of each signed part. `encode` must write exactly what `canonical` writes (a
+    faster encoder, for values it is known to write alike); it need not be handed sorted parts."""
     digests: dict[str, Any] = {}
     for name, value in doc.items():
         if name in UNSIGNED_PARTS:
             continue
         if name == "reflections" and isinstance(value, list):
-            per_reflection = reflection_digests(value)
+            per_reflection = reflection_digests(value, encode)
             digests[name] = per_reflection
-            digests[ORDER_KEY] = sha256(list(per_reflection))  # dict order = reflection order
+            digests[ORDER_KEY] = _sha256(
+                encode(list(per_reflection))
+            )  # dict order = reflection order
         else:
-            digests[name] = sha256(value)
+            digests[name] = _sha256(encode(value))
     return digests
 
 
-def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
-    """The log with its integrity block; the parts keep their order, their contents are key-sorted."""
-    body = {k: deep_sorted(v) for k, v in doc.items() if k not in UNSIGNED_PARTS}
-    if ORDER_KEY in body:
-        raise ValueError(f"a log cannot have a part called {ORDER_KEY!r}")
-    digests = part_digests(body)
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def integrity_block(digests: dict[str, Any], key: Any) -> dict[str, Any]:
+    """The officer's integrity block over a log's part digests (keys sorted, as the file holds it)."""
     raw = public_raw(key)
-    body["integrity"] = deep_sorted(
+    return deep_sorted(
         {
             "algorithm": "ed25519",
             "public_key": b64(raw),
@@ -180,6 +187,14 @@ def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
             "signature": b64(key.sign(canonical(digests))),
         }
     )
+
+
+def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
+    """The log with its integrity block; the parts keep their order, their contents are key-sorted."""
+    body = {k: deep_sorted(v) for k, v in doc.items() if k not in UNSIGNED_PARTS}
+    if ORDER_KEY in body:
+        raise ValueError(f"a log cannot have a part called {ORDER_KEY!r}")
+    body["integrity"] = integrity_block(part_digests(body), key)
     return body
 
 
