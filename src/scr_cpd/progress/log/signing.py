@@ -150,43 +150,29 @@ def own_fingerprint(home: Path) -> str | None:
 
 def reflection_digests(items: list[Any], encode: Encoder = canonical) -> dict[str, str]:
     """One digest per reflection, keyed by its id; a repeated id gets `#2`, `#3`… so none is lost."""
-    return {key: _sha256(encode(item)) for key, item in _reflection_keys(items)}
+    return {key: hashlib.sha256(encode(item)).hexdigest() for key, item in _reflection_keys(items)}
 
 
 def part_digests(doc: dict[str, Any], encode: Encoder = canonical) -> dict[str, Any]:
-    """The digest of each signed part. `encode` must write exactly what `canonical` writes (a
-    faster encoder, for values it is known to write alike); it need not be handed sorted parts."""
+    """The digest of each signed part. `encode` may be a faster encoder for values it writes
+    exactly as `canonical` does; it sorts keys itself, so the parts need not be sorted copies."""
     digests: dict[str, Any] = {}
     for name, value in doc.items():
         if name in UNSIGNED_PARTS:
             continue
         if name == "reflections" and isinstance(value, list):
-            per_reflection = reflection_digests(value, encode)
-            digests[name] = per_reflection
-            digests[ORDER_KEY] = _sha256(
-                encode(list(per_reflection))
-            )  # dict order = reflection order
+            digests[name] = per_reflection = reflection_digests(value, encode)
+            digests[ORDER_KEY] = hashlib.sha256(encode(list(per_reflection))).hexdigest()
         else:
-            digests[name] = _sha256(encode(value))
+            digests[name] = hashlib.sha256(encode(value)).hexdigest()
     return digests
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def integrity_block(digests: dict[str, Any], key: Any) -> dict[str, Any]:
-    """The officer's integrity block over a log's part digests (keys sorted, as the file holds it)."""
-    raw = public_raw(key)
-    return deep_sorted(
-        {
-            "algorithm": "ed25519",
-            "public_key": b64(raw),
-            "fingerprint": fingerprint(raw),
-            "digests": digests,
-            "signature": b64(key.sign(canonical(digests))),
-        }
-    )
+    """The officer's signature over a log's part digests, keys sorted as the file holds them."""
+    raw, signature = public_raw(key), b64(key.sign(canonical(digests)))
+    block = {"algorithm": "ed25519", "public_key": b64(raw), "fingerprint": fingerprint(raw)}
+    return dict(sorted({**block, "digests": deep_sorted(digests), "signature": signature}.items()))
 
 
 def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
