@@ -1,9 +1,12 @@
 import json
+import sqlite3
 import stat
+import tempfile
+from pathlib import Path
 
 import pytest
-from helpers import cpd
-from hypothesis import given, settings
+from helpers import cpd, json_values
+from hypothesis import HealthCheck, assume, event, given, settings
 from hypothesis import strategies as st
 
 from scr_cpd.progress import reflections as rf
@@ -274,24 +277,9 @@ def test_no_profile_is_asked_for_in_a_terminal(isolated_home, tmp_path):
 
 # --- the JSON file, made fast and byte for byte as json.dumps makes it (issue 18) ----------
 
-JSON_VALUES = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-(2**53), 2**53)
-    | st.floats(allow_nan=False, allow_infinity=False)
-    | st.text(st.characters(exclude_categories=["Cs"])),
-    lambda inner: (
-        st.lists(inner, max_size=4)
-        | st.dictionaries(
-            st.text(st.characters(exclude_categories=["Cs"]), max_size=8), inner, max_size=4
-        )
-    ),
-    max_leaves=30,
-)
-
 
 @settings(max_examples=300, deadline=None)
-@given(JSON_VALUES)
+@given(json_values)
 def test_the_log_file_is_byte_for_byte_what_json_dumps_writes(value):
     from scr_cpd.progress.log.export import log_json
 
@@ -310,3 +298,161 @@ def test_an_exported_log_is_byte_for_byte_what_json_dumps_writes(isolated_home, 
     doc = json.loads(data)
     assert data == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
     assert verify_log(doc).status == "unknown signer"
+
+
+# --- the quick path: a type check for the schema, orjson for json (issue 18) ---------------
+# A log built from a store passes `fits_schema` only if the schema passes it too, and then
+# `signed_json` writes exactly what signing a sorted copy and json.dumps write.
+
+STORED_VALUES = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats()
+    | st.sampled_from([1e-5, 2.5e-7, 1e16, 1e22, -0.0, 1e300])
+    | st.text(max_size=8)
+    | st.binary(max_size=3)
+    | st.sampled_from(["[]", "[0]", "[0, 1]", "1", "true", '"x"', "1e-07", '{"a": 1}', "[null]"])
+    | st.sampled_from(["module", "retake", "practice", "passed", "2026-05-01T10:00:00+00:00"])
+)
+MUTABLE = [
+    *(("attempts", c) for c in ("module_id", "question_id", "revision", "content_hash")),
+    *(("attempts", c) for c in ("correct", "confidence", "answered_at", "seconds", "response")),
+    *(("sessions", c) for c in ("kind", "module_id", "started_at", "ended_at", "status")),
+    *(("reflections", c) for c in ("uid", "module_id", "prompt_id", "prompt", "what", "tags")),
+    *(("reflections", c) for c in ("learning_points", "seconds", "created_at", "updated_at")),
+    ("profile", "value"),
+]
+
+
+@pytest.fixture(scope="module")
+def stored_home(tmp_path_factory):
+    """A home with answers to every kind of question, a reflection and a profile."""
+    home = tmp_path_factory.mktemp("stored") / "home"
+    cpd("profile", "--name", "Zoë Jones", "--staff-number", "1234", home=home)
+    answer_all(home)
+    answer_all(home, "scr-basics")
+    store = Store.open(home)
+    uid = rf.create(store, "A prompt", "neglect", "r-x", ["rarely-alone"], ["integrity"])
+    rf.save_field(store, uid, "what", "Naïve — “quoted”", 61.25)
+    store.close()
+    return home
+
+
+@pytest.fixture(scope="module")
+def banks():
+    from scr_cpd.content.loader import load_library
+
+    return load_library(None).ordered()
+
+
+def _mutated(template, table, column, value, where):
+    import shutil
+
+    shutil.copytree(template, where)
+    store = Store.open(where)
+    first = f"(SELECT MIN(rowid) FROM {table})"
+    try:
+        with store.transaction():
+            store.db.execute(f"UPDATE {table} SET {column} = ? WHERE rowid = {first}", (value,))
+    except (
+        sqlite3.IntegrityError,
+        OverflowError,
+    ):  # NOT NULL, or past 64 bits: it cannot be stored
+        return None
+    return store
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(MUTABLE), STORED_VALUES)
+def test_a_log_the_quick_check_passes_the_schema_passes_and_both_paths_write_it_alike(
+    stored_home, banks, column, value
+):
+    from scr_cpd.progress.log.build import build_log
+    from scr_cpd.progress.log.export import log_json, signed_json
+    from scr_cpd.progress.log.shape import fits_schema
+    from scr_cpd.progress.log.signing import load_or_create_key, sign_log
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = _mutated(stored_home, *column, value, Path(tmp) / "home")
+        assume(store is not None)
+        try:
+            doc = build_log(store, banks, generated_at="2026-11-01T10:00")
+        except (ValueError, TypeError, ArithmeticError):  # the log cannot even be built
+            assume(False)
+        key = load_or_create_key(Path(tmp) / "home")
+        try:
+            reference = log_json(sign_log(doc, key))
+        except TypeError:  # a blob: json cannot write it, and the quick path must not either
+            assert not fits_schema(doc)
+            return
+        if fits_schema(doc):
+            event("quick path")
+            Log.model_validate_json(reference)
+            assert signed_json(doc, key) is not None
+            assert signed_json(doc, key)[0] == reference
+        else:
+            event("checked path")
+
+
+def test_a_hand_edited_number_takes_the_checked_path_and_is_written_as_json_writes_it(
+    isolated_home, tmp_path
+):
+    answer_all(isolated_home)
+    db = sqlite3.connect(isolated_home / "progress.db")
+    db.execute(
+        "UPDATE attempts SET seconds = 1e-05 WHERE rowid = (SELECT MIN(rowid) FROM attempts)"
+    )
+    db.commit()
+    db.close()
+    out = tmp_path / "log.json"
+    assert cpd("export", "-o", str(out), home=isolated_home).exit_code == 0
+    data = out.read_bytes()
+    assert b'"seconds": 1e-05' in data  # as json writes it (orjson would write 0.00001)
+    assert data == (json.dumps(json.loads(data), indent=2, ensure_ascii=False) + "\n").encode()
+    assert verify_log(json.loads(data)).status == "unknown signer"
+
+
+def test_the_quick_check_asks_for_the_types_the_schema_does():
+    import types
+    import typing
+
+    from scr_cpd.progress.log import schema, shape
+
+    def kind(annotation):
+        if typing.get_origin(annotation) is typing.Literal:
+            return shape.values(*typing.get_args(annotation))
+        options = typing.get_args(annotation) if isinstance(annotation, types.UnionType) else ()
+        plain = {str: shape.STR, int: shape.INT, float: shape.NUM, bool: shape.BOOL}
+        if options and options[1] is type(None):
+            return {str: shape.OPT_STR, float: shape.OPT_NUM}[options[0]]
+        return plain[annotation]
+
+    tables = [
+        (shape.PERSON, schema.Person, ()),
+        (shape.ONE["period"], schema.Period, ()),
+        (shape.MODULE, schema.ModuleRecord, ()),
+        (shape.ACTIVITY, schema.Activity, ()),
+        (shape.ATTEMPT, schema.AttemptRecord, ("response",)),
+        (shape.REFLECTION, schema.ReflectionRecord, ("learning_points", "tags")),
+        (shape.LEARNING_POINT, schema.LearningPointRef, ()),
+        (shape.TOTALS, schema.Totals, ()),
+        (shape.BANK, schema.BankRef, ()),
+        (shape.OUTCOME, schema.LearningOutcome, ()),
+        (shape.IDENTIFIER, schema.Identifier, ()),
+    ]
+    for fields, model, apart in tables:
+        wanted = {n: kind(f.annotation) for n, f in model.model_fields.items() if n not in apart}
+        assert fields == wanted, model.__name__
+    assert set(shape.PARTS_IN_ORDER) == set(schema.Log.model_fields) - {"integrity", "review"}
+    assert schema.ReflectionRecord.model_fields["tags"].annotation == list[str]
+
+
+def test_the_log_as_built_and_exported_passes_the_schema(isolated_home, stored_home, banks):
+    from scr_cpd.progress.log.build import build_log
+    from scr_cpd.progress.log.shape import fits_schema
+
+    doc = build_log(Store.open(stored_home), banks)
+    assert fits_schema(doc)
+    Log.model_validate(doc, strict=False)
+    assert any("response" in a for a in doc["attempts"])

@@ -84,22 +84,32 @@ def _attempts(
         f" FROM attempts WHERE {clause} ORDER BY id",
         args,
     )
-    return [_with_response(questions.get((r[0], r[1])), r) for r in rows]
-
-
-def _with_response(question: Any, r: Any) -> dict[str, Any]:
-    """One attempt; `response` (optional in log@1) only when the wording answered is known."""
-    response = stable_response(question, r[3], json.loads(r[8]))
-    return {
-        "module_id": r[0],
-        "question_id": r[1],
-        "revision": r[2],
-        "content_hash": r[3],
-        "correct": bool(r[4]),
-        "confidence": r[5],
-        "answered_at": r[6],
-        "seconds": r[7],
-    } | ({"response": response} if response is not None else {})
+    # An officer gives the same few responses to a question again and again: each distinct one
+    # is read and named once (hashing a question's wording is most of the work), and the
+    # attempts share the one (read-only) response object.
+    responses: dict[tuple[Any, ...], dict[str, Any] | None] = {}
+    attempts = []
+    for r in rows:
+        key = (r[0], r[1], r[3], r[8])
+        if key in responses:
+            response = responses[key]
+        else:
+            question = questions.get((r[0], r[1]))
+            response = responses[key] = stable_response(question, r[3], json.loads(r[8]))
+        attempt = {
+            "module_id": r[0],
+            "question_id": r[1],
+            "revision": r[2],
+            "content_hash": r[3],
+            "correct": bool(r[4]),
+            "confidence": r[5],
+            "answered_at": r[6],
+            "seconds": r[7],
+        }
+        if response is not None:  # optional in log@1: only when the wording answered is known
+            attempt["response"] = response
+        attempts.append(attempt)
+    return attempts
 
 
 def _activities(

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -100,7 +101,7 @@ def export_log(
 ) -> Export:
     """The log for the period, signed with the officer's key (created the first time), as bytes."""
     from scr_cpd.progress.log.build import build_log
-    from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log
+    from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key
 
     fmt = ExportFormat(fmt)
     doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
@@ -111,12 +112,25 @@ def export_log(
 
         data = render(doc, fmt.value)
         return Export(fmt, {part: doc[part] for part in SUMMARY_PARTS}, data)
+    from scr_cpd.progress.log.shape import fits_schema
+
+    made = signed_json(doc, key) if fits_schema(doc) else None
+    if made is None:  # a value only the schema can judge, or that only json writes exactly
+        return _checked_export(store, doc, key)
+    data, integrity = made
+    return Export(fmt, {part: doc.get(part, integrity) for part in SUMMARY_PARTS}, data)
+
+
+def _checked_export(store: Store, doc: dict[str, Any], key: Any) -> Export:
+    """The reference path: sign a key-sorted copy, write it with json, validate it with pydantic."""
+    from scr_cpd.progress.log.signing import sign_log
+
     doc = sign_log(doc, key)  # the built copy is freed here: one document in memory at a time
     data = log_json(doc)
     summary = {part: doc[part] for part in SUMMARY_PARTS}
     del doc
     _validate(store, data)  # from the bytes written: nothing malformed may reach a supervisor
-    return Export(fmt, summary, data)
+    return Export(ExportFormat.JSON, summary, data)
 
 
 SUMMARY_PARTS = ("profile", "generated_at", "totals", "identifiers", "integrity")
@@ -153,26 +167,59 @@ def _validate(store: Store, data: bytes) -> None:
         ) from None
 
 
-# Below 1e-4 json.dumps writes floats as "1e-05" where pydantic_core writes "0.00001" or
-# "1.2e-7"; the log's own figures are rounded well above that, but a value edited by hand may
-# not be. Text that merely looks like such a number only costs the slower path. (Both checks
-# start with a literal, which the regex engine and bytes search scan for at C speed.)
+# Below 1e-4 json.dumps writes floats as "1e-05" where orjson writes "0.00001" or "1.2e-7"; the
+# log's own figures are rounded well above that, but a value edited by hand may not be. Text that
+# merely looks like such a number only costs the slower path. (Both checks start with a literal,
+# which the regex engine and bytes search scan for at C speed.)
 _EXPONENT = re.compile(rb"e-\d")
+
+
+class _NotExact(Exception):
+    """orjson would not write this value byte for byte as the json module does."""
+
+
+def _exact(data: bytes) -> bytes:
+    if b"0.0000" in data or _EXPONENT.search(data):
+        raise _NotExact
+    return data
 
 
 def log_json(doc: dict[str, Any]) -> bytes:
     """The signed log as the file holds it: indented JSON, UTF-8, ending in a line break.
 
     Byte for byte what `json.dumps(doc, indent=2, ensure_ascii=False)` writes (a test checks
-    it), made by pydantic_core at C speed: the standard library's indenting encoder is pure
-    Python. Where the two could differ (tiny floats, lone surrogates) json.dumps writes it.
+    it), made by orjson at C speed: the standard library's indenting encoder is pure Python.
+    Where the two could differ (tiny floats, lone surrogates, huge integers, NaN) json writes it.
     """
-    from pydantic_core import PydanticSerializationError, to_json
+    import orjson
 
     try:
-        data = to_json(doc, indent=2)
-    except (PydanticSerializationError, ValueError):
-        data = b""
-    if not data or b"0.0000" in data or _EXPONENT.search(data):
+        return _exact(orjson.dumps(doc, option=orjson.OPT_INDENT_2 | orjson.OPT_APPEND_NEWLINE))
+    except (orjson.JSONEncodeError, _NotExact):
         return (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
-    return data + b"\n"
+
+
+def signed_json(doc: dict[str, Any], key: Any) -> tuple[bytes, dict[str, Any]] | None:
+    """The file `log_json(sign_log(doc, key))` writes and its integrity block, made without a
+    sorted copy of the log: orjson sorts each part's keys as it writes it. `doc` must be one that
+    fits_schema passed, which makes sure that every number in it is one orjson writes as json
+    does (finite, and no tiny float); None for a value orjson cannot write (a lone surrogate, an
+    integer beyond 64 bits). A test checks that both paths give the same bytes.
+    """
+    import orjson
+
+    from scr_cpd.progress.log.signing import integrity_block, part_digests
+
+    sort, indent = orjson.OPT_SORT_KEYS, orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+    try:
+        integrity = integrity_block(part_digests(doc, partial(orjson.dumps, option=sort)), key)
+        parts = [
+            b"\n  "
+            + orjson.dumps(name)
+            + b": "
+            + orjson.dumps(value, option=indent).replace(b"\n", b"\n  ")
+            for name, value in [*doc.items(), ("integrity", integrity)]
+        ]
+    except orjson.JSONEncodeError:
+        return None
+    return b"{" + b",".join(parts) + b"\n}\n", integrity

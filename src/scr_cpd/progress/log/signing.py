@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +36,9 @@ UNSIGNED_PARTS = ("integrity", "review")
 ORDER_KEY = "reflections:order"
 MAX_LISTED_CHANGES = 6
 FINGERPRINT_RE = re.compile(r"^[0-9a-f]{32}$")
+
+
+Encoder = Callable[[Any], bytes]
 
 
 class KeyFileError(StoreError):
@@ -145,23 +148,31 @@ def own_fingerprint(home: Path) -> str | None:
     return key_fingerprint(_load_key(path))
 
 
-def reflection_digests(items: list[Any]) -> dict[str, str]:
+def reflection_digests(items: list[Any], encode: Encoder = canonical) -> dict[str, str]:
     """One digest per reflection, keyed by its id; a repeated id gets `#2`, `#3`… so none is lost."""
-    return {key: sha256(item) for key, item in _reflection_keys(items)}
+    return {key: hashlib.sha256(encode(item)).hexdigest() for key, item in _reflection_keys(items)}
 
 
-def part_digests(doc: dict[str, Any]) -> dict[str, Any]:
+def part_digests(doc: dict[str, Any], encode: Encoder = canonical) -> dict[str, Any]:
+    """The digest of each signed part. `encode` may be a faster encoder for values it writes
+    exactly as `canonical` does; it sorts keys itself, so the parts need not be sorted copies."""
     digests: dict[str, Any] = {}
     for name, value in doc.items():
         if name in UNSIGNED_PARTS:
             continue
         if name == "reflections" and isinstance(value, list):
-            per_reflection = reflection_digests(value)
-            digests[name] = per_reflection
-            digests[ORDER_KEY] = sha256(list(per_reflection))  # dict order = reflection order
+            digests[name] = per_reflection = reflection_digests(value, encode)
+            digests[ORDER_KEY] = hashlib.sha256(encode(list(per_reflection))).hexdigest()
         else:
-            digests[name] = sha256(value)
+            digests[name] = hashlib.sha256(encode(value)).hexdigest()
     return digests
+
+
+def integrity_block(digests: dict[str, Any], key: Any) -> dict[str, Any]:
+    """The officer's signature over a log's part digests, keys sorted as the file holds them."""
+    raw, signature = public_raw(key), b64(key.sign(canonical(digests)))
+    block = {"algorithm": "ed25519", "public_key": b64(raw), "fingerprint": fingerprint(raw)}
+    return dict(sorted({**block, "digests": deep_sorted(digests), "signature": signature}.items()))
 
 
 def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
@@ -169,17 +180,7 @@ def sign_log(doc: dict[str, Any], key: Any) -> dict[str, Any]:
     body = {k: deep_sorted(v) for k, v in doc.items() if k not in UNSIGNED_PARTS}
     if ORDER_KEY in body:
         raise ValueError(f"a log cannot have a part called {ORDER_KEY!r}")
-    digests = part_digests(body)
-    raw = public_raw(key)
-    body["integrity"] = deep_sorted(
-        {
-            "algorithm": "ed25519",
-            "public_key": b64(raw),
-            "fingerprint": fingerprint(raw),
-            "digests": digests,
-            "signature": b64(key.sign(canonical(digests))),
-        }
-    )
+    body["integrity"] = integrity_block(part_digests(body), key)
     return body
 
 

@@ -68,7 +68,10 @@ class Writer:
         self.widths: dict[str, dict[str, int]] = {
             style: {chr(cp): font.cw[cp] for cp in font.cmap} for style, font in fonts.items()
         }
-        self.codes: dict[str, dict[str, str]] = {style: {} for style in FONT_FILES}
+        # Per style: each character drawn so far (and so in the font subset), and its code in the
+        # page's text as a str.translate table (one C-level pass over a line).
+        self.known: dict[str, set[str]] = {style: set() for style in FONT_FILES}
+        self.codes: dict[str, dict[int, str]] = {style: {} for style in FONT_FILES}
         self.fast = fast_text_available(pdf)
         self.k: float = pdf.k  # points per mm
         self.state: tuple[str, float, Color] | None = None  # font and colour last set on this page
@@ -90,18 +93,17 @@ class Writer:
             self.slow_put(x, baseline, text, style, size, color)
             return
         codes = self.codes[style]
-        try:
-            encoded = "".join(map(codes.__getitem__, text))
-        except KeyError:  # characters not used before in this style: add them to the font subset
+        if not self.known[style].issuperset(text):  # new characters: add them to the font subset
             font = self.fonts[style]
-            for char in set(text).difference(codes):
+            for char in set(text).difference(self.known[style]):
                 glyph = font.subset.pick(ord(char))
-                codes[char] = (
+                codes[ord(char)] = (
                     ""
                     if glyph is None
                     else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
                 )
-            encoded = "".join(map(codes.__getitem__, text))
+                self.known[style].add(char)
+        encoded = text.translate(codes)
         state = self.state
         if state is None or state[0] != style or state[1] != size:
             self.ops.append(self.font_operator(style, size))
