@@ -12,34 +12,36 @@ whatever indentation or key order a tool writes it back with, but any change of 
 from __future__ import annotations
 
 import base64
-import hashlib
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
-from scr_cpd.common.files import OutputError, write_private
 from scr_cpd.progress.log.digests import (  # noqa: F401 (canonical, sha256, deep_sorted re-exported)
     canonical,
     deep_sorted,
     digest_matches,
     sha256,
 )
+from scr_cpd.progress.log.keys import (  # noqa: F401 (the key functions re-exported)
+    KEY_FILE,
+    KeyFileError,
+    _create_key,
+    b64,
+    fingerprint,
+    key_fingerprint,
+    key_path,
+    load_or_create_key,
+    normalise_fingerprint,
+    own_fingerprint,
+    public_raw,
+)
 from scr_cpd.progress.log.vocabulary import Status
-from scr_cpd.progress.store import StoreError
 
-KEY_FILE = "signing-key.pem"
 UNSIGNED_PARTS = ("integrity", "review")
 # The digest of the reflections' order. A top-level part of this name cannot be signed, so a
 # log carrying one is reported as edited (see changed_parts).
 ORDER_KEY = "reflections:order"
 MAX_LISTED_CHANGES = 6
-FINGERPRINT_RE = re.compile(r"^[0-9a-f]{32}$")
-
-
-class KeyFileError(StoreError):
-    """The signing key file exists but cannot be used; the message is one sentence for the user."""
 
 
 def signature_matches(public_key_b64: Any, signature_b64: Any, value: Any) -> bool:
@@ -56,93 +58,6 @@ def signature_matches(public_key_b64: Any, signature_b64: Any, value: Any) -> bo
     return quick != canonical(value) and verify_signature(
         public_key_b64, signature_b64, canonical(value)
     )
-
-
-def fingerprint(public_raw: bytes) -> str:
-    digest = hashlib.sha256(public_raw).hexdigest()[:32]
-    return ":".join(digest[i : i + 4] for i in range(0, 32, 4))
-
-
-def normalise_fingerprint(text: str) -> str | None:
-    """`AB12 cd34:...` or `ab12cd34...` → `ab12:cd34:...`; None if it is not a key fingerprint."""
-    bare = re.sub(r"[\s:]", "", text).lower()
-    if not FINGERPRINT_RE.match(bare):
-        return None
-    return ":".join(bare[i : i + 4] for i in range(0, 32, 4))
-
-
-def b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
-
-
-def key_path(home: Path) -> Path:
-    return home / "keys" / KEY_FILE
-
-
-def load_or_create_key(home: Path) -> Any:
-    """The person's own signing key, created (owner-only) the first time it is needed."""
-    path = key_path(home)
-    if not path.exists():
-        _create_key(path)
-    return _load_key(path)
-
-
-def _load_key(path: Path) -> Any:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    try:
-        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
-    except OSError as exc:
-        raise KeyFileError(f"cannot read your signing key {path} ({exc.strerror})") from None
-    except (ValueError, TypeError):
-        raise KeyFileError(
-            f"your signing key {path} is damaged; restore it from a backup, or move it away to "
-            "get a new key (logs you signed before will then show a different fingerprint)"
-        ) from None
-    if not isinstance(key, Ed25519PrivateKey):
-        raise KeyFileError(f"{path} is not an Ed25519 signing key made by scr-cpd")
-    return key
-
-
-def _create_key(path: Path) -> None:
-    """Write a new key without ever replacing one: two processes creating it at once agree on one."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    pem = Ed25519PrivateKey.generate().private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    )
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        write_private(path, pem, keep_existing=True)
-    except OSError as exc:
-        raise KeyFileError(
-            f"cannot create your signing key in {path.parent} ({exc.strerror})"
-        ) from None
-    except OutputError as exc:
-        raise KeyFileError(f"cannot create your signing key: {exc}") from None
-
-
-def public_raw(key: Any) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    raw: bytes = key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
-    return raw
-
-
-def key_fingerprint(key: Any) -> str:
-    return fingerprint(public_raw(key))
-
-
-def own_fingerprint(home: Path) -> str | None:
-    """The fingerprint of the key in this home folder, if there is one (never creates it)."""
-    path = key_path(home)
-    if not path.exists():
-        return None
-    return key_fingerprint(_load_key(path))
 
 
 def reflection_digests(items: list[Any]) -> dict[str, str]:
