@@ -661,6 +661,38 @@ def test_filters():
         team.normalise_status("fine")
 
 
+# Few days, so that good and bad times on one day meet in one list.
+_made_stamps = st.builds(
+    lambda day, sep, time, frac, off: f"{day}{sep}{time}{frac}{off}",
+    st.sampled_from(["2026-02-06", "2026-02-09", "2026-02-30", "0001-01-01", "9999-12-31"]),
+    st.sampled_from(["T", " ", "x"]),
+    st.sampled_from(["17:57:06", "00:00:00", "23:59:59", "24:00:00", "25:00:00", "23:60:00"]),
+    st.sampled_from(["", "", ".5", ".123456"]),
+    st.sampled_from(["+00:00", "+00:00", "+00:00", "-00:00", "Z", "", "+05:30", "-02:00", "+00:0"]),
+)
+_stamps = (
+    _made_stamps
+    | st.datetimes(timezones=st.timezones() | st.none()).map(lambda moment: moment.isoformat())
+    | st.text(max_size=26)
+    | st.sampled_from(["2026-W06-1T17:57:06+00:00", "2026-02-06T17:57:06+00:00", None, 7])
+)
+
+
+def _weeks_the_long_way(attempts):
+    weeks = {}
+    for attempt in attempts:
+        monday = team._week_of(attempt.get("answered_at") if isinstance(attempt, dict) else None)
+        if monday:
+            weeks[monday] = weeks.get(monday, 0) + 1
+    return dict(sorted(weeks.items()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_stamps.map(lambda stamp: {"answered_at": stamp}), max_size=30))
+def test_answers_per_week_the_quick_way_counts_as_the_long_way(attempts):
+    assert team.answers_by_week(attempts) == _weeks_the_long_way(attempts)
+
+
 # --- reports ------------------------------------------------------------------------------------
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
