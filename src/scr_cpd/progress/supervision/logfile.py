@@ -189,7 +189,7 @@ def expand_paths(paths: Iterable[Path]) -> Expanded:
     paths = [Path(p) for p in paths]
     named = {p for p in paths if not p.is_dir()}
     for found in walk_files(paths):  # each file once, however often it is named
-        if found in named or found.suffix.lower() == ".json":
+        if found.name[-5:].lower() == ".json" or found in named:
             out.files.append(found)
         else:
             out.skipped.append(found)
