@@ -448,6 +448,36 @@ def test_the_quick_look_at_a_log_is_never_looser_than_the_schema(doc):
         Log.model_validate(doc, strict=True)  # raises if the quick look let through what it refuses
 
 
+@settings(max_examples=300, deadline=None)
+@given(mutated_logs(), st.booleans(), st.booleans())
+def test_the_quick_digest_check_finds_a_change_whenever_the_full_one_does(doc, swap, resign):
+    """Mutated logs (their reflections reordered, too), some signed again after the change (so
+    every digest matches again)."""
+    from scr_cpd.progress.log.signing import changed_parts, unchanged
+
+    if swap and isinstance(doc.get("reflections"), list):
+        doc["reflections"].reverse()
+    if resign:
+        try:
+            doc = sign_log(doc, new_key(1))
+        except (TypeError, ValueError):  # not signable as it is (a key it cannot sort, say)
+            return
+    signed = (
+        doc.get("integrity", {}).get("digests") if isinstance(doc.get("integrity"), dict) else None
+    )
+    if not isinstance(signed, dict):
+        return
+    if unchanged(doc, signed):
+        assert changed_parts(doc, signed) == []
+
+
+def test_the_quick_digest_check_passes_logs_as_exported():
+    from scr_cpd.progress.log.signing import unchanged
+
+    for doc in (full_log(), signed_log(), signed_log(seed=2)):
+        assert unchanged(doc, doc["integrity"]["digests"])
+
+
 @settings(max_examples=200, deadline=None)
 @given(mutated_logs())
 def test_the_quick_look_at_a_log_gives_the_verdict_the_full_schema_gives(doc):
