@@ -23,19 +23,19 @@ from scr_cpd.progress.log.digests import (  # noqa: F401 (canonical, sha256, dee
     digest_matches,
     sha256,
 )
-from scr_cpd.progress.log.keys import (  # noqa: F401 (the key functions re-exported)
+from scr_cpd.progress.log.keys import (  # noqa: F401 (re-exported for earlier importers)
     KEY_FILE,
     KeyFileError,
     _create_key,
     b64,
     fingerprint,
-    key_fingerprint,
     key_path,
-    load_or_create_key,
     normalise_fingerprint,
     own_fingerprint,
     public_raw,
 )
+from scr_cpd.progress.log.keys import key_fingerprint as key_fingerprint
+from scr_cpd.progress.log.keys import load_or_create_key as load_or_create_key
 from scr_cpd.progress.log.vocabulary import Status
 
 UNSIGNED_PARTS = ("integrity", "review")
