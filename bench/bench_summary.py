@@ -13,9 +13,12 @@ of the command and its workers; steadier than wall time on a busy machine) alike
 Targets (issue 18): 5,000 logs cold under 4 s on 2 cores, a warm re-run under 1 s; peak memory
 under 300 MB; time linear in N. With --trusted, every officer's key is in the supervisor's trust
 list (as in a force that publishes its keyring), so each log is valid rather than by an unknown
-signer.
+signer. With --stages, it also shows where one worker's time goes: each step of summarising a
+log (read, content hash, strict parse, the summary fields' quick look, verification and
+plausibility, the row), timed in this process over the first 300 logs, against orjson's bare
+parse of the same bytes.
 
-    PYTHONPATH=src python bench/bench_summary.py [--sizes 100 1000 5000] [--reps 3] [--trusted] [--dir /tmp/scr-cpd-bench-logs]
+    PYTHONPATH=src python bench/bench_summary.py [--sizes 100 1000 5000] [--reps 3] [--trusted] [--stages] [--dir /tmp/scr-cpd-bench-logs]
 """
 
 from __future__ import annotations
@@ -130,6 +133,52 @@ def measure(folder: Path, home: Path, kind: str = "summary") -> dict:
     return result
 
 
+def stages(logs: list[Path], count: int = 300) -> None:
+    """CPU per log of each step a worker takes (summary_entry), in the order it takes them."""
+    import gc
+    import hashlib
+    import time
+
+    import orjson
+
+    from scr_cpd.common.strict_json import loads
+    from scr_cpd.progress.supervision.logfile import summary_problem
+    from scr_cpd.progress.supervision.team import summarise, summary_entry
+    from scr_cpd.progress.supervision.trust import TrustList
+    from scr_cpd.progress.supervision.verdicts import judge
+
+    files = logs[:count]
+    raws = [path.read_bytes() for path in files]
+    docs = [loads(raw) for raw in raws]
+    verdicts = [judge(doc) for doc in docs]
+    steps = {
+        "read the file": lambda i: files[i].read_bytes(),
+        "content hash (sha256)": lambda i: hashlib.sha256(raws[i]).hexdigest(),
+        "strict parse": lambda i: loads(raws[i]),
+        "summary fields' quick look": lambda i: summary_problem(docs[i]),
+        "verify + plausibility": lambda i: judge(docs[i]),
+        "the row": lambda i: summarise(files[i], docs[i], verdicts[i]),
+        "all of it (summary_entry)": lambda i: summary_entry(files[i], TrustList()),
+        "orjson.loads alone (floor)": lambda i: orjson.loads(raws[i]),
+    }
+    gc.disable()
+    print(f"where one worker's time goes ({count} logs, best of 3, CPU ms per log):")
+    results = {
+        name: min(_cpu(step, len(files), time) for _ in range(3)) for name, step in steps.items()
+    }
+    floor = results["orjson.loads alone (floor)"]
+    for name, best in results.items():
+        print(f"  {name:<30} {best * 1000:6.3f} ms  = {best / floor:4.2f}x orjson.loads")
+    gc.enable()
+
+
+def _cpu(step, count, time) -> float:
+    start = time.process_time()
+    for index in range(count):
+        step(index)
+    return (time.process_time() - start) / count
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[100, 1000, 5000])
@@ -145,9 +194,14 @@ def main() -> None:
     parser.add_argument(
         "--trusted", action="store_true", help="trust every officer's key (logs are then valid)"
     )
+    parser.add_argument(
+        "--stages", action="store_true", help="also time each step of one worker's work"
+    )
     args = parser.parse_args()
 
     logs = ensure_logs(args.dir, max(args.sizes))
+    if args.stages:
+        stages(logs)
     size_mb = sum(p.stat().st_size for p in logs) / len(logs) / 1e6
     keys = trusted_keys(logs) if args.trusted else {}
     print(

@@ -687,6 +687,47 @@ def test_review_commands_import_nothing_heavy_at_startup():
     assert out.stdout.strip() == ""
 
 
+def test_verifying_and_summarising_well_formed_logs_never_loads_the_schema_library(tmp_path):
+    """The quick looks pass a log as the app writes it, and every option of `review summary`
+    (an optional path, a choice, a repeated text) is read without typer's pydantic coercion."""
+    import subprocess
+    import sys
+
+    team = tmp_path / "team"
+    team.mkdir()
+    for n in (1, 2):
+        (team / f"{n}.json").write_bytes(orjson_dump(signed_log(seed=n)))
+    code = (
+        "import sys, io; sys.argv = ['cpd'] + sys.argv[1:]\n"
+        "from scr_cpd.cli.app import main\n"
+        "sys.stdout = io.StringIO()\n"
+        "try:\n    main()\nexcept SystemExit as exit:\n    code = exit.code\n"
+        "sys.stdout = sys.__stdout__\n"
+        "print(code, 'pydantic' in sys.modules)\n"
+    )
+    src = str(Path(__file__).resolve().parent.parent / "src")
+    home = str(tmp_path / "home")
+    runs = {
+        "verify": ["review", "verify", str(team / "1.json")],
+        "summary": ["review", "summary", str(team), "--sort", "hours", "--status", "unknown-signer"]
+        + ["--since", "2026-01-01", "--csv", str(tmp_path / "team.csv")],
+    }
+    for name, args in runs.items():
+        out = subprocess.run(
+            [sys.executable, "-c", code, "--plain", "--home", home, *args],
+            capture_output=True,
+            text=True,
+            env={"PYTHONPATH": src},
+        )
+        assert out.stdout.split() == ["1", "False"], (name, out.stdout, out.stderr)
+
+
+def orjson_dump(doc):
+    import orjson
+
+    return orjson.dumps(doc, option=orjson.OPT_INDENT_2)
+
+
 def test_summary_of_a_folder_without_logs(tmp_path):
     (tmp_path / "empty").mkdir()
     (tmp_path / "empty" / "notes.txt").write_text("x")

@@ -1,6 +1,7 @@
 """The supervisor's library: loading any file safely, the trusted list, team summaries and reports."""
 
 import csv
+import functools
 import io
 import json
 import os
@@ -248,6 +249,249 @@ def _has(node, step):
     return step in node if isinstance(node, dict) else isinstance(step, int) and step < len(node)
 
 
+# --- the quick look at the whole log (verify and show) against the full schema -------------------
+
+
+@functools.cache
+def _full_log_text():
+    return json.dumps(_make_full_log())
+
+
+def full_log():
+    """A log using every part of the schema: responses of each kind, identifiers, learning
+    outcomes, and a supervisor's review (a fresh copy each call)."""
+    return json.loads(_full_log_text())
+
+
+def _make_full_log():
+    doc = make_log(reflections=2)
+    responses = [
+        {"options": [{"index": 0, "hash": "0a1b2c3d"}]},
+        {"pairs": [{"left": 0, "right": 1, "left_hash": "0a1b2c3d", "right_hash": "ffffffff"}]},
+        {"value": 7},
+        {"value": "paris"},
+        {"value": True},
+        {"value": 2.5, "options": None},
+    ]
+    for n, attempt in enumerate(doc["attempts"]):
+        attempt["response"] = responses[n % len(responses)]
+    doc["identifiers"] = [
+        {"reflection": "r-1", "field": "what", "kind": "postcode", "redacted": False}
+    ]
+    doc["learning_outcomes"] = [{"module_id": "neglect", "id": "rarely-alone", "text": "Alone."}]
+    doc["activity_type"] = "self-directed"
+    doc["reflections"][0].update(follow_up_due="2026-12-01", impact=None, impact_at=None)
+    signed = sign_log(doc, new_key(1))
+    supervisor = {"name": "Sgt Patel", "role": "Sergeant", "force": "", "staff_number": "9"}
+    comments = [{"reflection": "r-1", "comment": "Good."}]
+    return sign_review(signed, new_key(3), supervisor, "2026-11-30", "discuss", "Talk", comments)
+
+
+def test_the_quick_look_at_a_log_has_every_field_of_the_schema_and_passes_a_full_log():
+    from pydantic import BaseModel
+
+    from scr_cpd.progress.log import schema
+    from scr_cpd.progress.supervision.log_shape import MODELS, plainly_a_log
+
+    for model in MODELS:
+        fields = getattr(schema, model.name).model_fields
+        assert set(model.fields) == set(fields), model.name
+        assert set(model.required) == {n for n, f in fields.items() if f.is_required()}
+    classes = {
+        name
+        for name, value in vars(schema).items()
+        if isinstance(value, type) and issubclass(value, BaseModel) and value.model_fields
+    }
+    assert classes == {model.name for model in MODELS}
+    doc = full_log()
+    schema.Log.model_validate(doc, strict=True)
+    assert plainly_a_log(doc) and plainly_a_log(signed_log())
+    assert logfile.load_log_bytes(Path("log.json"), json.dumps(doc).encode(), TRUST_BOTH)[1].ok
+
+
+TRUST_BOTH = TrustList(
+    {**trusted_for(new_key(1)).keys, **trusted_for(new_key(3), role="supervisor").keys}
+)
+# Values near a field's edge (a bool for a number, -1 for a count, a hash in capitals, a word
+# just outside a vocabulary, ints beyond 64 bits) as often as values of any kind.
+EDGE_VALUES = [
+    None,
+    True,
+    False,
+    0,
+    -1,
+    2**53,
+    2**63,
+    -(2**63) - 1,
+    0.5,
+    "",
+    "x",
+    "0A1B2C3D",
+    "0a1b2c3",
+] + ["0a1b2c3d\n", "passed", "finished", "ed25519", "rsa", "scr-cpd", "discuss", "team", [], {}]
+edge_values = st.sampled_from(EDGE_VALUES)
+log_values = st.none() | st.booleans() | st.integers(-(2**64), 2**64) | st.floats()
+log_values |= st.sampled_from(["", "x", "0a1b2c3d", "0A1B2C3D", "passed", "ed25519", "discuss"])
+log_values = edge_values | log_values
+log_values |= st.lists(log_values, max_size=2) | st.dictionaries(
+    st.sampled_from(["id", "name", "index", "hash", "value", "extra"]), log_values, max_size=2
+)
+
+
+def _places(node, path=()):
+    """Every place in a document, as a path of keys and list positions."""
+    yield path
+    items = (
+        node.items()
+        if isinstance(node, dict)
+        else enumerate(node)
+        if isinstance(node, list)
+        else ()
+    )
+    for key, child in items:
+        yield from _places(child, (*path, key))
+
+
+@functools.cache
+def _patterns():
+    """Every place in the full log with list positions as "*", once."""
+    found = {
+        tuple("*" if isinstance(step, int) else step for step in path): None
+        for path in _places(full_log())
+    }
+    return sorted(found, key=str)
+
+
+@st.composite
+def mutated_logs(draw):
+    """A full log with up to three changes, each at a place drawn evenly from the log's fields
+    (so a field deep in one attempt's response is as likely as a top-level one): a value
+    replaced, a key removed or added, an item added to or dropped from a list."""
+    doc = full_log()
+    for _ in range(draw(st.integers(1, 3))):
+        parent, target, path = None, doc, []
+        for step in draw(st.sampled_from(_patterns())):
+            if step == "*":
+                step = (
+                    draw(st.integers(0, len(target) - 1))
+                    if isinstance(target, list) and target
+                    else None
+                )
+            if (
+                step is None
+                or not isinstance(target, (dict, list))
+                or step not in (target if isinstance(target, dict) else range(len(target)))
+            ):
+                break
+            parent, target = target, target[step]
+            path.append(step)
+        change = draw(st.sampled_from(["replace", "remove", "add"]))
+        if change == "replace" and path:
+            parent[path[-1]] = draw(log_values)
+        elif change == "remove" and path:
+            del parent[path[-1]]
+        elif isinstance(target, dict):
+            target[draw(st.sampled_from(["extra", "name", "value", "id", "hash"]))] = draw(
+                log_values
+            )
+        elif isinstance(target, list):
+            target.append(draw(log_values))
+    return doc
+
+
+def test_the_quick_look_at_a_log_refuses_every_single_change_the_schema_refuses():
+    """Every place in the log (the first item of each list), each edge value, a removal and an
+    unknown key: whatever the quick look passes, the schema passes too."""
+    from pydantic import ValidationError
+
+    from scr_cpd.progress.log.schema import Log
+    from scr_cpd.progress.supervision.log_shape import plainly_a_log
+
+    passed = refused = 0
+    first = {}
+    for place in _places(full_log()):  # the first place of each pattern
+        first.setdefault(tuple("*" if isinstance(step, int) else step for step in place), place)
+    for path in first.values():
+        for change in [*EDGE_VALUES, "remove", "add"]:
+            doc = full_log()
+            parent = doc
+            for step in path[:-1]:
+                parent = parent[step]
+            if change == "remove" and path:
+                del parent[path[-1]]
+            elif change == "add":
+                target = parent[path[-1]] if path else doc
+                if isinstance(target, dict):
+                    target["extra"] = 1
+                elif isinstance(target, list):
+                    target.append(1)
+            elif path:
+                parent[path[-1]] = change
+            if not plainly_a_log(doc):
+                refused += 1
+                continue
+            passed += 1
+            try:
+                Log.model_validate(doc, strict=True)
+            except ValidationError as exc:
+                raise AssertionError(f"the quick look passed {change!r} at {path}: {exc}") from None
+    assert passed > 500 and refused > 1000  # both ways taken, many times
+
+
+@settings(max_examples=300, deadline=None)
+@given(mutated_logs())
+def test_the_quick_look_at_a_log_is_never_looser_than_the_schema(doc):
+    from scr_cpd.progress.log.schema import Log
+    from scr_cpd.progress.supervision.log_shape import plainly_a_log
+
+    if plainly_a_log(doc):
+        Log.model_validate(doc, strict=True)  # raises if the quick look let through what it refuses
+
+
+@settings(max_examples=300, deadline=None)
+@given(mutated_logs(), st.booleans(), st.booleans())
+def test_the_quick_digest_check_finds_a_change_whenever_the_full_one_does(doc, swap, resign):
+    """Mutated logs (their reflections reordered, too), some signed again after the change (so
+    every digest matches again)."""
+    from scr_cpd.progress.log.signing import changed_parts, unchanged
+
+    if swap and isinstance(doc.get("reflections"), list):
+        doc["reflections"].reverse()
+    if resign:
+        try:
+            doc = sign_log(doc, new_key(1))
+        except (TypeError, ValueError):  # not signable as it is (a key it cannot sort, say)
+            return
+    signed = (
+        doc.get("integrity", {}).get("digests") if isinstance(doc.get("integrity"), dict) else None
+    )
+    if not isinstance(signed, dict):
+        return
+    if unchanged(doc, signed):
+        assert changed_parts(doc, signed) == []
+
+
+def test_the_quick_digest_check_passes_logs_as_exported():
+    from scr_cpd.progress.log.signing import unchanged
+
+    for doc in (full_log(), signed_log(), signed_log(seed=2)):
+        assert unchanged(doc, doc["integrity"]["digests"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(mutated_logs())
+def test_the_quick_look_at_a_log_gives_the_verdict_the_full_schema_gives(doc):
+    from unittest import mock
+
+    raw = json.dumps(doc).encode()
+    trust = TRUST_BOTH
+    quick = logfile.load_log_bytes(Path("log.json"), raw, trust)
+    with mock.patch.object(logfile, "plainly_a_log", lambda doc: False):
+        full = logfile.load_log_bytes(Path("log.json"), raw, trust)
+    assert quick[0] == full[0]
+    assert quick[1] == full[1]
+
+
 # --- which files --------------------------------------------------------------------------------
 
 
@@ -445,6 +689,38 @@ def test_filters():
     assert team.normalise_status("Unknown-Signer") == "unknown signer"
     with pytest.raises(SupervisionError, match="not a verification status"):
         team.normalise_status("fine")
+
+
+# Few days, so that good and bad times on one day meet in one list.
+_made_stamps = st.builds(
+    lambda day, sep, time, frac, off: f"{day}{sep}{time}{frac}{off}",
+    st.sampled_from(["2026-02-06", "2026-02-09", "2026-02-30", "0001-01-01", "9999-12-31"]),
+    st.sampled_from(["T", " ", "x"]),
+    st.sampled_from(["17:57:06", "00:00:00", "23:59:59", "24:00:00", "25:00:00", "23:60:00"]),
+    st.sampled_from(["", "", ".5", ".123456"]),
+    st.sampled_from(["+00:00", "+00:00", "+00:00", "-00:00", "Z", "", "+05:30", "-02:00", "+00:0"]),
+)
+_stamps = (
+    _made_stamps
+    | st.datetimes(timezones=st.timezones() | st.none()).map(lambda moment: moment.isoformat())
+    | st.text(max_size=26)
+    | st.sampled_from(["2026-W06-1T17:57:06+00:00", "2026-02-06T17:57:06+00:00", None, 7])
+)
+
+
+def _weeks_the_long_way(attempts):
+    weeks = {}
+    for attempt in attempts:
+        monday = team._week_of(attempt.get("answered_at") if isinstance(attempt, dict) else None)
+        if monday:
+            weeks[monday] = weeks.get(monday, 0) + 1
+    return dict(sorted(weeks.items()))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_stamps.map(lambda stamp: {"answered_at": stamp}), max_size=30))
+def test_answers_per_week_the_quick_way_counts_as_the_long_way(attempts):
+    assert team.answers_by_week(attempts) == _weeks_the_long_way(attempts)
 
 
 # --- reports ------------------------------------------------------------------------------------

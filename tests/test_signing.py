@@ -185,6 +185,22 @@ def test_a_damaged_key_file_is_one_sentence(tmp_path):
         load_or_create_key(tmp_path)
 
 
+def test_the_own_fingerprint_is_read_alike_from_any_layout_of_the_key_file(tmp_path):
+    """The key file as scr-cpd writes it is read without cryptography's key-file reader; any
+    other layout of the same key (CRLF line ends, here) gives the same fingerprint, and a damaged
+    file the same sentence as before."""
+    key = load_or_create_key(tmp_path)
+    path = signing.key_path(tmp_path)
+    assert signing.own_fingerprint(tmp_path) == key_fingerprint(key)
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert signing.own_fingerprint(tmp_path) == key_fingerprint(key)
+    path.write_text(
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"
+    )
+    with pytest.raises(KeyFileError, match="is damaged; restore it from a backup"):
+        signing.own_fingerprint(tmp_path)
+
+
 def test_no_own_fingerprint_without_a_key(tmp_path):
     assert signing.own_fingerprint(tmp_path) is None
     assert not (tmp_path / "keys").exists()

@@ -14,9 +14,11 @@ pyproject.toml pins typer to the minor version it was tested with.
 from __future__ import annotations
 
 import re
+import types
 from dataclasses import dataclass, field
+from enum import Enum
 from pathlib import Path
-from typing import Any, Callable, get_args, get_origin
+from typing import Any, Callable, Union, get_args, get_origin
 
 import typer.core
 from typer import _coercion
@@ -51,6 +53,11 @@ def _quick_for(annotation: Any, info: Any) -> Callable[[Any, Any, Any], Any] | N
         return lambda value, param, ctx: value if isinstance(value, bool) else _MISS
     if annotation is int and info.min is None and info.max is None and not info.clamp:
         return _quick_int
+    if isinstance(annotation, type) and issubclass(annotation, Enum):
+        members = {m.value: m for m in annotation if isinstance(m.value, str)}
+        return lambda value, param, ctx: (
+            value if isinstance(value, annotation) else members.get(value, _MISS)
+        )
     if isinstance(annotation, type) and issubclass(annotation, Path) and _plain_path(info):
 
         def quick_path(value: Any, param: Any, ctx: Any) -> Any:
@@ -97,14 +104,28 @@ class FastRuntimeParam(_coercion.RuntimeParam):
 def fast_runtime_param(descriptor: Any) -> Any:
     if descriptor.file_annotation is not None:
         return _original_build(descriptor)
-    annotation, info = descriptor.annotation, descriptor.parameter_info
+    annotation, info = _not_none(descriptor.annotation), descriptor.parameter_info
     many = get_origin(annotation) is list
     quick = _quick_for(get_args(annotation)[0] if many else annotation, info)
     if quick is None:
         return _original_build(descriptor)
     return FastRuntimeParam(
-        parameter_info=info, annotation=annotation, quick=quick, many=many, descriptor=descriptor
+        parameter_info=info,
+        annotation=descriptor.annotation,
+        quick=quick,
+        many=many,
+        descriptor=descriptor,
     )
+
+
+def _not_none(annotation: Any) -> Any:
+    """`X` for `Optional[X]`: typer itself turns a missing value into None (or ()) before any
+    coercion, so every value that reaches it is an X."""
+    if get_origin(annotation) in (Union, types.UnionType):
+        rest = [a for a in get_args(annotation) if a is not type(None)]
+        if len(rest) == 1:
+            return rest[0]
+    return annotation
 
 
 def install() -> None:

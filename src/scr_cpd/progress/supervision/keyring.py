@@ -12,13 +12,8 @@ from typing import Any
 from scr_cpd.common.files import InputError, read_bounded
 from scr_cpd.common.strict_json import JSONProblem, loads
 from scr_cpd.progress.log.digests import canonical
-from scr_cpd.progress.log.signing import (
-    b64,
-    fingerprint,
-    normalise_fingerprint,
-    public_raw,
-    verify_signature,
-)
+from scr_cpd.progress.log.keys import b64, fingerprint, normalise_fingerprint, public_raw
+from scr_cpd.progress.log.signing import verify_signature
 from scr_cpd.progress.log.vocabulary import KEYRING_FORMAT
 from scr_cpd.progress.supervision import SupervisionError
 from scr_cpd.progress.supervision.trust import (

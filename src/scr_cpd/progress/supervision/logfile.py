@@ -17,6 +17,7 @@ from scr_cpd.common.files import InputError, read_bounded, walk_files
 from scr_cpd.common.strict_json import JSONProblem, loads
 from scr_cpd.progress.log.signing import Verdict, verify_log
 from scr_cpd.progress.log.vocabulary import BANK_FAMILY, LOG_FAMILY, LOG_FORMAT, Status
+from scr_cpd.progress.supervision.log_shape import plainly_a_log
 from scr_cpd.progress.supervision.trust import TrustList
 from scr_cpd.progress.supervision.verdicts import judge
 
@@ -128,7 +129,11 @@ def _first_problem(errors: list[Any], doc: dict[str, Any]) -> str | None:
 
 
 def schema_problem(doc: dict[str, Any]) -> str | None:
-    """`field: message` for the first thing that breaks the log schema, or None if it is a log."""
+    """`field: message` for the first thing that breaks the log schema, or None if it is a log.
+
+    A log whose every field plainly fits is passed without the model (see log_shape.py)."""
+    if plainly_a_log(doc):
+        return None
     from pydantic import ValidationError
 
     from scr_cpd.progress.log.schema import Log
@@ -184,7 +189,7 @@ def expand_paths(paths: Iterable[Path]) -> Expanded:
     paths = [Path(p) for p in paths]
     named = {p for p in paths if not p.is_dir()}
     for found in walk_files(paths):  # each file once, however often it is named
-        if found in named or found.suffix.lower() == ".json":
+        if found.name[-5:].lower() == ".json" or found in named:
             out.files.append(found)
         else:
             out.skipped.append(found)

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import Any
 
 from scr_cpd.common.files import check_output_path, write_private
-from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_review
+from scr_cpd.progress.log.keys import key_fingerprint, load_or_create_key
+from scr_cpd.progress.log.signing import sign_review
 from scr_cpd.progress.log.vocabulary import OUTCOMES, OUTCOMES_NEEDING_A_COMMENT, SIGNABLE
 from scr_cpd.progress.supervision import SupervisionError
 from scr_cpd.progress.supervision.logfile import dump_log, load_log, reviewed_path

@@ -81,7 +81,7 @@ class SummaryCache:
     def row(self, digest: Any, path: Path) -> SummaryRow | None:
         """The row kept for this content hash, shown for `path`."""
         row = self.rows.get(digest) if isinstance(digest, str) else None
-        if not isinstance(row, dict) or set(row) != _ROW_FIELDS:
+        if not isinstance(row, dict) or row.keys() != _ROW_FIELDS:
             return None
         return SummaryRow(path=path, **row)
 

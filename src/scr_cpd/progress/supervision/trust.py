@@ -13,7 +13,7 @@ from typing import Any, cast
 
 from scr_cpd.common.files import InputError, make_private_dir, read_bounded, write_private
 from scr_cpd.common.strict_json import JSONProblem, loads
-from scr_cpd.progress.log.signing import KeyFileError, normalise_fingerprint, own_fingerprint
+from scr_cpd.progress.log.keys import KeyFileError, normalise_fingerprint, own_fingerprint
 from scr_cpd.progress.log.vocabulary import ROLES, TRUST_FORMAT, Role
 from scr_cpd.progress.supervision import SupervisionError
 

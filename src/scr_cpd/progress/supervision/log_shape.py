@@ -1,0 +1,273 @@
+"""The quick look at a whole `scr-cpd/log@1` log: True when every field plainly fits the schema
+in progress/log/schema.py (strict, no unknown keys), without importing pydantic.
+
+Importing the pydantic model costs more than reading and verifying a log, so `cpd review verify`
+and `cpd review show` ask this first and the model only when it says False, for the exact
+message naming the field. It is never looser than the model: each check here is the model's rule
+or a stricter one (an int must fit in 64 bits, a whole number in a float field in 53).
+tests/test_review.py pins it against the model, field by field and on mutated logs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from scr_cpd.progress.log.vocabulary import (
+    ACTIVITY_TYPES,
+    LOG_FORMAT,
+    MODULE_STATUSES,
+    OUTCOMES,
+)
+
+Check = Callable[[Any], bool]
+_INT_LIMIT = 2**63
+_WHOLE_FLOAT_LIMIT = 2**53
+_HASH8 = re.compile(r"[0-9a-f]{8}")
+
+
+def text(value: Any) -> bool:
+    return type(value) is str
+
+
+def integer(value: Any) -> bool:
+    return type(value) is int and -_INT_LIMIT < value < _INT_LIMIT
+
+
+def counter(value: Any) -> bool:
+    """An int of at least 0 (the model's `ge=0`)."""
+    return type(value) is int and 0 <= value < _INT_LIMIT
+
+
+def number(value: Any) -> bool:
+    kind = type(value)
+    return kind is float or (kind is int and -_WHOLE_FLOAT_LIMIT < value < _WHOLE_FLOAT_LIMIT)
+
+
+def boolean(value: Any) -> bool:
+    return type(value) is bool
+
+
+def hash8(value: Any) -> bool:
+    return type(value) is str and _HASH8.fullmatch(value) is not None
+
+
+def one_of(*words: str) -> Check:
+    allowed = frozenset(words)
+    return lambda value: type(value) is str and value in allowed
+
+
+def optional(check: Check) -> Check:
+    """The value may also be null."""
+    return lambda value: value is None or check(value)
+
+
+def any_of(*checks: Check) -> Check:
+    return lambda value: any(check(value) for check in checks)
+
+
+def list_of(check: Check) -> Check:
+    return lambda value: type(value) is list and all(check(item) for item in value)
+
+
+def text_map(check: Check) -> Check:
+    return lambda value: type(value) is dict and all(check(item) for item in value.values())
+
+
+class Model:
+    """An object with these fields and no others; `name` is the schema class it mirrors."""
+
+    def __init__(self, name: str, required: dict[str, Check], defaulted: dict[str, Check]) -> None:
+        self.name, self.required, self.defaulted = name, required, defaulted
+        self.fields = {**required, **defaulted}
+        self.required_keys = frozenset(required)
+
+    def __call__(self, value: Any) -> bool:
+        if type(value) is not dict or not self.required_keys <= value.keys():
+            return False
+        fields = self.fields
+        for key, item in value.items():
+            check = fields.get(key)
+            if check is None or not check(item):
+                return False
+        return True
+
+
+_opt_text, _opt_number = optional(text), optional(number)
+PERSON = Model("Person", {}, {"name": text, "role": text, "force": text, "staff_number": text})
+APP = Model("App", {"version": text}, {"name": one_of("scr-cpd")})
+PERIOD = Model("Period", {}, {"since": _opt_text, "until": _opt_text})
+BANK = Model("BankRef", {"id": text, "title": text, "version": text}, {})
+MODULE = Model(
+    "ModuleRecord",
+    {
+        "id": text,
+        "title": text,
+        "bank_version": text,
+        "status": one_of(*MODULE_STATUSES),
+        "questions": integer,
+        "pass_mark": number,
+    },
+    {
+        "best_score": _opt_number,
+        "completions": integer,
+        "attempts": integer,
+        "correct": integer,
+        "seconds": number,
+        "first_activity": _opt_text,
+        "last_activity": _opt_text,
+    },
+)
+ACTIVITY = Model(
+    "Activity",
+    {
+        "kind": one_of("module", "retake", "practice", "reflection"),
+        "module_id": _opt_text,
+        "title": text,
+        "started_at": text,
+        "ended_at": _opt_text,
+        "status": text,
+    },
+    {"questions": integer, "correct": integer, "seconds": number},
+)
+CHOSEN_OPTION = Model("ChosenOption", {"index": counter, "hash": hash8}, {})
+CHOSEN_PAIR = Model(
+    "ChosenPair", {"left": counter, "right": counter, "left_hash": hash8, "right_hash": hash8}, {}
+)
+RESPONSE = Model(
+    "Response",
+    {},
+    {
+        "options": optional(list_of(CHOSEN_OPTION)),
+        "pairs": optional(list_of(CHOSEN_PAIR)),
+        "value": optional(any_of(boolean, integer, number, text)),
+    },
+)
+ATTEMPT = Model(
+    "AttemptRecord",
+    {
+        "module_id": text,
+        "question_id": text,
+        "revision": integer,
+        "content_hash": text,
+        "correct": boolean,
+        "answered_at": text,
+        "seconds": number,
+    },
+    {"confidence": _opt_text, "response": optional(RESPONSE)},
+)
+LEARNING_POINT = Model("LearningPointRef", {"id": text, "text": text}, {})
+REFLECTION = Model(
+    "ReflectionRecord",
+    {
+        "id": text,
+        "module_id": _opt_text,
+        "module_title": _opt_text,
+        "prompt_id": _opt_text,
+        "prompt": text,
+        "what": text,
+        "so_what": text,
+        "now_what": text,
+        "created_at": text,
+        "updated_at": text,
+    },
+    {
+        "learning_points": list_of(LEARNING_POINT),
+        "tags": list_of(text),
+        "seconds": number,
+        "follow_up_due": _opt_text,
+        "impact": _opt_text,
+        "impact_at": _opt_text,
+    },
+)
+OUTCOME = Model("LearningOutcome", {"module_id": text, "id": text, "text": text}, {})
+TOTALS = Model(
+    "Totals",
+    {
+        "cpd_hours": number,
+        "seconds": number,
+        "modules_available": integer,
+        "modules_completed": integer,
+        "modules_passed": integer,
+        "questions_answered": integer,
+        "reflections": integer,
+    },
+    {},
+)
+IDENTIFIER = Model(
+    "Identifier", {"reflection": text, "field": text, "kind": text, "redacted": boolean}, {}
+)
+INTEGRITY = Model(
+    "Integrity",
+    {
+        "public_key": text,
+        "fingerprint": text,
+        "digests": text_map(any_of(text, text_map(text))),
+        "signature": text,
+    },
+    {"algorithm": one_of("ed25519")},
+)
+COMMENT = Model("Comment", {"reflection": text, "comment": text}, {})
+REVIEW = Model(
+    "Review",
+    {
+        "supervisor": PERSON,
+        "date": text,
+        "outcome": one_of(*OUTCOMES),
+        "covers": text,
+        "public_key": text,
+        "fingerprint": text,
+        "signature": text,
+    },
+    {"comment": text, "comments": list_of(COMMENT), "algorithm": one_of("ed25519")},
+)
+LOG = Model(
+    "Log",
+    {
+        "format": one_of(LOG_FORMAT),
+        "generated_at": text,
+        "app": APP,
+        "profile": PERSON,
+        "period": PERIOD,
+        "banks": list_of(BANK),
+        "modules": list_of(MODULE),
+        "activities": list_of(ACTIVITY),
+        "attempts": list_of(ATTEMPT),
+        "reflections": list_of(REFLECTION),
+        "totals": TOTALS,
+    },
+    {
+        "activity_type": optional(one_of(*ACTIVITY_TYPES)),
+        "learning_outcomes": optional(list_of(OUTCOME)),
+        "identifiers": list_of(IDENTIFIER),
+        "integrity": optional(INTEGRITY),
+        "review": optional(REVIEW),
+    },
+)
+MODELS = (
+    PERSON,
+    APP,
+    PERIOD,
+    BANK,
+    MODULE,
+    ACTIVITY,
+    CHOSEN_OPTION,
+    CHOSEN_PAIR,
+    RESPONSE,
+    ATTEMPT,
+    LEARNING_POINT,
+    REFLECTION,
+    OUTCOME,
+    TOTALS,
+    IDENTIFIER,
+    INTEGRITY,
+    COMMENT,
+    REVIEW,
+    LOG,
+)
+
+
+def plainly_a_log(doc: Any) -> bool:
+    """True when `doc` plainly passes the log@1 schema; False means "ask the model"."""
+    return LOG(doc)
