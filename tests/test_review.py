@@ -291,7 +291,7 @@ def test_the_quick_look_at_a_log_has_every_field_of_the_schema_and_passes_a_full
     from pydantic import BaseModel
 
     from scr_cpd.progress.log import schema
-    from scr_cpd.progress.supervision.log_shape import MODELS, plainly_a_log
+    from scr_cpd.progress.log.shape import MODELS, plainly_a_log
 
     for model in MODELS:
         fields = getattr(schema, model.name).model_fields
@@ -405,7 +405,7 @@ def test_the_quick_look_at_a_log_refuses_every_single_change_the_schema_refuses(
     from pydantic import ValidationError
 
     from scr_cpd.progress.log.schema import Log
-    from scr_cpd.progress.supervision.log_shape import plainly_a_log
+    from scr_cpd.progress.log.shape import plainly_a_log
 
     passed = refused = 0
     first = {}
@@ -442,7 +442,7 @@ def test_the_quick_look_at_a_log_refuses_every_single_change_the_schema_refuses(
 @given(mutated_logs())
 def test_the_quick_look_at_a_log_is_never_looser_than_the_schema(doc):
     from scr_cpd.progress.log.schema import Log
-    from scr_cpd.progress.supervision.log_shape import plainly_a_log
+    from scr_cpd.progress.log.shape import plainly_a_log
 
     if plainly_a_log(doc):
         Log.model_validate(doc, strict=True)  # raises if the quick look let through what it refuses

@@ -1,139 +1,350 @@
-"""A quick check that a log built from the store has the types `scr-cpd/log@1` asks for.
+"""The quick look at a whole `scr-cpd/log@1` log: True when every field plainly fits the schema
+in progress/log/schema.py (strict, no unknown keys), without importing pydantic.
 
-The store is SQLite, which keeps whatever a hand edit puts in a column, so a log built from it is
-checked before it is signed. The full check is the pydantic schema (progress.log.schema), whose
-import and validation take longer than building the log. `fits_schema` checks the same field
-types at C speed, column by column, and is stricter where it is simpler to be (an int field takes
-only an int, a float field only a finite int or float): when it says yes the schema says yes (a
-test mutates stores at random to show it, and another that this table and the schema agree);
-when it says no, the schema decides and names the field. A response (`attempts[].response`) is
-not checked here: progress.log.response only ever makes one of the schema's three shapes.
+Importing the pydantic model costs more than reading and verifying a log, so `cpd review verify`
+and `cpd review show` ask this first and the model only when it says False, for the exact
+message naming the field. It is never looser than the model: each check here is the model's rule
+or a stricter one (an int must fit in 64 bits, a whole number in a float field in 53).
+tests/test_review.py pins it against the model, field by field and on mutated logs.
+`fits_schema` asks the same of a log built for export, and a little more (see there).
 """
 
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Callable, Iterator
 from operator import itemgetter
 from typing import Any
 
-from scr_cpd.progress.log.vocabulary import ACTIVITY_TYPES, LOG_FORMAT, MODULE_STATUSES
+from scr_cpd.progress.log.vocabulary import (
+    ACTIVITY_TYPES,
+    LOG_FORMAT,
+    MODULE_STATUSES,
+    OUTCOMES,
+)
 
-Kind = frozenset[Any]  # the types a field may hold, or (for a fixed vocabulary) the values
-
-STR: Kind = frozenset({str})
-OPT_STR: Kind = frozenset({str, type(None)})
-INT: Kind = frozenset({int})
-NUM: Kind = frozenset({int, float})
-OPT_NUM: Kind = frozenset({int, float, type(None)})
-BOOL: Kind = frozenset({bool})
-NUMBERS = (NUM, OPT_NUM)
-
-
-def values(*allowed: Any) -> Kind:
-    """A field that holds one of these values (a Literal or an Enum in the schema)."""
-    return frozenset(("value", v) for v in allowed)
+Check = Callable[[Any], bool]
+_INT_LIMIT = 2**63
+_WHOLE_FLOAT_LIMIT = 2**53
+_HASH8 = re.compile(r"[0-9a-f]{8}")
 
 
-PERSON = {"name": STR, "role": STR, "force": STR, "staff_number": STR}
-MODULE = {
-    "id": STR,
-    "title": STR,
-    "bank_version": STR,
-    "status": values(*MODULE_STATUSES),
-    "questions": INT,
-    "pass_mark": NUM,
-    "best_score": OPT_NUM,
-    "completions": INT,
-    "attempts": INT,
-    "correct": INT,
-    "seconds": NUM,
-    "first_activity": OPT_STR,
-    "last_activity": OPT_STR,
-}
-ACTIVITY = {
-    "kind": values("module", "retake", "practice", "reflection"),
-    "module_id": OPT_STR,
-    "title": STR,
-    "started_at": STR,
-    "ended_at": OPT_STR,
-    "status": STR,
-    "questions": INT,
-    "correct": INT,
-    "seconds": NUM,
-}
-ATTEMPT = {
-    "module_id": STR,
-    "question_id": STR,
-    "revision": INT,
-    "content_hash": STR,
-    "correct": BOOL,
-    "confidence": OPT_STR,
-    "answered_at": STR,
-    "seconds": NUM,
-}
-# and "response", made by progress.log.response, which makes only the schema's shapes
-REFLECTION = {
-    "id": STR,
-    "module_id": OPT_STR,
-    "module_title": OPT_STR,
-    "prompt_id": OPT_STR,
-    "prompt": STR,
-    "what": STR,
-    "so_what": STR,
-    "now_what": STR,
-    "created_at": STR,
-    "updated_at": STR,
-    "seconds": NUM,
-    "follow_up_due": OPT_STR,
-    "impact": OPT_STR,
-    "impact_at": OPT_STR,
-}
-# and "learning_points" (LEARNING_POINT records) and "tags" (text), checked on their own
-LEARNING_POINT = {"id": STR, "text": STR}
-TOTALS = {
-    "cpd_hours": NUM,
-    "seconds": NUM,
-    "modules_available": INT,
-    "modules_completed": INT,
-    "modules_passed": INT,
-    "questions_answered": INT,
-    "reflections": INT,
-}
-BANK = {"id": STR, "title": STR, "version": STR}
-OUTCOME = {"module_id": STR, "id": STR, "text": STR}
-IDENTIFIER = {"reflection": STR, "field": STR, "kind": STR, "redacted": BOOL}
-LISTS = {
-    "banks": BANK,
-    "modules": MODULE,
-    "activities": ACTIVITY,
-    "learning_outcomes": OUTCOME,
-    "identifiers": IDENTIFIER,
-}
-TOP = {
-    "format": values(LOG_FORMAT),
-    "generated_at": STR,
-    "activity_type": values(*ACTIVITY_TYPES),
-}
-ONE = {"profile": PERSON, "period": {"since": OPT_STR, "until": OPT_STR}, "totals": TOTALS}
-PARTS = (*TOP, *ONE, *LISTS, "app", "attempts", "reflections")
+def text(value: Any) -> bool:
+    return type(value) is str
 
 
-def fits_schema(doc: dict[str, Any]) -> bool:
-    """Whether a log that build_log made certainly passes the schema (see the module docstring)."""
-    try:
-        return (
-            list(doc) == list(PARTS_IN_ORDER)
-            and all(_column_fits([doc[name]], kind) for name, kind in TOP.items())
-            and all(_fits([doc[name]], fields) for name, fields in ONE.items())
-            and all(_fits(doc[name], fields) for name, fields in LISTS.items())
-            and _fits([doc["app"]], {"name": values("scr-cpd"), "version": STR})
-            and _fits(doc["attempts"], ATTEMPT)
-            and _responses_fit(doc["attempts"])
-            and _reflections_fit(doc["reflections"])
-        )
-    except (TypeError, KeyError, AttributeError, OverflowError):
+def integer(value: Any) -> bool:
+    return type(value) is int and -_INT_LIMIT < value < _INT_LIMIT
+
+
+def counter(value: Any) -> bool:
+    """An int of at least 0 (the model's `ge=0`)."""
+    return type(value) is int and 0 <= value < _INT_LIMIT
+
+
+def number(value: Any) -> bool:
+    kind = type(value)
+    return kind is float or (kind is int and -_WHOLE_FLOAT_LIMIT < value < _WHOLE_FLOAT_LIMIT)
+
+
+def boolean(value: Any) -> bool:
+    return type(value) is bool
+
+
+def hash8(value: Any) -> bool:
+    return type(value) is str and _HASH8.fullmatch(value) is not None
+
+
+def one_of(*words: str) -> Check:
+    allowed = frozenset(words)
+    check: Check = lambda value: type(value) is str and value in allowed  # noqa: E731
+    COLUMNS[check] = lambda column: _types(column) <= {str} and set(column) <= allowed
+    return check
+
+
+def optional(check: Check) -> Check:
+    """The value may also be null."""
+    maybe: Check = lambda value: value is None or check(value)  # noqa: E731
+    inner = column_check(check)
+    COLUMNS[maybe] = lambda column: inner([v for v in column if v is not None])
+    return maybe
+
+
+def any_of(*checks: Check) -> Check:
+    return lambda value: any(check(value) for check in checks)
+
+
+def list_of(check: Check) -> Check:
+    if isinstance(check, Model):
+        return check.many
+    return lambda value: type(value) is list and column_check(check)(value)
+
+
+def text_map(check: Check) -> Check:
+    return lambda value: type(value) is dict and all(check(item) for item in value.values())
+
+
+# --- the same checks over a whole column (one field of every record of a list) ---------------
+# A log holds thousands of answers: checking each field over all of them at once, by the
+# types present and the smallest and largest value, is several times quicker than record by
+# record, and says the same.
+
+
+def _types(column: list[Any]) -> set[type]:
+    return set(map(type, column))
+
+
+def _ints_within(column: list[Any], low: int, high: int) -> bool:
+    return not column or (low <= min(column) and max(column) < high)
+
+
+def _numbers_column(column: list[Any]) -> bool:
+    kinds = _types(column)
+    if not kinds <= {int, float}:
         return False
+    ints = [v for v in column if type(v) is int] if int in kinds else []
+    return _ints_within(ints, -_WHOLE_FLOAT_LIMIT + 1, _WHOLE_FLOAT_LIMIT)
 
+
+COLUMNS: dict[Check, Callable[[list[Any]], bool]] = {
+    text: lambda column: _types(column) <= {str},
+    boolean: lambda column: _types(column) <= {bool},
+    integer: lambda c: _types(c) <= {int} and _ints_within(c, -_INT_LIMIT + 1, _INT_LIMIT),
+    counter: lambda c: _types(c) <= {int} and _ints_within(c, 0, _INT_LIMIT),
+    number: _numbers_column,
+}
+
+
+def column_check(check: Check) -> Callable[[list[Any]], bool]:
+    """`check` over a whole column: all(map(check, column)), quicker where it can be."""
+    return COLUMNS.get(check) or (lambda column: all(map(check, column)))
+
+
+class Model:
+    """An object with these fields and no others; `name` is the schema class it mirrors."""
+
+    def __init__(self, name: str, required: dict[str, Check], defaulted: dict[str, Check]) -> None:
+        self.name, self.required, self.defaulted = name, required, defaulted
+        self.fields = {**required, **defaulted}
+        self.required_keys = frozenset(required)
+        self.columns = {key: column_check(check) for key, check in self.fields.items()}
+
+    def __call__(self, value: Any) -> bool:
+        if type(value) is not dict or not self.required_keys <= value.keys():
+            return False
+        fields = self.fields
+        for key, item in value.items():
+            check = fields.get(key)
+            if check is None or not check(item):
+                return False
+        return True
+
+    def many(self, records: Any) -> bool:
+        """Whether `records` is a list of such objects, checked a field at a time."""
+        if type(records) is not list:
+            return False
+        if len(records) < 16:  # a few: one at a time is quicker
+            return all(map(self, records))
+        if _types(records) != {dict}:
+            return False
+        layouts = {tuple(record) for record in records}
+        present: set[str] = set()
+        for layout in layouts:
+            keys = set(layout)
+            if not (self.required_keys <= keys and keys <= self.fields.keys()):
+                return False
+            present |= keys
+        for key in present:
+            if all(key in layout for layout in layouts):
+                column = list(map(itemgetter(key), records))
+            else:
+                column = [record[key] for record in records if key in record]
+            if not self.columns[key](column):
+                return False
+        return True
+
+
+_opt_text, _opt_number = optional(text), optional(number)
+PERSON = Model("Person", {}, {"name": text, "role": text, "force": text, "staff_number": text})
+APP = Model("App", {"version": text}, {"name": one_of("scr-cpd")})
+PERIOD = Model("Period", {}, {"since": _opt_text, "until": _opt_text})
+BANK = Model("BankRef", {"id": text, "title": text, "version": text}, {})
+MODULE = Model(
+    "ModuleRecord",
+    {
+        "id": text,
+        "title": text,
+        "bank_version": text,
+        "status": one_of(*MODULE_STATUSES),
+        "questions": integer,
+        "pass_mark": number,
+    },
+    {
+        "best_score": _opt_number,
+        "completions": integer,
+        "attempts": integer,
+        "correct": integer,
+        "seconds": number,
+        "first_activity": _opt_text,
+        "last_activity": _opt_text,
+    },
+)
+ACTIVITY = Model(
+    "Activity",
+    {
+        "kind": one_of("module", "retake", "practice", "reflection"),
+        "module_id": _opt_text,
+        "title": text,
+        "started_at": text,
+        "ended_at": _opt_text,
+        "status": text,
+    },
+    {"questions": integer, "correct": integer, "seconds": number},
+)
+CHOSEN_OPTION = Model("ChosenOption", {"index": counter, "hash": hash8}, {})
+CHOSEN_PAIR = Model(
+    "ChosenPair", {"left": counter, "right": counter, "left_hash": hash8, "right_hash": hash8}, {}
+)
+RESPONSE = Model(
+    "Response",
+    {},
+    {
+        "options": optional(list_of(CHOSEN_OPTION)),
+        "pairs": optional(list_of(CHOSEN_PAIR)),
+        "value": optional(any_of(boolean, integer, number, text)),
+    },
+)
+ATTEMPT = Model(
+    "AttemptRecord",
+    {
+        "module_id": text,
+        "question_id": text,
+        "revision": integer,
+        "content_hash": text,
+        "correct": boolean,
+        "answered_at": text,
+        "seconds": number,
+    },
+    {"confidence": _opt_text, "response": optional(RESPONSE)},
+)
+LEARNING_POINT = Model("LearningPointRef", {"id": text, "text": text}, {})
+REFLECTION = Model(
+    "ReflectionRecord",
+    {
+        "id": text,
+        "module_id": _opt_text,
+        "module_title": _opt_text,
+        "prompt_id": _opt_text,
+        "prompt": text,
+        "what": text,
+        "so_what": text,
+        "now_what": text,
+        "created_at": text,
+        "updated_at": text,
+    },
+    {
+        "learning_points": list_of(LEARNING_POINT),
+        "tags": list_of(text),
+        "seconds": number,
+        "follow_up_due": _opt_text,
+        "impact": _opt_text,
+        "impact_at": _opt_text,
+    },
+)
+OUTCOME = Model("LearningOutcome", {"module_id": text, "id": text, "text": text}, {})
+TOTALS = Model(
+    "Totals",
+    {
+        "cpd_hours": number,
+        "seconds": number,
+        "modules_available": integer,
+        "modules_completed": integer,
+        "modules_passed": integer,
+        "questions_answered": integer,
+        "reflections": integer,
+    },
+    {},
+)
+IDENTIFIER = Model(
+    "Identifier", {"reflection": text, "field": text, "kind": text, "redacted": boolean}, {}
+)
+INTEGRITY = Model(
+    "Integrity",
+    {
+        "public_key": text,
+        "fingerprint": text,
+        "digests": text_map(any_of(text, text_map(text))),
+        "signature": text,
+    },
+    {"algorithm": one_of("ed25519")},
+)
+COMMENT = Model("Comment", {"reflection": text, "comment": text}, {})
+REVIEW = Model(
+    "Review",
+    {
+        "supervisor": PERSON,
+        "date": text,
+        "outcome": one_of(*OUTCOMES),
+        "covers": text,
+        "public_key": text,
+        "fingerprint": text,
+        "signature": text,
+    },
+    {"comment": text, "comments": list_of(COMMENT), "algorithm": one_of("ed25519")},
+)
+LOG = Model(
+    "Log",
+    {
+        "format": one_of(LOG_FORMAT),
+        "generated_at": text,
+        "app": APP,
+        "profile": PERSON,
+        "period": PERIOD,
+        "banks": list_of(BANK),
+        "modules": list_of(MODULE),
+        "activities": list_of(ACTIVITY),
+        "attempts": list_of(ATTEMPT),
+        "reflections": list_of(REFLECTION),
+        "totals": TOTALS,
+    },
+    {
+        "activity_type": optional(one_of(*ACTIVITY_TYPES)),
+        "learning_outcomes": optional(list_of(OUTCOME)),
+        "identifiers": list_of(IDENTIFIER),
+        "integrity": optional(INTEGRITY),
+        "review": optional(REVIEW),
+    },
+)
+MODELS = (
+    PERSON,
+    APP,
+    PERIOD,
+    BANK,
+    MODULE,
+    ACTIVITY,
+    CHOSEN_OPTION,
+    CHOSEN_PAIR,
+    RESPONSE,
+    ATTEMPT,
+    LEARNING_POINT,
+    REFLECTION,
+    OUTCOME,
+    TOTALS,
+    IDENTIFIER,
+    INTEGRITY,
+    COMMENT,
+    REVIEW,
+    LOG,
+)
+
+
+def plainly_a_log(doc: Any) -> bool:
+    """True when `doc` plainly passes the log@1 schema; False means "ask the model"."""
+    return LOG(doc)
+
+
+# --- a log built for export ---------------------------------------------------------------
 
 # The parts in the order build_log writes them.
 PARTS_IN_ORDER = (
@@ -152,50 +363,39 @@ PARTS_IN_ORDER = (
     "learning_outcomes",
     "identifiers",
 )
-
-
-def _reflections_fit(records: list[Any]) -> bool:
-    if not _fits(records, REFLECTION):
-        return False
-    points = [p for r in records for p in _list(r["learning_points"])]
-    tags = [t for r in records for t in _list(r["tags"])]
-    return _fits(points, LEARNING_POINT) and set(map(type, tags)) <= STR
-
-
-def _responses_fit(attempts: list[dict[str, Any]]) -> bool:
-    """A typed response's number is written as the log's own figures are (see _plain_numbers)."""
-    typed = [a["response"].get("value") for a in attempts if "response" in a]
-    return _plain_numbers([v for v in typed if type(v) in (int, float)])
-
-
-def _list(value: Any) -> list[Any]:
-    if type(value) is not list:
-        raise TypeError("not a list")
-    return value
-
-
-def _fits(records: Any, fields: dict[str, Kind]) -> bool:
-    """Every record a dict with each of these fields of an allowed type, every number finite.
-    (Which keys a record has is build_log's own doing, not the store's: a test validates its logs
-    against the schema.)"""
-    if type(records) is not list or set(map(type, records)) - {dict}:
-        return False
-    return all(_column_fits(list(map(itemgetter(name), records)), k) for name, k in fields.items())
-
-
-def _column_fits(column: list[Any], kind: Kind) -> bool:
-    if type(next(iter(kind))) is tuple:  # a vocabulary: the values themselves
-        return all(isinstance(v, str) for v in column) and {("value", v) for v in column} <= kind
-    if not set(map(type, column)) <= kind:
-        return False
-    return kind not in NUMBERS or _plain_numbers(column)
-
-
-def _plain_numbers(column: list[Any]) -> bool:
-    """Finite, and none so close to 0 that json and orjson write it otherwise ("1e-05" against
-    "0.00001"): a log's figures are rounded well above that, a hand edit may not be."""
-    numbers = [v for v in column if v]  # 0, 0.0 and None are written alike
-    return all(map(math.isfinite, numbers)) and (not numbers or min(map(abs, numbers)) >= TINY)
-
-
 TINY = 1e-4
+
+
+def fits_schema(doc: Any) -> bool:
+    """Whether a log build_log made from the store certainly passes the schema, and has no
+    number that orjson writes otherwise than json (export.signed_json relies on both).
+
+    The store is SQLite, which keeps whatever a hand edit puts in a column, so a built log is
+    checked before it is signed; the schema decides (and names the field) when this says no.
+    Numbers must be finite and none so close to 0 that the two encoders differ ("1e-05" against
+    "0.00001"): a log's figures are rounded well above that, a hand edit may not be.
+    """
+    return (
+        type(doc) is dict
+        and tuple(doc) == PARTS_IN_ORDER
+        and LOG(doc)
+        and all(map(_plain_floats, _number_columns(doc)))
+    )
+
+
+def _number_columns(doc: dict[str, Any]) -> Iterator[list[Any]]:
+    """Each number field of the log's records, as a column (with the answers' typed values)."""
+    for part, check in LOG.fields.items():
+        model = check if isinstance(check, Model) else getattr(check, "__self__", None)
+        if not isinstance(model, Model) or part not in doc:
+            continue
+        records = doc[part] if model is not check else [doc[part]]
+        for key, field_check in model.fields.items():
+            if field_check in (number, _opt_number):
+                yield [record.get(key) for record in records]
+    yield [a["response"].get("value") for a in doc["attempts"] if a.get("response")]
+
+
+def _plain_floats(column: list[Any]) -> bool:
+    floats = [v for v in column if type(v) is float and v != 0]
+    return not floats or (all(map(math.isfinite, floats)) and min(map(abs, floats)) >= TINY)

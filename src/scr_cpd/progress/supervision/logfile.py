@@ -15,9 +15,9 @@ from typing import Any
 
 from scr_cpd.common.files import InputError, read_bounded, walk_files
 from scr_cpd.common.strict_json import JSONProblem, loads
+from scr_cpd.progress.log.shape import plainly_a_log
 from scr_cpd.progress.log.signing import Verdict, verify_log
 from scr_cpd.progress.log.vocabulary import BANK_FAMILY, LOG_FAMILY, LOG_FORMAT, Status
-from scr_cpd.progress.supervision.log_shape import plainly_a_log
 from scr_cpd.progress.supervision.trust import TrustList
 from scr_cpd.progress.supervision.verdicts import judge
 
@@ -131,7 +131,7 @@ def _first_problem(errors: list[Any], doc: dict[str, Any]) -> str | None:
 def schema_problem(doc: dict[str, Any]) -> str | None:
     """`field: message` for the first thing that breaks the log schema, or None if it is a log.
 
-    A log whose every field plainly fits is passed without the model (see log_shape.py)."""
+    A log whose every field plainly fits is passed without the model (see progress/log/shape.py)."""
     if plainly_a_log(doc):
         return None
     from pydantic import ValidationError
