@@ -50,34 +50,13 @@ from typing import Any, Callable
 
 import pexpect
 import pyte
+from bench_startup import HELLO  # the bare typer app with two commands
 
 ROOT = Path(__file__).resolve().parents[1]
 CPD = ROOT / ".venv" / "bin" / "cpd"
 TARGET = 0.300  # seconds to the first question on screen (issue 18)
 STEP_TARGET = 0.050  # answer -> next question
 MENU_READY = ("(number or arrow keys, then Enter)", "(space or number to tick, Enter to submit)")
-
-HELLO = """\
-import typer
-
-app = typer.Typer()
-
-
-@app.command()
-def hello(name: str = typer.Option("world", "--name", help="Who to greet.")) -> None:
-    \"\"\"Say hello.\"\"\"
-    print(f"Hello {name}")
-
-
-@app.command()
-def bye(name: str = typer.Option("world", "--name", help="Who to see off.")) -> None:
-    \"\"\"Say goodbye.\"\"\"
-    print(f"Bye {name}")
-
-
-if __name__ == "__main__":
-    app()
-"""
 
 MENU = """\
 import questionary

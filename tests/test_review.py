@@ -6,7 +6,6 @@ import io
 import json
 import os
 import re
-import time
 from datetime import date
 from pathlib import Path
 
@@ -119,9 +118,7 @@ def test_a_50_mb_file_is_refused_from_its_size_without_reading_it(tmp_path, monk
         raise AssertionError("the file was read")
 
     monkeypatch.setattr(os, "read", no_reading)
-    start = time.perf_counter()
     doc, verdict = logfile.load_log(path)
-    assert time.perf_counter() - start < 0.5
     assert doc is None
     assert verdict.line() == "damaged (too large (50.0 MB; a CPD log is at most 20.0 MB))"
 
