@@ -168,8 +168,11 @@ _MATCHER_TRIES = 500
 _DIGIT_STRETCH = re.compile(r"\d(?:[ ()./\-]{0,3}\d){6}")
 
 # --- titled names
+# A title not straight after a letter ("Dr", not "Mr" in "Amr"): that test is made in
+# _titled_names, so that the pattern starts with a letter and the search can skip ahead to
+# the next M or D (five times quicker over a reflection than a look-behind at every place).
 _TITLED = re.compile(
-    r"(?<![^\W\d_])(?:Mrs|Mr|Ms|Miss|Dr|Master|Mx)(?:\.\s{0,3}|\s{1,3})"
+    r"(?:Mrs|Mr|Ms|Miss|Dr|Master|Mx)(?:\.\s{0,3}|\s{1,3})"
     r"(?P<name>[^\W\d_]+(?:['\u2019-][^\W\d_]+)*)"
 )
 _NAME_WORD = re.compile(r"[ \t](?P<name>[^\W\d_]+(?:['\u2019-][^\W\d_]+)*)")
@@ -328,7 +331,13 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def _titled_names(text: str) -> Iterator[Finding]:
-    for m in _TITLED.finditer(text):
+    at = 0
+    while (m := _TITLED.search(text, at)) is not None:
+        before = text[m.start() - 1] if m.start() else ""
+        if before.isalnum() and not before.isdecimal():  # a letter: [^\W\d_]
+            at = m.start() + 1
+            continue
+        at = m.end()
         if not _looks_like_name(m.group("name")):
             continue
         end = m.end()
