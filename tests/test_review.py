@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_signing import make_log, new_key, signed_log
 
@@ -394,6 +394,69 @@ def mutated_logs(draw):
         elif isinstance(target, list):
             target.append(draw(log_values))
     return doc
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_logs())
+def test_checked_a_field_at_a_time_a_log_gets_the_answer_it_gets_a_record_at_a_time(doc):
+    from scr_cpd.progress.log import shape
+
+    one_at_a_time = shape.plainly_a_log(doc)  # the full log's lists are all short
+    saved, shape.ONE_AT_A_TIME_BELOW = shape.ONE_AT_A_TIME_BELOW, 0
+    try:
+        assert shape.plainly_a_log(doc) == one_at_a_time
+    finally:
+        shape.ONE_AT_A_TIME_BELOW = saved
+
+
+def _records_of_each_kind():
+    """(model, the records of that kind in a reviewed full log), for each kind held in lists."""
+    from scr_cpd.progress.log import shape
+
+    doc = full_log()
+    attempts = [a for a in doc["attempts"] if a.get("response")]
+    responses = [a["response"] for a in attempts]
+    return [
+        (shape.BANK, doc["banks"]),
+        (shape.MODULE, doc["modules"]),
+        (shape.ACTIVITY, doc["activities"]),
+        (shape.ATTEMPT, doc["attempts"]),
+        (shape.RESPONSE, responses),
+        (shape.CHOSEN_OPTION, [o for r in responses for o in r.get("options") or []]),
+        (shape.CHOSEN_PAIR, [p for r in responses for p in r.get("pairs") or []]),
+        (shape.REFLECTION, doc["reflections"]),
+        (shape.LEARNING_POINT, [p for r in doc["reflections"] for p in r["learning_points"]]),
+        (shape.OUTCOME, doc["learning_outcomes"]),
+        (shape.IDENTIFIER, doc["identifiers"]),
+        (shape.COMMENT, doc["review"]["comments"]),
+    ]
+
+
+def test_a_list_checked_a_field_at_a_time_gets_the_answer_record_by_record_gives():
+    """Every kind of record, every field (and an unknown one), each edge value and a removal,
+    in one record of twenty: the column-wise check agrees with the record-by-record one."""
+    import copy
+
+    from scr_cpd.progress.log import shape
+
+    saved = shape.ONE_AT_A_TIME_BELOW
+    cases = 0
+    for model, sample in _records_of_each_kind():
+        for key in [*model.fields, "extra"]:
+            for change in [*EDGE_VALUES, "remove"]:
+                records = [copy.deepcopy(sample[i % len(sample)]) for i in range(20)]
+                if change != "remove":
+                    records[7][key] = change
+                elif key in records[7]:
+                    del records[7][key]
+                record_by_record = all(map(model, records))
+                shape.ONE_AT_A_TIME_BELOW = 0
+                try:
+                    assert model.many(records) == record_by_record, (model.name, key, change)
+                finally:
+                    shape.ONE_AT_A_TIME_BELOW = saved
+                cases += 1
+    assert cases == 82 * 24  # 12 kinds of record: 70 fields and an unknown one each
 
 
 def test_the_quick_look_at_a_log_refuses_every_single_change_the_schema_refuses():

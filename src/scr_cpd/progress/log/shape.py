@@ -28,6 +28,7 @@ Check = Callable[[Any], bool]
 _INT_LIMIT = 2**63
 _WHOLE_FLOAT_LIMIT = 2**53
 _HASH8 = re.compile(r"[0-9a-f]{8}")
+ONE_AT_A_TIME_BELOW = 16  # records: a short list is checked one record at a time (quicker)
 
 
 def text(value: Any) -> bool:
@@ -77,7 +78,11 @@ def any_of(*checks: Check) -> Check:
 
 def list_of(check: Check) -> Check:
     if isinstance(check, Model):
-        return check.many
+        model = check
+        COLUMNS[model.many] = lambda column: (
+            _types(column) <= {list} and model.many([item for value in column for item in value])
+        )
+        return model.many
     return lambda value: type(value) is list and column_check(check)(value)
 
 
@@ -113,11 +118,14 @@ COLUMNS: dict[Check, Callable[[list[Any]], bool]] = {
     integer: lambda c: _types(c) <= {int} and _ints_within(c, -_INT_LIMIT + 1, _INT_LIMIT),
     counter: lambda c: _types(c) <= {int} and _ints_within(c, 0, _INT_LIMIT),
     number: _numbers_column,
+    hash8: lambda c: _types(c) <= {str} and all(map(_HASH8.fullmatch, c)),
 }
 
 
 def column_check(check: Check) -> Callable[[list[Any]], bool]:
     """`check` over a whole column: all(map(check, column)), quicker where it can be."""
+    if isinstance(check, Model):
+        return check.many
     return COLUMNS.get(check) or (lambda column: all(map(check, column)))
 
 
@@ -144,25 +152,20 @@ class Model:
         """Whether `records` is a list of such objects, checked a field at a time."""
         if type(records) is not list:
             return False
-        if len(records) < 16:  # a few: one at a time is quicker
+        if len(records) < max(ONE_AT_A_TIME_BELOW, 1):  # none, or a few
             return all(map(self, records))
         if _types(records) != {dict}:
             return False
-        layouts = {tuple(record) for record in records}
-        present: set[str] = set()
-        for layout in layouts:
-            keys = set(layout)
-            if not (self.required_keys <= keys and keys <= self.fields.keys()):
-                return False
-            present |= keys
-        for key in present:
-            if all(key in layout for layout in layouts):
-                column = list(map(itemgetter(key), records))
-            else:
-                column = [record[key] for record in records if key in record]
-            if not self.columns[key](column):
-                return False
-        return True
+        present: set[str] = set().union(*records)
+        if not (self.required_keys <= present and present <= self.fields.keys()):
+            return False
+        try:  # a record without a required key stops the itemgetter
+            columns = {key: list(map(itemgetter(key), records)) for key in self.required_keys}
+        except KeyError:
+            return False
+        for key in present - self.required_keys:
+            columns[key] = [record[key] for record in records if key in record]
+        return all(self.columns[key](column) for key, column in columns.items())
 
 
 _opt_text, _opt_number = optional(text), optional(number)
