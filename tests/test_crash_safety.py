@@ -181,3 +181,41 @@ def _write_attempts(home: Path, n: int, barrier) -> None:
     for i in range(150):
         store.record_attempt(session.id, f"writer-{n}", f"q{i}", 1, "h", i, True, 1.0)
     store.close()
+
+
+@pytest.mark.parametrize("delay", [0.5, 1.0, 1.5, 2.0])
+def test_ctrl_c_during_a_large_import_is_one_sentence_and_leaves_nothing(env, tmp_path, delay):
+    """Ctrl-C reaches every process of the terminal's group, the checking child included."""
+    import time
+
+    source = tmp_path / "big.aiken"
+    source.write_text(
+        "".join(f"Question {i}?\nA) Right {i}\nB) Wrong {i}\nANSWER: A\n\n" for i in range(12_000))
+    )
+    out = tmp_path / "big.yaml"
+    command = [sys.executable, "-m", "scr_cpd", "--plain", "bank", "import", str(source)]
+    run = subprocess.Popen(
+        [*command, "-o", str(out)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,  # its own group, as a terminal's foreground job is
+    )
+    time.sleep(delay)
+    try:
+        os.killpg(run.pid, signal.SIGINT)
+    except ProcessLookupError:
+        pass  # already finished
+    output, _ = run.communicate(timeout=60)
+    assert "Traceback" not in output
+    if run.returncode == 130:
+        assert output.rstrip().endswith("Stopped. Nothing was left half-written.")
+        # stopped before the bank was written, or as it was being said: never half a bank
+        assert not out.exists() or "Wrote" in output and out.read_text().endswith("\n")
+    else:
+        assert run.returncode == 0 and "Wrote" in output and out.exists()
+    leftovers = [p for p in tmp_path.iterdir() if p.name.startswith(".")]
+    assert leftovers == []
+    with pytest.raises(ProcessLookupError):
+        os.killpg(run.pid, 0)  # no process of the group is left

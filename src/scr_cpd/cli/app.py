@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import sys
 from pathlib import Path
@@ -66,7 +67,7 @@ class FriendlyGroup(TyperGroup):
         except BadParameter as exc:
             raise plain_usage_error(exc) from None
         except KeyboardInterrupt:
-            typer.echo("\nStopped. Everything you answered so far is saved.", err=True)
+            typer.echo(f"\n{stopped_message(ctx.invoked_subcommand)}", err=True)
             raise typer.Exit(130) from None
         except sqlite3.DatabaseError as exc:
             # Damage found after opening (a malformed page), or a lock held too long.
@@ -282,6 +283,17 @@ def _review(app: typer.Typer) -> None:
     app.add_typer(review.app, name="review")
 
 
+# Where a person answers or writes (no command at all: the home menu): Ctrl-C keeps all of it.
+ANSWERING = {None, "start", "practice", "reflect", "reflections", "profile", "settings"}
+
+
+def stopped_message(command: str | None) -> str:
+    """What Ctrl-C left behind, in the words that fit the command that was stopped."""
+    if command in ANSWERING:
+        return "Stopped. Everything you answered so far is saved."
+    return "Stopped. Nothing was left half-written."
+
+
 COMMANDS: dict[str, Callable[[typer.Typer], None]] = {
     "modules": _learn,
     "start": _learn,
@@ -308,3 +320,7 @@ def main() -> None:
             err=True,
         )
         sys.exit(1)
+    finally:
+        # The command has finished and said so: Ctrl-C from here would only make a finished
+        # run look killed (no message, exit -2) while the interpreter shuts down.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -31,6 +31,7 @@ def validate_model(
         normalised, errors = _validated(data, normalise)
         return (normalised if normalise else data), errors, meanwhile()
     cut = len(questions) - int(len(questions) * CHILD_SHARE)
+    _build_schema()  # once, before the fork, rather than once in each process
     child = _Child({**data, "questions": questions[cut:]}, normalise)
     normalised, errors = _validated({**data, "questions": questions[:cut]}, normalise)
     done = meanwhile()
@@ -53,6 +54,12 @@ def _validated(
     except ValidationError as exc:
         return {}, [dict(error) for error in exc.errors()]
     return (model.model_dump(mode="json", exclude_none=True) if normalise else {}), []
+
+
+def _build_schema() -> None:
+    from scr_cpd.content.schema import Bank
+
+    Bank.model_rebuild()
 
 
 def _moved(error: dict[str, Any], offset: int) -> dict[str, Any]:
@@ -91,6 +98,9 @@ class _Child:
             kind, value = self.receiver.recv()
         except (EOFError, OSError):  # the child died before it could answer
             kind, value = "failed", None
+        except BaseException:  # Ctrl-C, say: the child's work is no longer wanted
+            self.process.terminate()
+            raise
         finally:
             self.receiver.close()
             self.process.join()
@@ -101,8 +111,10 @@ class _Child:
 
 def _check_and_send(data: dict[str, Any], normalise: bool, sender: Any) -> None:
     import gc
+    import signal
 
     gc.disable()  # short-lived: a collection would touch, and so copy, the parent's whole heap
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     try:
         sender.send(("done", _validated(data, normalise)))
     except Exception:  # noqa: BLE001 - anything at all: the parent checks this part itself
