@@ -12,6 +12,7 @@ tell the difference; should the child fail in any way, its part is checked here.
 from __future__ import annotations
 
 import os
+import signal
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -90,7 +91,13 @@ class _Child:
         self.receiver, sender = context.Pipe(duplex=False)
         self.process = context.Process(target=_check_and_send, args=(data, normalise, sender))
         self.process.daemon = True  # never outlives the command
-        self.process.start()
+        # Ctrl-C is held back while forking, so that it never reaches the child before the child
+        # ignores it (see _check_and_send); here it is delivered once the child has started.
+        held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+        try:
+            self.process.start()
+        finally:
+            signal.pthread_sigmask(signal.SIG_SETMASK, held)
         sender.close()
 
     def result(self) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -111,10 +118,10 @@ class _Child:
 
 def _check_and_send(data: dict[str, Any], normalise: bool, sender: Any) -> None:
     import gc
-    import signal
 
     gc.disable()  # short-lived: a collection would touch, and so copy, the parent's whole heap
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         sender.send(("done", _validated(data, normalise)))
     except Exception:  # noqa: BLE001 - anything at all: the parent checks this part itself
