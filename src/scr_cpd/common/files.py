@@ -29,6 +29,16 @@ def _size_text(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size:,} bytes"
 
 
+def regular_file_size(path: Path) -> int:
+    """The size of a regular file (0 for anything else, which `read_bounded` then refuses):
+    lets a caller refuse a file too large in its own words before reading any of it."""
+    try:
+        info = path.stat()
+    except OSError:
+        return 0
+    return info.st_size if stat.S_ISREG(info.st_mode) else 0
+
+
 def read_bounded(path: Path, limit: int, what: str = "file") -> bytes:
     """The bytes of the regular file at `path`, refused when larger than `limit`.
 

@@ -9,13 +9,12 @@ the command prints the problems and the outcome.
 from __future__ import annotations
 
 import re
-import stat
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from scr_cpd.common.files import InputError, read_bounded
+from scr_cpd.common.files import InputError, read_bounded, regular_file_size
 from scr_cpd.content.errors import Code, Problem, errors_in
 from scr_cpd.content.formats.builder import ImportResult, decode_text, empty_bank
 from scr_cpd.content.vocabulary import IMPORT_FORMATS, MAX_IMPORT_BYTES, ImportFormat
@@ -51,7 +50,7 @@ def import_bank(path: Path, fmt: str | None = None) -> ImportResult:
     """Read a GIFT, Aiken or Moodle XML file and convert it; never raises for a bad or unreadable file."""
     path = Path(path)
     name = path.name
-    size = _regular_file_size(path)
+    size = regular_file_size(path)
     if size > MAX_IMPORT_BYTES:
         limit = MAX_IMPORT_BYTES // 1024 // 1024
         message = f"file is {size:,} bytes; the import limit is {limit} MB"
@@ -70,15 +69,6 @@ def import_bank(path: Path, fmt: str | None = None) -> ImportResult:
     if problem is not None:
         return ImportResult(empty_bank(name), [problem])
     return _parse(chosen, text, name)
-
-
-def _regular_file_size(path: Path) -> int:
-    """The size of a regular file (0 for anything else, which `read_bounded` then refuses)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return 0
-    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def detect_format(path: Path, text: str, fmt: str | None) -> tuple[ImportFormat, Problem | None]:

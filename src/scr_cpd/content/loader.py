@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scr_cpd import __version__
-from scr_cpd.common.files import InputError, read_bounded
+from scr_cpd.common.files import InputError, read_bounded, regular_file_size
 from scr_cpd.content.checks import cross_checks, problem_from_pydantic
 from scr_cpd.content.errors import BankError, Code, Problem, errors_in
 from scr_cpd.content.vocabulary import BANK_SUFFIXES, MAX_BANK_BYTES
@@ -31,7 +30,7 @@ def read_bank_text(path: Path) -> str:
     """The file's text; BankError (one sentence, with the line) when it cannot be read as UTF-8,
     is not a regular file (a folder, a FIFO, a device, a symlink loop) or is too large."""
     name = str(path)
-    size = _regular_file_size(path)
+    size = regular_file_size(path)
     if size > MAX_BANK_BYTES:
         limit = MAX_BANK_BYTES // 1024 // 1024
         message = f"the file is {size / 1e6:.1f} MB; a bank may be at most {limit} MB — split it into several modules"
@@ -48,15 +47,6 @@ def read_bank_text(path: Path) -> str:
         message = f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the file as UTF-8"
         raise BankError([Problem(name, line, "", message, code=Code.NOT_UTF8)]) from None
     return text.replace("\r\n", "\n")
-
-
-def _regular_file_size(path: Path) -> int:
-    """The size of a regular file; 0 for anything else (which `read_bounded` then refuses)."""
-    try:
-        info = path.stat()
-    except OSError:
-        return 0
-    return info.st_size if stat.S_ISREG(info.st_mode) else 0
 
 
 def parse_bank_file(path: Path) -> tuple[dict[str, Any], list[Problem]]:
