@@ -455,3 +455,24 @@ def test_a_long_choice_is_echoed_whole_once_chosen(where):
     assert " ".join(echo.split()).startswith(" ".join(prompt.split()))
     t.send(CTRL_C)
     assert t.end() == 0
+
+
+def test_feedback_that_wraps_keeps_its_indent_on_every_line(where):
+    import yaml
+
+    bank = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    single = next(q for q in bank["questions"] if q["id"] == "q-single")
+    single["options"][1]["feedback"] = "Green is the grass. " * 8  # wraps at 80 columns
+    bank["questions"] = [single]
+    (where / "banks" / "tiny.yaml").write_text(yaml.safe_dump(bank), encoding="utf-8")
+    t = open_cpd(where, "start", "tiny")
+    t.wait(READY)
+    t.send("2" + ENTER, then="How sure were you?")
+    t.wait(READY)
+    screen = t.send(ENTER, then="Enter for the next question")
+    lines = screen.splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("  Green is the grass."))
+    wrapped = lines[first + 1]
+    assert wrapped.startswith("  ") and wrapped[2] != " " and "grass" in wrapped, screen
+    t.send(CTRL_C)
+    t.end()

@@ -97,6 +97,18 @@ class PlainConsole:
         return self._rich
 
 
+def print_indented(console: Any, line: str) -> None:
+    """A line whose leading spaces indent every line it wraps to, not only the first (plain
+    mode's printer wraps so already; rich is told with a padding)."""
+    indent = len(line) - len(line.lstrip(" "))
+    if not indent or isinstance(console, PlainConsole):
+        console.print(line)
+        return
+    from rich.padding import Padding
+
+    console.print(Padding(line[indent:], (0, 0, 0, indent)))
+
+
 def _unescape(match: re.Match[str]) -> str:
     """`escape` undone: an odd run of backslashes before a tag escaped it; an even one is
     backslashes of the text itself."""

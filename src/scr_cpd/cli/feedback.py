@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from scr_cpd.cli.console import safe
+from scr_cpd.cli.console import print_indented, safe
 from scr_cpd.progress.quiz import Feedback, Presented
 
 if TYPE_CHECKING:
@@ -39,7 +39,7 @@ def print_feedback(console: Console, fb: Feedback, plain: bool) -> None:
     verdict = ("Correct ✓", "bold green") if fb.correct else ("Incorrect ✗", "bold red")
     console.print(_styled(*verdict, plain))
     for line in answer_lines(fb):
-        console.print(safe(line))
+        print_indented(console, safe(line))
     if fb.general_feedback:
         console.print(safe(fb.general_feedback))
     if fb.confidence == "sure" and not fb.correct:
