@@ -476,3 +476,45 @@ def test_feedback_that_wraps_keeps_its_indent_on_every_line(where):
     assert wrapped.startswith("  ") and wrapped[2] != " " and "grass" in wrapped, screen
     t.send(CTRL_C)
     t.end()
+
+
+def only_the_single_question(where: Path) -> None:
+    import yaml
+
+    bank = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    bank["questions"] = [q for q in bank["questions"] if q["id"] == "q-single"]
+    (where / "banks" / "tiny.yaml").write_text(yaml.safe_dump(bank), encoding="utf-8")
+
+
+def test_the_first_choices_are_readable_before_the_menu_loads_and_a_key_typed_then_counts(where):
+    only_the_single_question(where)
+    t = open_cpd(where, "start", "tiny")
+    end = time.time() + 10
+    while "   2) Green" not in t.fresh:  # the choices, drawn before the menu is ready
+        assert time.time() < end, t.text
+        t.pump(0.01, timeout=0.5)
+    assert READY not in t.fresh  # read before the menu: its instruction is not there yet
+    t.child.send("2")  # typed while the menu loads: the menu gets it
+    screen = t.wait(READY)
+    # The menu took the choices' place: each once, the pointer on the one typed.
+    lines = screen.splitlines()
+    assert [line for line in lines if line.strip().endswith(("Blue", "Green", "Red"))] == [
+        "   1) Blue",
+        " » 2) Green",
+        "   3) Red",
+    ], screen
+    assert sum(line.startswith("? Your answer:") for line in lines) == 1, screen
+    t.send(ENTER, then="How sure were you?")
+    t.send(CTRL_C)
+    t.end()
+    assert [(a.question_id, a.correct) for a in attempts(where)] == [("q-single", False)]
+
+
+def test_no_early_choices_when_they_would_not_fit_on_the_screen(where):
+    only_the_single_question(where)
+    t = open_cpd(where, "start", "tiny", rows=4)
+    t.wait("(number or arrow keys")
+    # Moving back up over lines scrolled off the screen is not possible: the menu alone draws.
+    assert t.fresh.count("? Your answer:") == 1, t.fresh
+    t.send(CTRL_C)
+    t.end()

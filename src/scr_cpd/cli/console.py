@@ -43,6 +43,10 @@ def terminal_width() -> int:
     return shutil.get_terminal_size((PLAIN_WIDTH, 24)).columns or PLAIN_WIDTH
 
 
+def terminal_height() -> int:
+    return shutil.get_terminal_size((PLAIN_WIDTH, 24)).lines or 24
+
+
 def make_console(plain: bool, stderr: bool = False) -> Any:
     """Plain mode prints through `PlainConsole` (no rich to import); otherwise a rich Console."""
     if plain:

@@ -7,10 +7,11 @@ letters in matching; a menu returns the value of its entry, never its label.
 
 from __future__ import annotations
 
+import sys
 import textwrap
 from typing import Any
 
-from scr_cpd.cli.console import release_collector, safe, terminal_width
+from scr_cpd.cli.console import release_collector, safe, terminal_height, terminal_width
 from scr_cpd.cli.feedback import print_feedback, question_heading
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
 from scr_cpd.common.text import one_line
@@ -77,10 +78,13 @@ def _ask(prompt: Any) -> Any:
 
 def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
     """A numbered menu; returns the index of the chosen entry."""
+    entries = [wrapped(label) for label in labels[: len(SHORTCUTS)]]
+    preview = _preview(message, entries)
     questionary = _questionary()
+    _back_over(preview)
     choices = [
-        questionary.Choice(wrapped(label), value=n, shortcut_key=SHORTCUTS[n])
-        for n, label in enumerate(labels[: len(SHORTCUTS)])
+        questionary.Choice(entry, value=n, shortcut_key=SHORTCUTS[n])
+        for n, entry in enumerate(entries)
     ]
     start = choices[default] if default is not None else None
     kw.setdefault("instruction", "(number or arrow keys, then Enter)")
@@ -92,6 +96,31 @@ def select_index(message: str, labels: list[str], default: int | None = None, **
     )
     echo_choice(message, labels[index])
     return index
+
+
+def _preview(message: str, entries: list[str]) -> int:
+    """The first menu of a run, drawn as plain lines while questionary loads (a few hundred ms
+    on a slow machine), so the person can read every choice at once; the menu then takes the
+    same place, adding its pointer and instruction. Returns the lines drawn (0: none, when
+    questionary is already loaded, the output is no terminal, or the lines would not fit)."""
+    if "questionary" in sys.modules or not sys.stdout.isatty():
+        return 0
+    lines = [f"? {one_line(message)}"]
+    for n, entry in enumerate(entries):
+        lines += f"   {SHORTCUTS[n]}) {entry}".split("\n")
+    if len(lines) >= terminal_height() - 1:  # moving back up over it needs it all on screen
+        return 0
+    sys.stdout.write("\n".join(lines) + "\n")
+    sys.stdout.flush()
+    return len(lines)
+
+
+def _back_over(lines: int) -> None:
+    """The cursor back to the preview's first line: the menu's first drawing clears the screen
+    below it and draws in one write, so the choices never blink out."""
+    if lines:
+        sys.stdout.write(f"\x1b[{lines}A\r")
+        sys.stdout.flush()
 
 
 def echo_choice(message: str, label: str) -> None:
