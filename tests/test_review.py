@@ -783,6 +783,52 @@ def test_answers_per_week_the_quick_way_counts_as_the_long_way(attempts):
     assert team.answers_by_week(attempts) == _weeks_the_long_way(attempts)
 
 
+# Times as the app writes them, with days and times no calendar or clock has among them.
+_app_stamps = st.builds(
+    lambda day, time: f"{day}T{time}+00:00",
+    st.sampled_from(["2026-02-06", "2026-02-09", "2026-02-30", "2026-13-01", "0001-01-01"])
+    | st.dates().map(str),
+    st.sampled_from(["17:57:06", "00:00:00", "23:59:59", "24:00:00", "19:60:00", "1٧:57:06"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_app_stamps.map(lambda stamp: {"answered_at": stamp}), max_size=40))
+def test_answers_per_week_of_app_written_times_count_as_the_long_way(attempts):
+    assert team.answers_by_week(attempts) == _weeks_the_long_way(attempts)
+
+
+_odd = (
+    st.none() | st.booleans() | st.integers(-3, 3) | st.just([]) | st.just({}) | st.text(max_size=3)
+)
+_answer = st.fixed_dictionaries(
+    {},
+    optional={
+        "module_id": st.sampled_from(["neglect", "voice", "None"]) | _odd,
+        "seconds": st.floats(allow_nan=False, allow_infinity=False) | _odd,
+        "correct": st.booleans() | _odd,
+        "answered_at": st.sampled_from(["2026-02-06T17:57:06+00:00", ""]) | _odd,
+    },
+)
+# Module ids in text, as the app writes them (the quick way), with odd values in the rest.
+_app_answer = st.fixed_dictionaries(
+    {"module_id": st.sampled_from(["neglect", "voice", "trauma"])},
+    optional={
+        "seconds": st.floats(0, 500, allow_nan=False) | _odd,
+        "correct": st.booleans() | _odd,
+        "answered_at": st.just("2026-02-06T17:57:06+00:00") | _odd,
+    },
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_app_answer, max_size=40) | st.lists(_answer | _odd, max_size=12))
+def test_plausibility_counts_field_by_field_as_answer_by_answer(attempts):
+    from scr_cpd.progress.supervision import plausibility
+
+    assert plausibility._count(attempts) == plausibility._count_each(attempts)
+
+
 # --- reports ------------------------------------------------------------------------------------
 
 HOSTILE = ['=HYPERLINK("http://x","y")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR"]
