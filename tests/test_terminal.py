@@ -518,3 +518,25 @@ def test_no_early_choices_when_they_would_not_fit_on_the_screen(where):
     assert t.fresh.count("? Your answer:") == 1, t.fresh
     t.send(CTRL_C)
     t.end()
+
+
+def test_a_checklist_first_is_readable_early_too_and_one_question_is_one_question(where):
+    import yaml
+
+    bank = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    bank["questions"] = [q for q in bank["questions"] if q["id"] == "q-multiple"]
+    (where / "banks" / "tiny.yaml").write_text(yaml.safe_dump(bank), encoding="utf-8")
+    t = open_cpd(where, "start", "tiny")
+    end = time.time() + 10
+    while "○ 3. Four" not in t.fresh:
+        assert time.time() < end, t.text
+        t.pump(0.01, timeout=0.5)
+    assert "(space or number" not in t.fresh and "1 question, about" in t.fresh
+    screen = t.wait(PROMPT_READY["q-multiple"])
+    assert [line for line in screen.splitlines() if "○" in line] == [
+        " » ○ 1. Two",
+        "   ○ 2. Three",
+        "   ○ 3. Four",
+    ], screen
+    t.send(CTRL_C)
+    t.end()

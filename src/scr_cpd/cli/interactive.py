@@ -19,6 +19,7 @@ from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
 
 SHORTCUTS = "1234567890" + LETTERS  # questionary's own order of shortcut keys
 INDENT = 6  # pointer (3) and "1) " (3): where a menu entry's text starts
+UNTICKED = "○"  # questionary's mark of an entry not ticked in a checklist
 
 
 def wrapped(text: str, indent: int = INDENT, reserve: int = 1) -> str:
@@ -79,7 +80,7 @@ def _ask(prompt: Any) -> Any:
 def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
     """A numbered menu; returns the index of the chosen entry."""
     entries = [wrapped(label) for label in labels[: len(SHORTCUTS)]]
-    preview = _preview(message, entries)
+    preview = _preview(message, [f"{SHORTCUTS[n]}) {e}" for n, e in enumerate(entries)])
     questionary = _questionary()
     _back_over(preview)
     choices = [
@@ -106,8 +107,8 @@ def _preview(message: str, entries: list[str]) -> int:
     if "questionary" in sys.modules or not sys.stdout.isatty():
         return 0
     lines = [f"? {one_line(message)}"]
-    for n, entry in enumerate(entries):
-        lines += f"   {SHORTCUTS[n]}) {entry}".split("\n")
+    for entry in entries:
+        lines += f"   {entry}".split("\n")
     if len(lines) >= terminal_height() - 1:  # moving back up over it needs it all on screen
         return 0
     sys.stdout.write("\n".join(lines) + "\n")
@@ -182,11 +183,11 @@ class InteractiveUI(PlainUI):
 
     def pick_many(self, title: str, labels: list[str]) -> list[int]:
         """A checklist; space or an entry's number ticks it, Enter submits."""
+        entries = [wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2) for n, t in enumerate(labels)]
+        preview = _preview(title, [f"{UNTICKED} {entry}" for entry in entries])
         questionary = _questionary()
-        choices = [
-            questionary.Choice(wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2), value=n)
-            for n, t in enumerate(labels)
-        ]
+        _back_over(preview)
+        choices = [questionary.Choice(entry, value=n) for n, entry in enumerate(entries)]
         question = questionary.checkbox(
             title, choices=choices, instruction="(space or number to tick, Enter to submit)"
         )

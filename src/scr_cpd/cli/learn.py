@@ -119,8 +119,10 @@ def run_module(
     run = begin_module(env.store, bank, rng, restart=restart)
     if run.shows_introduction:
         console.print(f"{bank.title}\n{bank.summary}", markup=False)
+        count = len(bank.questions)
         console.print(
-            f"{len(bank.questions)} questions, about {bank.estimated_minutes} minutes. {ui.stop_hint}"
+            f"{count} question{'' if count == 1 else 's'}, about {bank.estimated_minutes} minutes."
+            f" {ui.stop_hint}"
         )
     else:
         again = "" if from_menu else " (Use --restart to begin again.)"
