@@ -4,9 +4,11 @@ Generates realistic signed logs with bench/gen_logs.py (average 50 reflections, 
 answered questions each; kept in --dir so later runs reuse them), then runs the real command as
 a fresh process for each N. Peak memory is the child's peak RSS, read with
 resource.getrusage(RUSAGE_CHILDREN) in a small wrapper process around each run.
-Each N is measured four ways, interleaved so that other work on the machine affects all alike:
+Each N is measured five ways, interleaved so that other work on the machine affects all alike:
 the baseline (one process that only reads every file and parses it with pydantic-core, on one
-core: the floor of any summary), a cold run (a fresh home: no cached rows), a warm re-run
+core: the floor of any summary), the floor of a verifying summary (every core reads, hashes and
+parses each file, hashes every signed part and checks the signature, with orjson, hashlib and
+cryptography alone), a cold run (a fresh home: no cached rows), a warm re-run
 (the same home: every row comes from the cache) and `cpd --help` (the start-up floor of any
 command). Figures are reported as ratios to the baseline, wall time and CPU time (user + system,
 of the command and its workers; steadier than wall time on a busy machine) alike.
@@ -95,6 +97,34 @@ def subset(logs: list[Path], count: int, parent: Path) -> Path:
     return folder
 
 
+# The least any verifying summary does, on every core: read each file, hash it (the cache's
+# key), parse it with orjson, hash every part and every reflection as signed (orjson's compact
+# sorted output, the canonical form of an exported log) and check the Ed25519 signature over
+# the digests. Written with orjson, hashlib and cryptography only: none of the app's code.
+FLOOR = r"""
+import base64, hashlib, multiprocessing, os, pathlib, sys
+import orjson
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+def one(path):
+    raw = pathlib.Path(path).read_bytes()
+    hashlib.sha256(raw).hexdigest()
+    doc = orjson.loads(raw)
+    for name, value in doc.items():
+        if name in ("integrity", "review"):
+            continue
+        for item in (value if name == "reflections" else [value]):
+            hashlib.sha256(orjson.dumps(item)).hexdigest()
+    block = doc["integrity"]
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(block["public_key"]))
+    key.verify(base64.b64decode(block["signature"]), orjson.dumps(block["digests"], option=orjson.OPT_SORT_KEYS))
+    return len(raw)
+
+if __name__ == "__main__":
+    paths = sorted(str(p) for p in pathlib.Path(sys.argv[1]).glob("*.json"))
+    with multiprocessing.Pool(os.cpu_count()) as pool:
+        sum(pool.imap(one, paths, chunksize=max(1, min(64, len(paths) // (os.cpu_count() * 8)))))
+"""
 BASELINE = (
     "import sys, pathlib; from pydantic_core import from_json\n"
     "for p in sorted(pathlib.Path(sys.argv[1]).glob('*.json')): from_json(p.read_bytes())"
@@ -119,6 +149,7 @@ def measure(folder: Path, home: Path, kind: str = "summary") -> dict:
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(SRC), env.get("PYTHONPATH")]))
     command = {
         "baseline": ["-c", BASELINE, str(folder)],
+        "floor": ["-c", FLOOR, str(folder)],
         "help": ["-m", "scr_cpd", "--help"],
         "summary": ["-m", "scr_cpd", "--plain", "review", "summary", str(folder)],
     }[kind]
@@ -215,7 +246,13 @@ def main() -> None:
             folder = subset(logs, count, Path(tmp))
             for path in logs[:count]:  # warm the file cache: measure the work, not the disk
                 path.read_bytes()
-            runs: dict[str, list[dict]] = {"baseline": [], "cold": [], "warm": [], "help": []}
+            runs: dict[str, list[dict]] = {
+                "baseline": [],
+                "floor": [],
+                "cold": [],
+                "warm": [],
+                "help": [],
+            }
             for rep in range(args.reps):
                 home = Path(tmp) / f"home-{count}-{rep}"
                 if keys:
@@ -223,6 +260,7 @@ def main() -> None:
 
                     save_trusted(home, keys)
                 runs["baseline"].append(measure(folder, home, "baseline"))
+                runs["floor"].append(measure(folder, home, "floor"))
                 runs["cold"].append(measure(folder, home))
                 runs["warm"].append(measure(folder, home))
                 runs["help"].append(measure(folder, home, "help"))
@@ -236,6 +274,9 @@ def main() -> None:
                 f"  N = {count:>5} (median of {args.reps}): baseline {b:6.2f} s wall, {bc:6.2f} s CPU\n"
                 f"    cold  {c:6.2f} s wall = {c / b:4.2f}x baseline; {cc:6.2f} s CPU = "
                 f"{cc / bc:4.2f}x baseline ({cc / count * 1000:.2f} ms CPU per log)\n"
+                f"    floor {wall['floor']:6.2f} s wall (read, hash, parse, digests and signature on"
+                f" every core) = {wall['floor'] / b:4.2f}x baseline; the cold run is"
+                f" {c / wall['floor']:4.2f}x the floor's wall, {cc / cpu['floor']:4.2f}x its CPU\n"
                 f"    warm  {w:6.2f} s wall = {w / b:4.2f}x baseline; {wc:6.2f} s CPU = "
                 f"{wc / bc:4.2f}x baseline; `cpd --help` {h:.2f} s wall, {hc:.2f} s CPU\n"
                 f"    peak RSS {peak:4.0f} MB; load average now {os.getloadavg()[0]:.1f}"
