@@ -261,3 +261,21 @@ def test_default_key_bindings_are_built_once_and_are_prompt_toolkits_own(keys):
         assert not hasattr(shared.__wrapped__, "cache_info"), name
         assert described(shared()) == described(build()), name
         assert len(described(shared())) > 0
+
+
+def test_the_early_choices_are_drawn_only_where_the_menu_can_take_their_place(monkeypatch, capsys):
+    from scr_cpd.cli import interactive
+
+    monkeypatch.delitem(sys.modules, "questionary", raising=False)
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
+    monkeypatch.setattr(interactive, "terminal_width", lambda: 40)
+    monkeypatch.setattr(interactive, "terminal_height", lambda: 10)
+    assert interactive._preview("Your answer:", ["1) Blue", "2) Green"]) == 3
+    assert capsys.readouterr().out == "? Your answer:\n   1) Blue\n   2) Green\n"
+    # A line the terminal would wrap, or more lines than the screen holds: nothing drawn.
+    assert interactive._preview("A question that runs past forty columns:", ["1) Blue"]) == 0
+    assert interactive._preview("Your answer:", [f"{n}) x" for n in range(9)]) == 0
+    assert interactive._preview("Your answer:", ["1) 東京東京東京東京東京東京東京東京東京"]) == 0
+    monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
+    assert interactive._preview("Your answer:", ["1) Blue"]) == 0
+    assert capsys.readouterr().out == ""

@@ -13,6 +13,7 @@ from typing import Any
 
 from scr_cpd.cli.console import release_collector, safe, terminal_height, terminal_width
 from scr_cpd.cli.feedback import print_feedback, question_heading
+from scr_cpd.cli.tables import cell_width
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
 from scr_cpd.common.text import one_line
 from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
@@ -109,8 +110,9 @@ def _preview(message: str, entries: list[str]) -> int:
     lines = [f"? {one_line(message)}"]
     for entry in entries:
         lines += f"   {entry}".split("\n")
-    if len(lines) >= terminal_height() - 1:  # moving back up over it needs it all on screen
-        return 0
+    width = terminal_width()
+    if len(lines) >= terminal_height() - 1 or any(cell_width(line) >= width for line in lines):
+        return 0  # moving back up over it needs every line on screen, none wrapped by the terminal
     sys.stdout.write("\n".join(lines) + "\n")
     sys.stdout.flush()
     return len(lines)
