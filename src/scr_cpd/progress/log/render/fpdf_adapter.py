@@ -31,19 +31,29 @@ from scr_cpd.progress.log.render.pdf_layout import (
 )
 
 
-def rgb(color: Color) -> str:
+def rgb(color: Color) -> bytes:
     """The PDF operator setting the fill (text) colour."""
     return _RGB.get(color) or _RGB.setdefault(
-        color, " ".join(f"{c / 255:.3f}" for c in color) + " rg"
+        color, (" ".join(f"{c / 255:.3f}" for c in color) + " rg").encode("ascii")
     )
 
 
-_RGB: dict[Color, str] = {}
+_RGB: dict[Color, bytes] = {}
 
 
 def pdf_string(text: str) -> str:
     """Escape a PDF literal string's delimiters (as fpdf2's escape_parens does)."""
     return text.replace("\\", "\\\\").replace(")", "\\)").replace("(", "\\(").replace("\r", "\\r")
+
+
+def pdf_bytes(data: bytes) -> bytes:
+    """`pdf_string` for bytes."""
+    return (
+        data.replace(b"\\", b"\\\\")
+        .replace(b")", b"\\)")
+        .replace(b"(", b"\\(")
+        .replace(b"\r", b"\\r")
+    )
 
 
 def fast_text_available(pdf: Any) -> bool:
@@ -72,10 +82,12 @@ class Writer:
         # page's text as a str.translate table (one C-level pass over a line).
         self.known: dict[str, set[str]] = {style: set() for style in FONT_FILES}
         self.codes: dict[str, dict[int, str]] = {style: {} for style in FONT_FILES}
+        self.tables: dict[str, dict[int, str] | None] = {style: {} for style in FONT_FILES}
+        self.escapes: dict[str, bool] = dict.fromkeys(FONT_FILES, False)
         self.fast = fast_text_available(pdf)
         self.k: float = pdf.k  # points per mm
         self.state: tuple[str, float, Color] | None = None  # font and colour last set on this page
-        self.ops: list[str] = []  # this page's text operators, written in one go (see flush)
+        self.ops: list[bytes] = []  # this page's text operators, written in one go (see flush)
         self.page_fonts: set[int] = set()  # fonts already listed in this page's resources
 
     def width(self, text: str, style: str, size: float) -> float:
@@ -92,27 +104,51 @@ class Writer:
         if not self.fast:
             self.slow_put(x, baseline, text, style, size, color)
             return
-        codes = self.codes[style]
-        if not self.known[style].issuperset(text):  # new characters: add them to the font subset
-            font = self.fonts[style]
-            for char in set(text).difference(self.known[style]):
-                glyph = font.subset.pick(ord(char))
-                codes[ord(char)] = (
-                    ""
-                    if glyph is None
-                    else pdf_string(chr(glyph).encode("utf-16-be").decode("latin-1"))
-                )
-                self.known[style].add(char)
-        encoded = text.translate(codes)
+        table = self.tables[style]
+        if not self.known[style].issuperset(text):
+            self.add_characters(text, style)
+            table = self.tables[style]
+        if table is not None:  # every code is one byte after a zero byte: see add_characters
+            encoded = text.translate(table).encode("utf-16-be")
+            if self.escapes[style]:
+                encoded = pdf_bytes(encoded)
+        else:
+            encoded = text.translate(self.codes[style]).encode("latin-1")
         state = self.state
+        ops = self.ops
         if state is None or state[0] != style or state[1] != size:
-            self.ops.append(self.font_operator(style, size))
+            ops.append(self.font_operator(style, size).encode("latin-1"))
         if state is None or state[2] != color:
-            self.ops.append(rgb(color))
+            ops.append(rgb(color))
         self.state = (style, size, color)
-        self.ops.append(
-            f"BT {x * self.k:.2f} {(PAGE_H - baseline) * self.k:.2f} Td ({encoded}) Tj ET"
+        ops.append(
+            b"BT %.2f %.2f Td (%b) Tj ET" % (x * self.k, (PAGE_H - baseline) * self.k, encoded)
         )
+
+    def add_characters(self, text: str, style: str) -> None:
+        """Add the line's new characters to the font subset (in the order they first appear).
+
+        Each character's code in the page's text is two bytes, the big-endian glyph number in
+        the subset, escaped as a PDF string. `codes` maps each character to that text, for
+        `str.translate`. While every code is below 256, `tables` also holds a one-to-one table
+        (character -> the code's low byte as a character): translating a line through it and
+        encoding the result as UTF-16-BE gives the same bytes in two fast passes, then escaped
+        only if one of the codes needs it (`escapes`).
+        """
+        font, known = self.fonts[style], self.known[style]
+        codes, table = self.codes[style], self.tables[style]
+        for char in dict.fromkeys(text):
+            if char in known:
+                continue
+            glyph = font.subset.pick(ord(char))
+            code = "" if glyph is None else chr(glyph).encode("utf-16-be").decode("latin-1")
+            codes[ord(char)] = pdf_string(code)
+            known.add(char)
+            if table is not None and glyph is not None and glyph > 0xFF:
+                table = self.tables[style] = None
+            elif table is not None:
+                table[ord(char)] = code[1:]
+                self.escapes[style] = self.escapes[style] or pdf_string(code) != code
 
     def slow_put(
         self, x: float, baseline: float, text: str, style: str, size: float, color: Color
@@ -140,7 +176,8 @@ class Writer:
             return
         k = pdf.k
         pdf._out(
-            f"q {rgb(SHADE)} {x * k:.2f} {(PAGE_H - y) * k:.2f} {width * k:.2f} {-height * k:.2f} re f Q"
+            b"q %b %.2f %.2f %.2f %.2f re f Q"
+            % (rgb(SHADE), x * k, (PAGE_H - y) * k, width * k, -height * k)
         )
 
     def box(self, x: float, y: float, width: float, height: float, filled: bool) -> None:
@@ -157,7 +194,7 @@ class Writer:
     def flush(self) -> None:
         """Write the text operators gathered for the current page."""
         if self.ops:
-            self.pdf._out("\n".join(self.ops))
+            self.pdf._out(b"\n".join(self.ops))
             self.ops = []
 
     def new_page(self) -> None:
