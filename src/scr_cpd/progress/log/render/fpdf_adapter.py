@@ -42,6 +42,7 @@ def rgb(color: Color) -> bytes:
 
 
 _RGB: dict[Color, bytes] = {}
+_FONT_OPERATORS: dict[tuple[int, float], bytes] = {}
 
 
 def pdf_string(text: str) -> str:
@@ -120,7 +121,7 @@ class Writer:
         state = self.state
         ops = self.ops
         if state is None or state[0] != style or state[1] != size:
-            ops.append(self.font_operator(style, size).encode("latin-1"))
+            ops.append(self.font_operator(style, size))
         if state is None or state[2] != color:
             ops.append(rgb(color))
         self.state = (style, size, color)
@@ -162,13 +163,18 @@ class Writer:
             self.state = (style, size, color)
         self.pdf.text(x, baseline, text)
 
-    def font_operator(self, style: str, size: float) -> str:
+    def font_operator(self, style: str, size: float) -> bytes:
         font = self.fonts[style]
         if font.i in self.page_fonts:
-            return f"BT /F{font.i} {size:.2f} Tf ET"  # as fpdf2 writes it
+            operator = _FONT_OPERATORS.get((font.i, size))
+            if operator is None:  # as fpdf2 writes it
+                operator = _FONT_OPERATORS[font.i, size] = (
+                    f"BT /F{font.i} {size:.2f} Tf ET".encode()
+                )
+            return operator
         self.page_fonts.add(font.i)
-        operator: str = self.pdf._set_font_for_page(font, size)  # lists it in the page's resources
-        return operator
+        listed: str = self.pdf._set_font_for_page(font, size)  # lists it in the page's resources
+        return listed.encode("latin-1")
 
     def shade(self, x: float, y: float, width: float, height: float) -> None:
         """Fill a rectangle with SHADE, leaving the fill colour as it was (text uses it too)."""
