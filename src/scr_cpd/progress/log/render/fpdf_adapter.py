@@ -7,7 +7,10 @@ document, writes font and colour operators only when they change, and writes a p
 one go. That needs five things fpdf2 does not publish: `FPDF._out`, `FPDF._set_font_for_page`,
 a font's `i`, `cw`, `cmap` and `subset.pick`. They are used here only; `fast_text_available`
 checks they exist, and without them everything goes through the public `FPDF.text` (slower, the
-same pages: a test compares both). pyproject.toml pins fpdf2 to the versions this was tested with.
+same pages: a test compares both). `quicker_output` swaps three more internals while the document
+is written (the compression level, and how each object lists its fields), each only if it is there;
+tests compare its bytes with fpdf2's own. pyproject.toml pins fpdf2 to the versions this was
+tested with.
 """
 
 from __future__ import annotations
