@@ -23,7 +23,7 @@ from importlib import resources
 from itertools import accumulate, repeat
 from operator import add
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from scr_cpd.progress.log.render import RenderError
 from scr_cpd.progress.log.render.fpdf_adapter import Writer, describe, new_document
@@ -110,9 +110,14 @@ class Typesetter:
         space = self.widths[style][" "]
         cache = self.word_cache[style]
         words = para.split(" ")
-        sizes = list(map(cache.get, words))
-        if None in sizes:
-            sizes = [self.units(word, style) for word in words]
+        found = list(map(cache.get, words))
+        sizes = (
+            [self.units(word, style) for word in words]
+            if None in found
+            else cast("list[int]", found)
+        )
+        if sum(sizes) + space * len(words) <= space + limit:
+            return [para]  # it fits on one line (as the loop below would find)
         ends = list(
             accumulate(map(add, sizes, repeat(space)))
         )  # ends[i]: width up to word i, plus a space
