@@ -179,15 +179,24 @@ _NAME_WORD = re.compile(r"[ \t](?P<name>[^\W\d_]+(?:['\u2019-][^\W\d_]+)*)")
 
 
 _DIGIT = re.compile(r"\d")
+_ASCII_DIGITS = "0123456789"
 
 
 def find_identifiers(text: str) -> list[Finding]:
     """Everything in `text` that may identify someone, sorted and non-overlapping."""
     found: list[Finding] = [*_emails(text), *_titled_names(text)]
-    if _DIGIT.search(text):  # every other kind has a digit in it; most reflections have none
+    if _has_digit(text):  # every other kind has a digit in it; most reflections have none
         for detect in (_postcodes, _ni_numbers, _dates, _phones, _references):
             found += detect(text)
-    return merge(found)
+    return merge(found) if found else found
+
+
+def _has_digit(text: str) -> bool:
+    """Whether `text` has a digit (`\\d`: any script's). In ASCII text only 0-9 are digits, and
+    ten substring tests run at memory speed, a tenth of the time of the regex's scan."""
+    if text.isascii():
+        return any(map(text.__contains__, _ASCII_DIGITS))
+    return _DIGIT.search(text) is not None
 
 
 def merge(findings: list[Finding]) -> list[Finding]:
@@ -331,6 +340,8 @@ def _valid(year: int, month: int, day: int) -> bool:
 
 
 def _titled_names(text: str) -> Iterator[Finding]:
+    if "M" not in text and "D" not in text:
+        return  # every title starts with one of them (a quick test at memory speed)
     at = 0
     while (m := _TITLED.search(text, at)) is not None:
         before = text[m.start() - 1] if m.start() else ""

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from scr_cpd.common.collector import collector_paused
 from scr_cpd.common.text import DATE_HINT, slugify
 from scr_cpd.content.model import Bank
 from scr_cpd.progress.store import Store, StoreError
@@ -100,10 +101,24 @@ def export_log(
     generated_at: str | None = None,
 ) -> Export:
     """The log for the period, signed with the officer's key (created the first time), as bytes."""
+    fmt = ExportFormat(fmt)
+    with collector_paused():  # the log is a tree of fresh objects, freed by reference counting
+        return _export(store, banks, home, fmt, since, until, redact, generated_at)
+
+
+def _export(
+    store: Store,
+    banks: list[Bank],
+    home: Path,
+    fmt: ExportFormat,
+    since: date | None,
+    until: date | None,
+    redact: bool,
+    generated_at: str | None,
+) -> Export:
     from scr_cpd.progress.log.build import build_log
     from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key
 
-    fmt = ExportFormat(fmt)
     doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
     key = load_or_create_key(home)
     if fmt is not ExportFormat.JSON:

@@ -68,7 +68,13 @@ def optional(check: Check) -> Check:
     """The value may also be null."""
     maybe: Check = lambda value: value is None or check(value)  # noqa: E731
     inner = column_check(check)
-    COLUMNS[maybe] = lambda column: inner([v for v in column if v is not None])
+    if isinstance(check, Model):  # records may share one object (the answers' responses do):
+        # each distinct object is checked once
+        COLUMNS[maybe] = lambda column: inner(
+            list({id(v): v for v in column if v is not None}.values())
+        )
+    else:
+        COLUMNS[maybe] = lambda column: inner([v for v in column if v is not None])
     return maybe
 
 
