@@ -226,15 +226,15 @@ def signed_json(doc: dict[str, Any], key: Any) -> tuple[bytes, dict[str, Any]] |
     from scr_cpd.progress.log.signing import integrity_block, part_digests
 
     sort, indent = orjson.OPT_SORT_KEYS, orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+    pieces: list[bytes | memoryview] = [b"{"]
     try:
         integrity = integrity_block(part_digests(doc, partial(orjson.dumps, option=sort)), key)
-        parts = [
-            b"\n  "
-            + orjson.dumps(name)
-            + b": "
-            + orjson.dumps(value, option=indent).replace(b"\n", b"\n  ")
-            for name, value in [*doc.items(), ("integrity", integrity)]
-        ]
+        for name, value in [*doc.items(), ("integrity", integrity)]:
+            # {name: value} written alone is '{\n  "name": value, indented one level\n}': the
+            # part as the file holds it between the outer braces, with no pass to indent it
+            # and no copy but the one join makes.
+            pieces += (memoryview(orjson.dumps({name: value}, option=indent))[1:-2], b",")
     except orjson.JSONEncodeError:
         return None
-    return b"{" + b",".join(parts) + b"\n}\n", integrity
+    pieces[-1] = b"\n}\n"
+    return b"".join(pieces), integrity
