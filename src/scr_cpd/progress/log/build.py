@@ -206,12 +206,12 @@ def _reflections(
             "impact_at": e.impact_at,
         }
         for field in (*FIELDS, "impact"):
-            found = pii.find_identifiers(record[field] or "")
+            found = pii.find_identifiers(record[field]) if record[field] else []
             for finding in found:
                 identifiers.append(
                     {"reflection": e.uid, "field": field, "kind": finding.kind, "redacted": redact}
                 )
-            if found and redact and record[field]:
+            if found and redact:
                 record[field] = pii.redact(record[field])
         records.append(record)
     return records, identifiers

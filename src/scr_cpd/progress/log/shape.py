@@ -400,9 +400,12 @@ def _number_columns(doc: dict[str, Any]) -> Iterator[list[Any]]:
             continue
         records = doc[part] if model is not check else [doc[part]]
         for key, field_check in model.fields.items():
-            if field_check in (number, _opt_number):
+            if field_check is number and key in model.required_keys:  # in every record (LOG)
+                yield list(map(itemgetter(key), records))
+            elif field_check in (number, _opt_number):
                 yield [record.get(key) for record in records]
-    yield [a["response"].get("value") for a in doc["attempts"] if a.get("response")]
+    responses = {id(r): r for a in doc["attempts"] if (r := a.get("response"))}  # often shared
+    yield [response.get("value") for response in responses.values()]
 
 
 def _plain_floats(column: list[Any]) -> bool:
