@@ -153,11 +153,12 @@ def _activities(
         if answered == 0:
             continue
         title = titles.get(module_id, module_id or "Practice across modules")
-        label = {
-            SessionKind.MODULE: title,
-            SessionKind.RETAKE: f"Retake: {title}",
-            SessionKind.PRACTICE: "Practice" + (f": {title}" if module_id else " across modules"),
-        }.get(kind, title)
+        if kind == SessionKind.RETAKE:
+            label = f"Retake: {title}"
+        elif kind == SessionKind.PRACTICE:
+            label = "Practice" + (f": {title}" if module_id else " across modules")
+        else:  # a module run, or a kind this version does not know
+            label = title
         activities.append(
             {
                 "kind": kind,

@@ -170,7 +170,10 @@ class Model:
         except KeyError:
             return False
         for key in present - self.required_keys:
-            columns[key] = [record[key] for record in records if key in record]
+            try:  # most often in every record
+                columns[key] = list(map(itemgetter(key), records))
+            except KeyError:
+                columns[key] = [record[key] for record in records if key in record]
         return all(self.columns[key](column) for key, column in columns.items())
 
 
