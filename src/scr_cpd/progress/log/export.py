@@ -163,8 +163,9 @@ def signed_log(
     from scr_cpd.progress.log.build import build_log
     from scr_cpd.progress.log.signing import load_or_create_key, sign_log
 
-    doc = build_log(store, banks, since, until, redact=redact)
-    return sign_log(doc, load_or_create_key(home))
+    with collector_paused():
+        doc = build_log(store, banks, since, until, redact=redact)
+        return sign_log(doc, load_or_create_key(home))
 
 
 def _validate(store: Store, data: bytes) -> None:
