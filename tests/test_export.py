@@ -287,6 +287,26 @@ def test_the_log_file_is_byte_for_byte_what_json_dumps_writes(value):
     assert log_json(doc) == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
 
 
+@pytest.mark.parametrize("fmt", ["json", "md"])
+def test_the_collector_paused_while_the_log_is_built_runs_again_after(
+    isolated_home, tmp_path, monkeypatch, fmt
+):
+    import gc
+
+    from scr_cpd.progress.log import build
+
+    answer_all(isolated_home)
+    seen = []
+    real = build.build_log
+    monkeypatch.setattr(
+        build, "build_log", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k)
+    )
+    assert gc.isenabled()
+    out = tmp_path / f"log.{fmt}"
+    assert cpd("export", "-f", fmt, "-o", str(out), home=isolated_home).exit_code == 0
+    assert seen == [False] and gc.isenabled()
+
+
 def test_an_exported_log_is_byte_for_byte_what_json_dumps_writes(isolated_home, tmp_path):
     answer_all(isolated_home)
     store = Store.open(isolated_home)

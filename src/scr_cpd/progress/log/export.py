@@ -101,39 +101,35 @@ def export_log(
     generated_at: str | None = None,
 ) -> Export:
     """The log for the period, signed with the officer's key (created the first time), as bytes."""
-    fmt = ExportFormat(fmt)
-    with collector_paused():  # the log is a tree of fresh objects, freed by reference counting
-        return _export(store, banks, home, fmt, since, until, redact, generated_at)
-
-
-def _export(
-    store: Store,
-    banks: list[Bank],
-    home: Path,
-    fmt: ExportFormat,
-    since: date | None,
-    until: date | None,
-    redact: bool,
-    generated_at: str | None,
-) -> Export:
     from scr_cpd.progress.log.build import build_log
     from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key
 
-    doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
-    key = load_or_create_key(home)
-    if fmt is not ExportFormat.JSON:
-        doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
-        from scr_cpd.progress.log.render import render
+    fmt = ExportFormat(fmt)
+    # The log is a tree of fresh objects with no cycles, freed by reference counting: the cyclic
+    # collector's passes over it while it is built and written as JSON find nothing to free.
+    # (A renderer's own objects are left to it as usual.)
+    with collector_paused():
+        doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
+        key = load_or_create_key(home)
+        if fmt is ExportFormat.JSON:
+            return _json_export(store, doc, key)
+    doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
+    from scr_cpd.progress.log.render import render
 
-        data = render(doc, fmt.value)
-        return Export(fmt, {part: doc[part] for part in SUMMARY_PARTS}, data)
+    data = render(doc, fmt.value)
+    return Export(fmt, {part: doc[part] for part in SUMMARY_PARTS}, data)
+
+
+def _json_export(store: Store, doc: dict[str, Any], key: Any) -> Export:
     from scr_cpd.progress.log.shape import fits_schema
 
     made = signed_json(doc, key) if fits_schema(doc) else None
     if made is None:  # a value only the schema can judge, or that only json writes exactly
         return _checked_export(store, doc, key)
     data, integrity = made
-    return Export(fmt, {part: doc.get(part, integrity) for part in SUMMARY_PARTS}, data)
+    return Export(
+        ExportFormat.JSON, {part: doc.get(part, integrity) for part in SUMMARY_PARTS}, data
+    )
 
 
 def _checked_export(store: Store, doc: dict[str, Any], key: Any) -> Export:
