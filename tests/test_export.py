@@ -478,6 +478,41 @@ def test_the_quick_readers_read_what_the_row_by_row_readers_read(stored_home, ba
         assert [list(a) for a in doc["attempts"]] == [list(a) for a in reference]
 
 
+PLAIN_JSON = st.recursive(  # the values signed_json is given: fits_schema rules out the rest
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63) + 1, 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f == 0 or abs(f) >= 1e-4)
+    | st.text(st.characters(exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@pytest.fixture(scope="module")
+def signing_key(tmp_path_factory):
+    from scr_cpd.progress.log.signing import load_or_create_key
+
+    return load_or_create_key(tmp_path_factory.mktemp("key"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["format", "banks", "attempts", "reflections"]), PLAIN_JSON))
+def test_the_quick_writer_writes_any_plain_log_as_signing_a_sorted_copy_and_json_do(
+    signing_key, parts
+):
+    from scr_cpd.progress.log.export import log_json, signed_json
+    from scr_cpd.progress.log.signing import sign_log
+
+    key = signing_key
+    made = signed_json(parts, key)
+    assert made is not None
+    assert made[0] == log_json(sign_log(parts, key))
+    assert made[1] == json.loads(made[0])["integrity"]
+
+
 def test_a_hand_edited_number_takes_the_checked_path_and_is_written_as_json_writes_it(
     isolated_home, tmp_path
 ):
