@@ -191,3 +191,22 @@ def test_the_apps_own_layout_is_read_the_quick_way():
 def test_what_strict_reading_refuses_whatever_the_layout(text, problem):
     with pytest.raises(strict_json.JSONProblem, match=problem):
         strict_json.loads(text.encode())
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_collector_is_paused_inside_and_left_as_it_was_after(enabled):
+    import gc
+
+    from scr_cpd.common.collector import collector_paused
+
+    was = gc.isenabled()
+    try:
+        gc.enable() if enabled else gc.disable()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(KeyError), collector_paused():
+            raise KeyError("a failure inside")
+        assert gc.isenabled() is enabled
+    finally:
+        gc.enable() if was else gc.disable()

@@ -287,6 +287,26 @@ def test_the_log_file_is_byte_for_byte_what_json_dumps_writes(value):
     assert log_json(doc) == (json.dumps(doc, indent=2, ensure_ascii=False) + "\n").encode()
 
 
+@pytest.mark.parametrize("fmt", ["json", "md"])
+def test_the_collector_paused_while_the_log_is_built_runs_again_after(
+    isolated_home, tmp_path, monkeypatch, fmt
+):
+    import gc
+
+    from scr_cpd.progress.log import build
+
+    answer_all(isolated_home)
+    seen = []
+    real = build.build_log
+    monkeypatch.setattr(
+        build, "build_log", lambda *a, **k: seen.append(gc.isenabled()) or real(*a, **k)
+    )
+    assert gc.isenabled()
+    out = tmp_path / f"log.{fmt}"
+    assert cpd("export", "-f", fmt, "-o", str(out), home=isolated_home).exit_code == 0
+    assert seen == [False] and gc.isenabled()
+
+
 def test_an_exported_log_is_byte_for_byte_what_json_dumps_writes(isolated_home, tmp_path):
     answer_all(isolated_home)
     store = Store.open(isolated_home)
@@ -393,6 +413,104 @@ def test_a_log_the_quick_check_passes_the_schema_passes_and_both_paths_write_it_
             assert signed_json(doc, key)[0] == reference
         else:
             event("checked path")
+
+
+def answers_read_row_by_row(store, banks):
+    """The log's answers as they were read before issue 18: one named row at a time."""
+    from scr_cpd.progress.log.response import stable_response
+
+    questions = {q.key: q for b in banks for q in b.questions}
+    attempts = []
+    for r in store.db.execute(
+        "SELECT module_id, question_id, revision, content_hash, CAST(correct AS INTEGER),"
+        " confidence, answered_at, CAST(seconds AS REAL), response FROM attempts ORDER BY id"
+    ):
+        keys = ("module_id", "question_id", "revision", "content_hash")
+        attempt = {**dict(zip(keys, r[:4])), "correct": bool(r[4]), "confidence": r[5]}
+        attempt |= {"answered_at": r[6], "seconds": r[7]}
+        response = stable_response(questions.get((r[0], r[1])), r[3], json.loads(r[8]))
+        if response is not None:
+            attempt["response"] = response
+        attempts.append(attempt)
+    return attempts
+
+
+def reflections_read_by_name(store):
+    return [
+        rf.ReflectionEntry(
+            **{k: row[k] for k in row.keys() if k not in ("id", "tags", "learning_points")},
+            tags=json.loads(row["tags"]),
+            learning_points=json.loads(row["learning_points"]),
+        )
+        for row in store.db.execute("SELECT * FROM reflections ORDER BY created_at, id")
+    ]
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(MUTABLE), STORED_VALUES)
+def test_the_quick_readers_read_what_the_row_by_row_readers_read(stored_home, banks, column, value):
+    from scr_cpd.progress.log.build import build_log
+
+    with tempfile.TemporaryDirectory() as tmp:
+        store = _mutated(stored_home, *column, value, Path(tmp) / "home")
+        assume(store is not None)
+        try:
+            entries = reflections_read_by_name(store)
+        except (ValueError, TypeError):  # tags or points that are not JSON: neither reads them
+            with pytest.raises((ValueError, TypeError)):
+                rf.all_entries(store)
+        else:
+            assert rf.all_entries(store) == entries
+        try:
+            reference = answers_read_row_by_row(store, banks)
+        except (ValueError, TypeError):  # a response that is not JSON: neither reads it
+            with pytest.raises((ValueError, TypeError)):
+                build_log(store, banks)
+            return
+        try:
+            doc = build_log(store, banks, generated_at="2026-11-01T10:00")
+        except (ValueError, TypeError, ArithmeticError):  # the log cannot even be built
+            assume(False)
+        assert doc["attempts"] == reference
+        assert [type(v) for a in doc["attempts"] for v in a.values()] == [
+            type(v) for a in reference for v in a.values()
+        ]
+        assert [list(a) for a in doc["attempts"]] == [list(a) for a in reference]
+
+
+PLAIN_JSON = st.recursive(  # the values signed_json is given: fits_schema rules out the rest
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**63) + 1, 2**63 - 1)
+    | st.floats(allow_nan=False, allow_infinity=False).filter(lambda f: f == 0 or abs(f) >= 1e-4)
+    | st.text(st.characters(exclude_categories=["Cs"])),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=6), inner, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+@pytest.fixture(scope="module")
+def signing_key(tmp_path_factory):
+    from scr_cpd.progress.log.signing import load_or_create_key
+
+    return load_or_create_key(tmp_path_factory.mktemp("key"))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.dictionaries(st.sampled_from(["format", "banks", "attempts", "reflections"]), PLAIN_JSON))
+def test_the_quick_writer_writes_any_plain_log_as_signing_a_sorted_copy_and_json_do(
+    signing_key, parts
+):
+    from scr_cpd.progress.log.export import log_json, signed_json
+    from scr_cpd.progress.log.signing import sign_log
+
+    key = signing_key
+    made = signed_json(parts, key)
+    assert made is not None
+    assert made[0] == log_json(sign_log(parts, key))
+    assert made[1] == json.loads(made[0])["integrity"]
 
 
 def test_a_hand_edited_number_takes_the_checked_path_and_is_written_as_json_writes_it(

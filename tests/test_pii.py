@@ -569,3 +569,31 @@ def test_titled_names_are_found_where_the_look_behind_pattern_found_them(text):
                 yield m.start()
 
     assert [f.start for f in pii._titled_names(text)] == list(old(text))
+
+
+# --- the quick tests that skip scans (issue 18): the findings are those of every scan -------
+
+
+def every_scan(text):
+    """find_identifiers as it was before its quick tests: every detector over every text."""
+    from scr_cpd.progress import pii
+
+    found = [*pii._emails(text), *pii._titled_names(text)]
+    for detect in (pii._postcodes, pii._ni_numbers, pii._dates, pii._phones, pii._references):
+        found += detect(text)
+    return merge(found)
+
+
+DIGITS_OF_ANY_SCRIPT = st.sampled_from(["0", "9", "٣", "۷", "߂", "१", "௫", "๓", "²", "½", "Ⅻ"])
+
+
+@settings(deadline=None, max_examples=300, suppress_health_check=[HealthCheck.too_slow])
+@given(st.one_of(TEXTS, st.lists(DIGITS_OF_ANY_SCRIPT | st.text(max_size=4)).map("".join)))
+@example("Dr Ann Jones")
+@example("call 07700 900123 now")
+@example("born ١٢/٠٣/٢٠١٥")  # digits of another script: the text is not ASCII
+def test_the_quick_tests_find_what_every_scan_finds(text):
+    from scr_cpd.progress import pii
+
+    assert pii._has_digit(text) == (re.search(r"\d", text) is not None)
+    assert find_identifiers(text) == every_scan(text)

@@ -201,6 +201,31 @@ def test_the_own_fingerprint_is_read_alike_from_any_layout_of_the_key_file(tmp_p
         signing.own_fingerprint(tmp_path)
 
 
+def test_the_signing_key_is_read_alike_from_any_layout_of_the_key_file(tmp_path):
+    """load_or_create_key reads scr-cpd's own layout from its seed (no key-file reader): the key
+    is the one cryptography's reader gives, in that layout and in any other; a damaged file
+    still gets the one sentence."""
+    from cryptography.hazmat.primitives import serialization
+
+    def private(key):
+        return key.private_bytes_raw()
+
+    first = load_or_create_key(tmp_path)
+    path = signing.key_path(tmp_path)
+    full = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    assert private(load_or_create_key(tmp_path)) == private(full) == private(first)
+    assert public_raw(first) == full.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw
+    )
+    path.write_bytes(path.read_bytes().replace(b"\n", b"\r\n"))
+    assert private(load_or_create_key(tmp_path)) == private(full)
+    path.write_text(
+        "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEIA==\n-----END PRIVATE KEY-----\n"
+    )
+    with pytest.raises(KeyFileError, match="is damaged; restore it from a backup"):
+        load_or_create_key(tmp_path)
+
+
 def test_no_own_fingerprint_without_a_key(tmp_path):
     assert signing.own_fingerprint(tmp_path) is None
     assert not (tmp_path / "keys").exists()

@@ -8,6 +8,7 @@ every sitting, every answer and every reflection in the period.
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from typing import Any
 
@@ -21,6 +22,7 @@ from scr_cpd.progress.status import REFLECTION_STATUS, ModuleStatus, SessionKind
 from scr_cpd.progress.store import Store, iso
 
 FORMAT = "scr-cpd/log@1"
+_UNSEEN: Any = object()  # a response not read yet (None: read, and not nameable)
 
 
 def build_log(
@@ -77,7 +79,7 @@ def _attempts(
     store: Store, low: str | None, high: str | None, questions: dict[tuple[str, str], Any]
 ) -> list[dict[str, Any]]:
     clause, args = where("answered_at", low, high)
-    rows = store.db.execute(
+    rows = _plain_rows(store).execute(
         # CAST: a value edited by hand counts as SQL's SUM counts it in the figures (text as 0)
         "SELECT module_id, question_id, revision, content_hash, CAST(correct AS INTEGER),"
         " confidence, answered_at, CAST(seconds AS REAL), response"
@@ -86,37 +88,69 @@ def _attempts(
     )
     # An officer gives the same few responses to a question again and again: each distinct one
     # is read and named once (hashing a question's wording is most of the work), and the
-    # attempts share the one (read-only) response object.
+    # attempts share the one (read-only) response object. (fetchall and unpacking each row into
+    # names: half the time of reading the rows one at a time and indexing them.)
     responses: dict[tuple[Any, ...], dict[str, Any] | None] = {}
-    attempts = []
-    for r in rows:
-        key = (r[0], r[1], r[3], r[8])
-        if key in responses:
-            response = responses[key]
+    attempts: list[dict[str, Any]] = []
+    append = attempts.append
+    for (
+        module_id,
+        question_id,
+        revision,
+        content_hash,
+        correct,
+        confidence,
+        answered_at,
+        seconds,
+        raw,
+    ) in rows.fetchall():
+        key = (module_id, question_id, content_hash, raw)
+        response = responses.get(key, _UNSEEN)
+        if response is _UNSEEN:
+            question = questions.get((module_id, question_id))
+            response = responses[key] = stable_response(question, content_hash, json.loads(raw))
+        if response is None:  # optional in log@1: only when the wording answered is known
+            append(
+                {
+                    "module_id": module_id,
+                    "question_id": question_id,
+                    "revision": revision,
+                    "content_hash": content_hash,
+                    "correct": bool(correct),
+                    "confidence": confidence,
+                    "answered_at": answered_at,
+                    "seconds": seconds,
+                }
+            )
         else:
-            question = questions.get((r[0], r[1]))
-            response = responses[key] = stable_response(question, r[3], json.loads(r[8]))
-        attempt = {
-            "module_id": r[0],
-            "question_id": r[1],
-            "revision": r[2],
-            "content_hash": r[3],
-            "correct": bool(r[4]),
-            "confidence": r[5],
-            "answered_at": r[6],
-            "seconds": r[7],
-        }
-        if response is not None:  # optional in log@1: only when the wording answered is known
-            attempt["response"] = response
-        attempts.append(attempt)
+            append(
+                {
+                    "module_id": module_id,
+                    "question_id": question_id,
+                    "revision": revision,
+                    "content_hash": content_hash,
+                    "correct": bool(correct),
+                    "confidence": confidence,
+                    "answered_at": answered_at,
+                    "seconds": seconds,
+                    "response": response,
+                }
+            )
     return attempts
+
+
+def _plain_rows(store: Store) -> sqlite3.Cursor:
+    """A cursor that gives rows as plain tuples (named rows take a fifth longer to read)."""
+    cursor = store.db.cursor()
+    cursor.row_factory = None
+    return cursor
 
 
 def _activities(
     store: Store, titles: dict[str, str], low: str | None, high: str | None
 ) -> list[dict[str, Any]]:
     clause, args = where("s.started_at", low, high)
-    rows = store.db.execute(
+    rows = _plain_rows(store).execute(
         "SELECT s.kind, s.module_id, s.started_at, s.ended_at, s.status, COUNT(a.id), COALESCE(SUM(a.correct), 0),"
         " COALESCE(SUM(a.seconds), 0) FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id"
         f" WHERE {clause} GROUP BY s.id ORDER BY s.id",
@@ -127,11 +161,12 @@ def _activities(
         if answered == 0:
             continue
         title = titles.get(module_id, module_id or "Practice across modules")
-        label = {
-            SessionKind.MODULE: title,
-            SessionKind.RETAKE: f"Retake: {title}",
-            SessionKind.PRACTICE: "Practice" + (f": {title}" if module_id else " across modules"),
-        }.get(kind, title)
+        if kind == SessionKind.RETAKE:
+            label = f"Retake: {title}"
+        elif kind == SessionKind.PRACTICE:
+            label = "Practice" + (f": {title}" if module_id else " across modules")
+        else:  # a module run, or a kind this version does not know
+            label = title
         activities.append(
             {
                 "kind": kind,
@@ -180,12 +215,12 @@ def _reflections(
             "impact_at": e.impact_at,
         }
         for field in (*FIELDS, "impact"):
-            found = pii.find_identifiers(record[field] or "")
+            found = pii.find_identifiers(record[field]) if record[field] else []
             for finding in found:
                 identifiers.append(
                     {"reflection": e.uid, "field": field, "kind": finding.kind, "redacted": redact}
                 )
-            if found and redact and record[field]:
+            if found and redact:
                 record[field] = pii.redact(record[field])
         records.append(record)
     return records, identifiers

@@ -16,6 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from scr_cpd.common.collector import collector_paused
 from scr_cpd.common.text import DATE_HINT, slugify
 from scr_cpd.content.model import Bank
 from scr_cpd.progress.store import Store, StoreError
@@ -104,21 +105,31 @@ def export_log(
     from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key
 
     fmt = ExportFormat(fmt)
-    doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
-    key = load_or_create_key(home)
-    if fmt is not ExportFormat.JSON:
-        doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
-        from scr_cpd.progress.log.render import render
+    # The log is a tree of fresh objects with no cycles, freed by reference counting: the cyclic
+    # collector's passes over it while it is built and written as JSON find nothing to free.
+    # (A renderer's own objects are left to it as usual.)
+    with collector_paused():
+        doc = build_log(store, banks, since, until, redact=redact, generated_at=generated_at)
+        key = load_or_create_key(home)
+        if fmt is ExportFormat.JSON:
+            return _json_export(store, doc, key)
+    doc = {**doc, "integrity": {"fingerprint": key_fingerprint(key)}}
+    from scr_cpd.progress.log.render import render
 
-        data = render(doc, fmt.value)
-        return Export(fmt, {part: doc[part] for part in SUMMARY_PARTS}, data)
+    data = render(doc, fmt.value)
+    return Export(fmt, {part: doc[part] for part in SUMMARY_PARTS}, data)
+
+
+def _json_export(store: Store, doc: dict[str, Any], key: Any) -> Export:
     from scr_cpd.progress.log.shape import fits_schema
 
     made = signed_json(doc, key) if fits_schema(doc) else None
     if made is None:  # a value only the schema can judge, or that only json writes exactly
         return _checked_export(store, doc, key)
     data, integrity = made
-    return Export(fmt, {part: doc.get(part, integrity) for part in SUMMARY_PARTS}, data)
+    return Export(
+        ExportFormat.JSON, {part: doc.get(part, integrity) for part in SUMMARY_PARTS}, data
+    )
 
 
 def _checked_export(store: Store, doc: dict[str, Any], key: Any) -> Export:
@@ -148,8 +159,9 @@ def signed_log(
     from scr_cpd.progress.log.build import build_log
     from scr_cpd.progress.log.signing import load_or_create_key, sign_log
 
-    doc = build_log(store, banks, since, until, redact=redact)
-    return sign_log(doc, load_or_create_key(home))
+    with collector_paused():
+        doc = build_log(store, banks, since, until, redact=redact)
+        return sign_log(doc, load_or_create_key(home))
 
 
 def _validate(store: Store, data: bytes) -> None:
@@ -211,15 +223,15 @@ def signed_json(doc: dict[str, Any], key: Any) -> tuple[bytes, dict[str, Any]] |
     from scr_cpd.progress.log.signing import integrity_block, part_digests
 
     sort, indent = orjson.OPT_SORT_KEYS, orjson.OPT_SORT_KEYS | orjson.OPT_INDENT_2
+    pieces: list[bytes | memoryview] = [b"{"]
     try:
         integrity = integrity_block(part_digests(doc, partial(orjson.dumps, option=sort)), key)
-        parts = [
-            b"\n  "
-            + orjson.dumps(name)
-            + b": "
-            + orjson.dumps(value, option=indent).replace(b"\n", b"\n  ")
-            for name, value in [*doc.items(), ("integrity", integrity)]
-        ]
+        for name, value in [*doc.items(), ("integrity", integrity)]:
+            # {name: value} written alone is '{\n  "name": value, indented one level\n}': the
+            # part as the file holds it between the outer braces, with no pass to indent it
+            # and no copy but the one join makes.
+            pieces += (memoryview(orjson.dumps({name: value}, option=indent))[1:-2], b",")
     except orjson.JSONEncodeError:
         return None
-    return b"{" + b",".join(parts) + b"\n}\n", integrity
+    pieces[-1] = b"\n}\n"
+    return b"".join(pieces), integrity

@@ -47,7 +47,22 @@ def load_or_create_key(home: Path) -> Any:
     path = key_path(home)
     if not path.exists():
         _create_key(path)
-    return _load_key(path)
+    return _read_key(path)
+
+
+def _read_key(path: Path) -> Any:
+    """The key in the layout _create_key writes read from its seed, sparing the import of
+    cryptography's whole key-file reader (a tenth of an export); any other file, or a damaged
+    one, goes to the full reader, which says what is wrong."""
+    try:
+        seed = _pkcs8_seed(path.read_bytes())
+    except OSError:
+        seed = None
+    if seed is None:
+        return _load_key(path)
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    return Ed25519PrivateKey.from_private_bytes(seed)
 
 
 def _load_key(path: Path) -> Any:
@@ -88,11 +103,7 @@ def _create_key(path: Path) -> None:
 
 
 def public_raw(key: Any) -> bytes:
-    from cryptography.hazmat.primitives import serialization
-
-    raw: bytes = key.public_key().public_bytes(
-        serialization.Encoding.Raw, serialization.PublicFormat.Raw
-    )
+    raw: bytes = key.public_key().public_bytes_raw()
     return raw
 
 
@@ -105,15 +116,7 @@ def own_fingerprint(home: Path) -> str | None:
     path = key_path(home)
     if not path.exists():
         return None
-    try:
-        seed = _pkcs8_seed(path.read_bytes())
-    except OSError:
-        seed = None
-    if seed is None:  # not the layout scr-cpd writes: the full reader says what is wrong
-        return key_fingerprint(_load_key(path))
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    return fingerprint(Ed25519PrivateKey.from_private_bytes(seed).public_key().public_bytes_raw())
+    return key_fingerprint(_read_key(path))
 
 
 # An Ed25519 private key as PKCS#8 DER (RFC 8410) is these 16 bytes, then the 32-byte seed.

@@ -68,7 +68,13 @@ def optional(check: Check) -> Check:
     """The value may also be null."""
     maybe: Check = lambda value: value is None or check(value)  # noqa: E731
     inner = column_check(check)
-    COLUMNS[maybe] = lambda column: inner([v for v in column if v is not None])
+    if isinstance(check, Model):  # records may share one object (the answers' responses do):
+        # each distinct object is checked once
+        COLUMNS[maybe] = lambda column: inner(
+            list({id(v): v for v in column if v is not None}.values())
+        )
+    else:
+        COLUMNS[maybe] = lambda column: inner([v for v in column if v is not None])
     return maybe
 
 
@@ -164,7 +170,10 @@ class Model:
         except KeyError:
             return False
         for key in present - self.required_keys:
-            columns[key] = [record[key] for record in records if key in record]
+            try:  # most often in every record
+                columns[key] = list(map(itemgetter(key), records))
+            except KeyError:
+                columns[key] = [record[key] for record in records if key in record]
         return all(self.columns[key](column) for key, column in columns.items())
 
 
@@ -394,9 +403,12 @@ def _number_columns(doc: dict[str, Any]) -> Iterator[list[Any]]:
             continue
         records = doc[part] if model is not check else [doc[part]]
         for key, field_check in model.fields.items():
-            if field_check in (number, _opt_number):
+            if field_check is number and key in model.required_keys:  # in every record (LOG)
+                yield list(map(itemgetter(key), records))
+            elif field_check in (number, _opt_number):
                 yield [record.get(key) for record in records]
-    yield [a["response"].get("value") for a in doc["attempts"] if a.get("response")]
+    responses = {id(r): r for a in doc["attempts"] if (r := a.get("response"))}  # often shared
+    yield [response.get("value") for response in responses.values()]
 
 
 def _plain_floats(column: list[Any]) -> bool:
