@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
+from scr_cpd.common.collector import collector_paused
 from scr_cpd.content.errors import BankError, Code, Problem, errors_in, warnings_in
 from scr_cpd.content.loader import BUNDLED_DIR, check_bank_text, read_bank_text
 from scr_cpd.content.vocabulary import BANK_SUFFIXES
@@ -54,25 +53,12 @@ def check_file(path: Path) -> tuple[dict[str, Any], LineMap, list[Problem]]:
     """(validated data or {}, line map, problems) for one file; raises nothing for bad content.
 
     The line map may be made only when a line is first asked for (see `check_bank_text`)."""
-    with _gc_paused():
+    with collector_paused():
         try:
             text = read_bank_text(path)
         except BankError as exc:
             return {}, {}, exc.problems
         return check_bank_text(text, str(path))
-
-
-@contextmanager
-def _gc_paused() -> Iterator[None]:
-    """A large bank makes hundreds of thousands of objects that all live until the end, so the
-    collector's passes over them find nothing to free; pausing it saves a fifth of the time."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def validate_paths(

@@ -29,6 +29,7 @@ from types import SimpleNamespace
 from typing import Any, Callable, Iterable, Iterator
 
 from scr_cpd import __version__
+from scr_cpd.common.collector import collector_paused
 from scr_cpd.common.files import InputError, make_private_dir, read_bounded, walk_files
 from scr_cpd.progress.warehouse_tables import (
     COLUMNS,
@@ -291,7 +292,7 @@ def load_logs(
     officers = _values(db, "SELECT officer FROM officers UNION SELECT officer FROM logs")
     seen = _Seen(_values(db, "SELECT log_id FROM logs"), officers, set(known))
     batch = Batch()
-    with _collector_paused():
+    with collector_paused():
         for n, checked in enumerate(_check_all(files, trusted, known, with_text, workers), 1):
             seen.take(checked, report, batch)
             if batch.logs >= BATCH or batch.answers >= ROWS:
@@ -341,20 +342,6 @@ class _Seen:
             self.hashes.add(checked.sha)
             row = (checked.sha, checked.lid, checked.officer, checked.reviewer, __version__)
             batch.files.append(row)
-
-
-class _collector_paused:
-    """The cyclic garbage collector paused: a log is a tree, freed as soon as it is turned into
-    columns, and collections triggered while parsing thousands of them cost a quarter of the
-    time."""
-
-    def __enter__(self) -> None:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: Any) -> None:
-        if self.was_enabled:
-            gc.enable()
 
 
 def _check_all(

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Protocol
 
+from scr_cpd.common.collector import collector_paused
 from scr_cpd.progress.log.signing import Verdict
 from scr_cpd.progress.log.vocabulary import SORT_KEYS, STATUSES, SortKey, Status  # noqa: F401 (re-exported)
 from scr_cpd.progress.supervision import SupervisionError
@@ -285,19 +286,9 @@ def _entries(
         if found is not None:
             yield from found
             return
-    with _CollectorPaused():
+    with collector_paused():
         for path in paths:
             yield summary_entry(path, trust, known)
-
-
-class _CollectorPaused:
-    def __enter__(self) -> None:
-        self.was_enabled = gc.isenabled()
-        gc.disable()
-
-    def __exit__(self, *exc: object) -> None:
-        if self.was_enabled:
-            gc.enable()
 
 
 _worker_state: list[Any] = []  # the trust list and the content hashes known, in each worker
