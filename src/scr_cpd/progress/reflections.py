@@ -200,9 +200,7 @@ _COLUMNS = (
 
 
 def _rows(store: Store, where: str, args: list[str]) -> sqlite3.Cursor:
-    cursor = store.db.cursor()
-    cursor.row_factory = None
-    return cursor.execute(f"SELECT {_COLUMNS} FROM reflections {where}", args)
+    return store.plain_rows(f"SELECT {_COLUMNS} FROM reflections {where}", args)
 
 
 def _entry(row: tuple[Any, ...]) -> ReflectionEntry:

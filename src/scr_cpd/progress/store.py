@@ -329,6 +329,13 @@ class Store:
 
     # --- profile ----------------------------------------------------------------------
 
+    def plain_rows(self, sql: str, args: Any = ()) -> sqlite3.Cursor:
+        """The query's rows as plain tuples, for reading many at once (named rows take a fifth
+        longer to read)."""
+        cursor = self.db.cursor()
+        cursor.row_factory = None
+        return cursor.execute(sql, args)
+
     def profile(self) -> dict[str, str]:
         return {r["key"]: r["value"] for r in self.db.execute("SELECT key, value FROM profile")}
 

@@ -8,7 +8,6 @@ every sitting, every answer and every reflection in the period.
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from typing import Any
 
@@ -79,7 +78,7 @@ def _attempts(
     store: Store, low: str | None, high: str | None, questions: dict[tuple[str, str], Any]
 ) -> list[dict[str, Any]]:
     clause, args = where("answered_at", low, high)
-    rows = _plain_rows(store).execute(
+    rows = store.plain_rows(
         # CAST: a value edited by hand counts as SQL's SUM counts it in the figures (text as 0)
         "SELECT module_id, question_id, revision, content_hash, CAST(correct AS INTEGER),"
         " confidence, answered_at, CAST(seconds AS REAL), response"
@@ -139,18 +138,11 @@ def _attempts(
     return attempts
 
 
-def _plain_rows(store: Store) -> sqlite3.Cursor:
-    """A cursor that gives rows as plain tuples (named rows take a fifth longer to read)."""
-    cursor = store.db.cursor()
-    cursor.row_factory = None
-    return cursor
-
-
 def _activities(
     store: Store, titles: dict[str, str], low: str | None, high: str | None
 ) -> list[dict[str, Any]]:
     clause, args = where("s.started_at", low, high)
-    rows = _plain_rows(store).execute(
+    rows = store.plain_rows(
         "SELECT s.kind, s.module_id, s.started_at, s.ended_at, s.status, COUNT(a.id), COALESCE(SUM(a.correct), 0),"
         " COALESCE(SUM(a.seconds), 0) FROM sessions s LEFT JOIN attempts a ON a.session_id = s.id"
         f" WHERE {clause} GROUP BY s.id ORDER BY s.id",
