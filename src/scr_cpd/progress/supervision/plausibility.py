@@ -15,7 +15,8 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_, itemgetter
 from typing import Any
 
 FASTEST_MEDIAN_SECONDS = 2.0  # nobody reads a question and its options faster
@@ -50,19 +51,25 @@ class _Counted:
 def _count(attempts: list[Any]) -> tuple[dict[str, _Counted], list[str]]:
     """Per module: each answer's seconds and how many were right; and every answer's time stamp.
 
-    Read a field at a time (each a C-level pass) when every answer is an object with a module
-    id in text, as the app writes them; otherwise answer by answer."""
+    Read a field at a time (each a C-level pass) when every answer is an object holding every
+    field, with its module id in text, as the app writes them; otherwise answer by answer."""
     if set(map(type, attempts)) != {dict}:
         return _count_each(attempts)
-    modules = [a.get("module_id") for a in attempts]
+    try:
+        modules = list(map(itemgetter("module_id"), attempts))
+        values = list(map(itemgetter("seconds"), attempts))
+        corrects = list(map(itemgetter("correct"), attempts))
+        stamps = list(map(itemgetter("answered_at"), attempts))
+    except KeyError:
+        return _count_each(attempts)
     if set(map(type, modules)) != {str}:
         return _count_each(attempts)
-    values = [a.get("seconds") for a in attempts]
+    if set(map(type, values)) != {float}:
+        values = [value if type(value) is float else _number(value) for value in values]
     seconds: dict[str, list[float]] = {m: [] for m in modules}
     for module, value in zip(modules, values):
-        seconds[module].append(value if type(value) is float else _number(value))
-    right = Counter(compress(modules, [a.get("correct") is True for a in attempts]))
-    stamps = [a.get("answered_at") for a in attempts]
+        seconds[module].append(value)
+    right = Counter(compress(modules, map(is_, corrects, repeat(True))))
     if set(map(type, stamps)) != {str}:
         stamps = [stamp for stamp in stamps if isinstance(stamp, str)]
     return {m: _Counted(found, right[m]) for m, found in seconds.items()}, stamps
