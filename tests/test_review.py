@@ -821,8 +821,23 @@ _app_answer = st.fixed_dictionaries(
 )
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.lists(_app_answer, max_size=40) | st.lists(_answer | _odd, max_size=12))
+# Every field there, as the app writes them, some holding what it never writes.
+_full_answer = st.fixed_dictionaries(
+    {
+        "module_id": st.sampled_from(["neglect", "voice", "trauma"]),
+        "seconds": st.floats(0, 500, allow_nan=False) | st.sampled_from([1, True, None, "3"]),
+        "correct": st.sampled_from([True, False, 1, 0, "yes", None]),
+        "answered_at": st.sampled_from(["2026-02-06T17:57:06+00:00", None, 7]),
+    }
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(_full_answer, max_size=40)
+    | st.lists(_app_answer, max_size=40)
+    | st.lists(_answer | _odd, max_size=12)
+)
 def test_plausibility_counts_field_by_field_as_answer_by_answer(attempts):
     from scr_cpd.progress.supervision import plausibility
 
