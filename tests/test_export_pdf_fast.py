@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from test_export_render import bad_doc, pdf_lines, pdf_objects, reviewed
+from test_export_render import bad_doc, lines_through_fpdf_text, pdf_lines, pdf_objects, reviewed
 
 from scr_cpd.progress.log.render import fpdf_adapter, render
 from scr_cpd.progress.log.render.fpdf_adapter import new_document, pdf_string
@@ -80,13 +80,7 @@ def test_a_log_with_hundreds_of_different_letters_shows_them_all():
     doc["reflections"][1]["what"] = " ".join(words)
     fast = pdf_lines(render(doc, "pdf"))
     assert {c for c in letters} <= set("".join(fast)) | set("\ufffd")
-    original = fpdf_adapter.fast_text_available
-    try:
-        fpdf_adapter.fast_text_available = lambda pdf: False
-        slow = pdf_lines(render(doc, "pdf"))
-    finally:
-        fpdf_adapter.fast_text_available = original
-    assert fast == slow
+    assert fast == lines_through_fpdf_text(doc)
 
 
 def test_objects_are_written_as_fpdf2_writes_them(monkeypatch):

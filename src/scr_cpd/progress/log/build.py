@@ -108,33 +108,19 @@ def _attempts(
         if response is _UNSEEN:
             question = questions.get((module_id, question_id))
             response = responses[key] = stable_response(question, content_hash, json.loads(raw))
-        if response is None:  # optional in log@1: only when the wording answered is known
-            append(
-                {
-                    "module_id": module_id,
-                    "question_id": question_id,
-                    "revision": revision,
-                    "content_hash": content_hash,
-                    "correct": bool(correct),
-                    "confidence": confidence,
-                    "answered_at": answered_at,
-                    "seconds": seconds,
-                }
-            )
-        else:
-            append(
-                {
-                    "module_id": module_id,
-                    "question_id": question_id,
-                    "revision": revision,
-                    "content_hash": content_hash,
-                    "correct": bool(correct),
-                    "confidence": confidence,
-                    "answered_at": answered_at,
-                    "seconds": seconds,
-                    "response": response,
-                }
-            )
+        attempt = {
+            "module_id": module_id,
+            "question_id": question_id,
+            "revision": revision,
+            "content_hash": content_hash,
+            "correct": bool(correct),
+            "confidence": confidence,
+            "answered_at": answered_at,
+            "seconds": seconds,
+        }
+        if response is not None:  # optional in log@1: only when the wording answered is known
+            attempt["response"] = response
+        append(attempt)
     return attempts
 
 
