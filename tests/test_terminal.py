@@ -540,3 +540,17 @@ def test_a_checklist_first_is_readable_early_too_and_one_question_is_one_questio
     ], screen
     t.send(CTRL_C)
     t.end()
+
+
+def test_ctrl_c_while_the_menu_loads_stops_cleanly(where):
+    only_the_single_question(where)
+    t = open_cpd(where, "start", "tiny")
+    end = time.time() + 10
+    while "   2) Green" not in t.fresh:
+        assert time.time() < end, t.text
+        t.pump(0.01, timeout=0.5)
+    t.child.send(CTRL_C)
+    screen = t.wait("Stopped.")
+    assert "Traceback" not in t.fresh and "Everything you answered so far is saved." in screen
+    assert t.end() == 130
+    assert attempts(where) == []
