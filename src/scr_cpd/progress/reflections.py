@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import secrets
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import timedelta
 from typing import Any
 
@@ -192,11 +192,10 @@ def delete(store: Store, uid: str) -> None:
         raise ReflectionError(f"no reflection with id {uid!r}; see `cpd reflections list`")
 
 
-# The entry's fields in its own order, read as plain tuples (a quarter of the time of named rows).
-_COLUMNS = (
-    "uid, module_id, prompt_id, prompt, what, so_what, now_what, tags, learning_points, seconds,"
-    " created_at, updated_at, follow_up_due, impact, impact_at"
-)
+# Every field of an entry, read by its column of the same name as plain tuples (a quarter of
+# the time of named rows).
+_FIELD_NAMES = tuple(f.name for f in fields(ReflectionEntry))
+_COLUMNS = ", ".join(_FIELD_NAMES)
 
 
 def _rows(store: Store, where: str, args: list[str]) -> sqlite3.Cursor:
@@ -204,8 +203,7 @@ def _rows(store: Store, where: str, args: list[str]) -> sqlite3.Cursor:
 
 
 def _entry(row: tuple[Any, ...]) -> ReflectionEntry:
-    uid, module_id, prompt_id, prompt, what, so_what, now_what, tags, points, *rest = row
-    return ReflectionEntry(
-        uid, module_id, prompt_id, prompt, what, so_what, now_what,
-        json.loads(tags), json.loads(points), *rest,
-    )  # fmt: skip
+    values = dict(zip(_FIELD_NAMES, row))
+    values["tags"] = json.loads(values["tags"])
+    values["learning_points"] = json.loads(values["learning_points"])
+    return ReflectionEntry(**values)
