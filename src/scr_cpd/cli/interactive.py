@@ -81,9 +81,9 @@ def _ask(prompt: Any) -> Any:
 def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
     """A numbered menu; returns the index of the chosen entry."""
     entries = [wrapped(label) for label in labels[: len(SHORTCUTS)]]
-    preview = _preview(message, [f"{SHORTCUTS[n]}) {e}" for n, e in enumerate(entries)])
-    questionary = _questionary()
-    _back_over(preview)
+    questionary = _questionary_showing(
+        message, [f"{SHORTCUTS[n]}) {e}" for n, e in enumerate(entries)]
+    )
     choices = [
         questionary.Choice(entry, value=n, shortcut_key=SHORTCUTS[n])
         for n, entry in enumerate(entries)
@@ -100,11 +100,20 @@ def select_index(message: str, labels: list[str], default: int | None = None, **
     return index
 
 
+def _questionary_showing(message: str, entries: list[str]) -> Any:
+    """questionary, with the menu's entries on screen meanwhile: the first menu of a run is
+    drawn as plain lines while questionary loads (a few hundred ms on a slow machine), so the
+    person can read every choice at once; the menu then takes the same place, adding its
+    pointer and instruction."""
+    preview = _preview(message, entries)
+    questionary = _questionary()
+    _back_over(preview)
+    return questionary
+
+
 def _preview(message: str, entries: list[str]) -> int:
-    """The first menu of a run, drawn as plain lines while questionary loads (a few hundred ms
-    on a slow machine), so the person can read every choice at once; the menu then takes the
-    same place, adding its pointer and instruction. Returns the lines drawn (0: none, when
-    questionary is already loaded, the output is no terminal, or the lines would not fit)."""
+    """The lines drawn (0: none, when questionary is already loaded, the output is no
+    terminal, or the lines would not fit)."""
     if "questionary" in sys.modules or not sys.stdout.isatty():
         return 0
     lines = [f"? {one_line(message)}"]
@@ -186,9 +195,7 @@ class InteractiveUI(PlainUI):
     def pick_many(self, title: str, labels: list[str]) -> list[int]:
         """A checklist; space or an entry's number ticks it, Enter submits."""
         entries = [wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2) for n, t in enumerate(labels)]
-        preview = _preview(title, [f"{UNTICKED} {entry}" for entry in entries])
-        questionary = _questionary()
-        _back_over(preview)
+        questionary = _questionary_showing(title, [f"{UNTICKED} {entry}" for entry in entries])
         choices = [questionary.Choice(entry, value=n) for n, entry in enumerate(entries)]
         question = questionary.checkbox(
             title, choices=choices, instruction="(space or number to tick, Enter to submit)"
