@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from scr_cpd.cli.console import safe
-from scr_cpd.cli.env import get_env
+from scr_cpd.cli.env import Env, get_env
 
 FIELDS = (
     ("name", "Name"),
@@ -42,24 +42,33 @@ def profile(
     if any(v is not None for v in given.values()):
         store.set_profile(**{k: v.strip() for k, v in given.items() if v is not None})
     elif not show:
-        current = store.profile()
-        ui = env.ui()
         env.console().print("Press Enter to keep what is shown in brackets.")
         try:
             for key, label in FIELDS:
-                answer = (
-                    ui.read(f"{label} [{current.get(key, '')}]: ")
-                    if env.plain
-                    else _ask(label, current.get(key, ""))
-                )
-                if answer:
-                    store.set_profile(**{key: answer.strip()})
+                _ask_field(env, key, label)
         except Stop:
             pass
     saved = store.profile()
     console = env.console()
     for key, label in FIELDS:
         console.print(f"{label.split(' (')[0]}: {safe(saved.get(key, '')) or '(not set)'}")
+
+
+def _ask_field(env: Env, key: str, label: str) -> None:
+    """Ask for one field until it is left as it is or given in a form a log can carry; each
+    answer is saved as it is given."""
+    from scr_cpd.progress.store import StoreError
+
+    while True:
+        current = env.store.profile().get(key, "")
+        answer = env.ui().read(f"{label} [{current}]: ") if env.plain else _ask(label, current)
+        if not answer.strip():
+            return
+        try:
+            env.store.set_profile(**{key: answer})
+            return
+        except StoreError as exc:
+            env.console().print(f"{str(exc)[0].upper()}{str(exc)[1:]}.", markup=False)
 
 
 def _ask(label: str, default: str) -> str:

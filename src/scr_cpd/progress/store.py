@@ -13,6 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from scr_cpd.common.text import has_hidden_characters
 from scr_cpd.progress.home import (
     DB_NAME,
     StoreError,
@@ -340,12 +341,26 @@ class Store:
         return {r["key"]: r["value"] for r in self.db.execute("SELECT key, value FROM profile")}
 
     def set_profile(self, **values: str | None) -> None:
+        """Each field given, as one line (see `profile_value`); nothing is saved if one is refused."""
+        given = {
+            key: profile_value(key, value) for key, value in values.items() if value is not None
+        }
         with self.transaction():
-            for key, value in values.items():
-                if value is not None:
-                    self.db.execute(
-                        "INSERT OR REPLACE INTO profile (key, value) VALUES (?, ?)", (key, value)
-                    )
+            for key, value in given.items():
+                self.db.execute(
+                    "INSERT OR REPLACE INTO profile (key, value) VALUES (?, ?)", (key, value)
+                )
+
+
+def profile_value(key: str, value: str) -> str:
+    """A profile field as a log carries it: one line, each run of spaces and line breaks folded to
+    one space. A control, bidi or zero-width character is refused: printed on a supervisor's
+    screen it could move the cursor, recolour the text or reorder what is shown."""
+    hidden = has_hidden_characters(value)
+    if hidden:
+        what = key.replace("_", " ")
+        raise StoreError(f"the {what} holds a hidden character {hidden}; type it again without it")
+    return " ".join(value.split())
 
 
 class _Transaction:
