@@ -279,3 +279,37 @@ def test_the_early_choices_are_drawn_only_where_the_menu_can_take_their_place(mo
     monkeypatch.setattr(sys.stdout, "isatty", lambda: False)
     assert interactive._preview("Your answer:", ["1) Blue"]) == 0
     assert capsys.readouterr().out == ""
+
+
+def test_keys_are_not_echoed_while_the_first_menu_loads_and_echo_comes_back(monkeypatch):
+    import pty
+    import select
+    import termios
+
+    from scr_cpd.cli.console import echo_held
+
+    leader, follower = pty.openpty()
+    with os.fdopen(follower, "r") as terminal:
+        monkeypatch.setattr(sys, "stdin", terminal)
+
+        def echoes() -> bool:
+            return bool(termios.tcgetattr(follower)[3] & termios.ECHO)
+
+        assert echoes()
+        with pytest.raises(KeyboardInterrupt):
+            with echo_held():
+                assert not echoes()
+                os.write(leader, b"2\n")  # typed meanwhile: kept for what reads next
+                select.select([follower], [], [], 5)  # the terminal has taken the line in
+                raise KeyboardInterrupt  # Ctrl-C while questionary loads
+        assert echoes()
+        assert os.read(follower, 16) == b"2\n"
+        os.set_blocking(leader, False)
+        try:
+            echoed = os.read(leader, 64)
+        except BlockingIOError:  # nothing was written back to the screen
+            echoed = b""
+        assert b"2" not in echoed
+        with echo_held(False):
+            assert echoes()
+    os.close(leader)

@@ -9,6 +9,8 @@ import os
 import re
 import shutil
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any, Sequence, TextIO
 
 if TYPE_CHECKING:
@@ -45,6 +47,42 @@ def terminal_width() -> int:
 
 def terminal_height() -> int:
     return shutil.get_terminal_size((PLAIN_WIDTH, 24)).lines or 24
+
+
+@contextmanager
+def echo_held(hold: bool = True) -> Iterator[None]:
+    """The terminal's echo of typed keys off inside the block (when `hold` and the input is a
+    terminal), then as it was. Keys typed meanwhile are kept for whatever reads them next."""
+    saved = _echo_off() if hold else None
+    try:
+        yield
+    finally:
+        if saved is not None:
+            import termios
+
+            try:
+                termios.tcsetattr(sys.stdin.fileno(), termios.TCSANOW, saved)
+            except (termios.error, OSError, ValueError):
+                pass
+
+
+def _echo_off() -> Any:
+    """The terminal's settings before echo was turned off, or None if it was left alone."""
+    try:
+        import termios
+    except ImportError:  # not on Windows
+        return None
+    try:
+        fd = sys.stdin.fileno()
+        if not os.isatty(fd):
+            return None
+        saved = termios.tcgetattr(fd)
+        quiet = termios.tcgetattr(fd)
+        quiet[3] &= ~termios.ECHO
+        termios.tcsetattr(fd, termios.TCSANOW, quiet)  # TCSANOW: typed keys are not flushed
+        return saved
+    except (termios.error, OSError, ValueError):  # no terminal after all
+        return None
 
 
 def make_console(plain: bool, stderr: bool = False) -> Any:

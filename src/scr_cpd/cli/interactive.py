@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from scr_cpd.cli.console import release_collector, safe, terminal_height, terminal_width
+from scr_cpd.cli.console import (
+    echo_held,
+    release_collector,
+    safe,
+    terminal_height,
+    terminal_width,
+)
 from scr_cpd.cli.feedback import print_feedback, question_heading
 from scr_cpd.cli.tables import cell_width
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
@@ -81,34 +89,36 @@ def _ask(prompt: Any) -> Any:
 def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
     """A numbered menu; returns the index of the chosen entry."""
     entries = [wrapped(label) for label in labels[: len(SHORTCUTS)]]
-    questionary = _questionary_showing(
-        message, [f"{SHORTCUTS[n]}) {e}" for n, e in enumerate(entries)]
-    )
-    choices = [
-        questionary.Choice(entry, value=n, shortcut_key=SHORTCUTS[n])
-        for n, entry in enumerate(entries)
-    ]
-    start = choices[default] if default is not None else None
-    kw.setdefault("instruction", "(number or arrow keys, then Enter)")
-    # questionary's own echo of a multi-line entry is clipped at the screen's edge: erase it and
-    # echo the choice ourselves, whole and folded at words.
-    kw.setdefault("erase_when_done", True)
-    index = int(
-        _ask(questionary.select(message, choices=choices, use_shortcuts=True, default=start, **kw))
-    )
+    shown = [f"{SHORTCUTS[n]}) {e}" for n, e in enumerate(entries)]
+    with _questionary_showing(message, shown) as questionary:
+        choices = [
+            questionary.Choice(entry, value=n, shortcut_key=SHORTCUTS[n])
+            for n, entry in enumerate(entries)
+        ]
+        start = choices[default] if default is not None else None
+        kw.setdefault("instruction", "(number or arrow keys, then Enter)")
+        # questionary's own echo of a multi-line entry is clipped at the screen's edge: erase it
+        # and echo the choice ourselves, whole and folded at words.
+        kw.setdefault("erase_when_done", True)
+        menu = questionary.select(message, choices=choices, use_shortcuts=True, default=start, **kw)
+        index = int(_ask(menu))
     echo_choice(message, labels[index])
     return index
 
 
-def _questionary_showing(message: str, entries: list[str]) -> Any:
+@contextmanager
+def _questionary_showing(message: str, entries: list[str]) -> Iterator[Any]:
     """questionary, with the menu's entries on screen meanwhile: the first menu of a run is
     drawn as plain lines while questionary loads (a few hundred ms on a slow machine), so the
-    person can read every choice at once; the menu then takes the same place, adding its
-    pointer and instruction."""
+    person can read every choice at once; the menu, asked inside the block, then takes the
+    same place, adding its pointer and instruction. Meanwhile the terminal does not echo keys
+    (they wait for the menu): one echoed between moving back and the menu's start would shift
+    its first line."""
     preview = _preview(message, entries)
-    questionary = _questionary()
-    _back_over(preview)
-    return questionary
+    with echo_held(bool(preview)):
+        questionary = _questionary()
+        _back_over(preview)
+        yield questionary
 
 
 def _preview(message: str, entries: list[str]) -> int:
@@ -195,13 +205,13 @@ class InteractiveUI(PlainUI):
     def pick_many(self, title: str, labels: list[str]) -> list[int]:
         """A checklist; space or an entry's number ticks it, Enter submits."""
         entries = [wrapped(f"{SHORTCUTS[n]}. {t}", indent=INDENT + 2) for n, t in enumerate(labels)]
-        questionary = _questionary_showing(title, [f"{UNTICKED} {entry}" for entry in entries])
-        choices = [questionary.Choice(entry, value=n) for n, entry in enumerate(entries)]
-        question = questionary.checkbox(
-            title, choices=choices, instruction="(space or number to tick, Enter to submit)"
-        )
-        _number_keys_toggle(question, len(choices))
-        return [int(n) for n in _ask(question)]
+        with _questionary_showing(title, [f"{UNTICKED} {e}" for e in entries]) as questionary:
+            choices = [questionary.Choice(entry, value=n) for n, entry in enumerate(entries)]
+            question = questionary.checkbox(
+                title, choices=choices, instruction="(space or number to tick, Enter to submit)"
+            )
+            _number_keys_toggle(question, len(choices))
+            return [int(n) for n in _ask(question)]
 
     def _ask_matching(self, p: Presented) -> list[int]:
         """One menu per item; an answer given to one item cannot be given to another."""
