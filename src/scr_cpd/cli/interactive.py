@@ -116,7 +116,10 @@ def _questionary_showing(message: str, entries: list[str]) -> Iterator[Any]:
     its first line."""
     preview = _preview(message, entries)
     with echo_held(bool(preview)):
-        questionary = _questionary()
+        try:
+            questionary = _questionary()
+        except KeyboardInterrupt:  # the question is on screen: Ctrl-C stops as at its prompt
+            raise Stop("interrupted") from None
         _back_over(preview)
         yield questionary
 
