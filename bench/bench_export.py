@@ -7,7 +7,9 @@ measured in the same run, interleaved: a process that only reads the same rows w
 writes them as JSON (the least any export does). `--against DIR` measures another checkout's
 `src` the same way, interleaved, to show a change made nothing slower.
 
-`cpd modules` is measured beside them, the start-up floor of any command.
+`cpd modules` is measured beside them, the start-up floor of any command, and with the PDF the
+floor of fpdf2 itself: a bare script that imports it, adds the log's fonts, writes as many pages
+as the log's PDF has with one line on each, and writes the file.
 
     PYTHONPATH=src python bench/bench_export.py [--repeat 3] [--against ../main/src] [--formats json]
 """
@@ -120,19 +122,35 @@ BASELINE = (
     "f'SELECT * FROM {t}').fetchall() for t in ('sessions', 'attempts', 'reflections')}; "
     "open(sys.argv[2], 'w').write(json.dumps(rows))"
 )
+# The least a PDF of the log does with fpdf2, without setting a word of it: start Python, import
+# fpdf2, add the log's two fonts, add as many pages as the log's PDF has with one short line on
+# each, and write the file (fpdf2 then subsets the fonts and compresses every page).
+PDF_FLOOR = (
+    "import sys; from fpdf import FPDF; pdf = FPDF(unit='mm', format='A4'); "
+    "pdf.set_auto_page_break(False); fonts = sys.argv[1]; "
+    "pdf.add_font('DejaVu', '', fonts + '/DejaVuSans.ttf'); "
+    "pdf.add_font('DejaVu', 'B', fonts + '/DejaVuSans-Bold.ttf'); "
+    "[(pdf.add_page(), pdf.set_font('DejaVu', 'B' if n % 2 else '', 10), "
+    "pdf.text(18, 20, f'Page {n + 1}')) for n in range(int(sys.argv[2]))]; "
+    "pdf.output(sys.argv[3])"
+)
+FONTS = SRC / "scr_cpd" / "progress" / "fonts"
 TARGETS = {"json": (0.5, 100), "pdf": (1.5, 150)}  # seconds, MB; the others (3, 200)
 
 
 def run(
-    home: Path, fmt: str, out: Path, src: Path = SRC, cold: bool = False
+    home: Path, fmt: str, out: Path, src: Path = SRC, cold: bool = False, pages: int = 0
 ) -> tuple[float, float, float]:
-    """Seconds, peak MB and CPU seconds of one export (fmt "baseline": the baseline process)."""
+    """Seconds, peak MB and CPU seconds of one export (fmt "baseline": the baseline process;
+    "pdf-floor": the PDF floor's, with `pages` pages)."""
     env = dict(os.environ, PYTHONPATH=str(src))
     out.unlink(missing_ok=True)
     if cold:
         shutil.rmtree(home / "cache", ignore_errors=True)
     if fmt == "baseline":
         args = [sys.executable, "-c", BASELINE, str(home / "progress.db"), str(out)]
+    elif fmt == "pdf-floor":
+        args = [sys.executable, "-c", PDF_FLOOR, str(FONTS), str(pages), str(out)]
     elif fmt == "modules":  # the floor: start-up, the banks and a look at the store
         args = [sys.executable, "-m", "scr_cpd", "--home", str(home), "modules"]
     else:
@@ -181,6 +199,11 @@ def measure(home: Path, tmp: Path, repeat: int, against: Path | None, formats: l
         sources.append(("against", against, older_copy(home, tmp / "home-against", against)))
     for name, src, where in sources:  # the first export makes the key and the bank cache
         run(where, "json", tmp / f"warm-{name}.json", src)
+    pages = 0
+    if "pdf" in formats:
+        run(home, "pdf", tmp / "pages.pdf")
+        pages = page_count(tmp / "pages.pdf")
+        cases.append(("pdf-floor", False))
     runs: dict[tuple[str, str, bool], list[tuple[float, float, float]]] = {}
     for _ in range(repeat):  # interleaved, so that a busy machine slows every case alike
         runs.setdefault(("base", "baseline", False), []).append(
@@ -189,7 +212,11 @@ def measure(home: Path, tmp: Path, repeat: int, against: Path | None, formats: l
         for name, src, where in sources:
             for fmt, cold in cases:
                 out = tmp / f"log-{name}.{fmt}"
-                runs.setdefault((name, fmt, cold), []).append(run(where, fmt, out, src, cold))
+                if fmt == "pdf-floor" and name != "this":
+                    continue
+                runs.setdefault((name, fmt, cold), []).append(
+                    run(where, fmt, out, src, cold, pages)
+                )
     base = statistics.median(r[0] for r in runs[("base", "baseline", False)])
     base_cpu = statistics.median(r[2] for r in runs[("base", "baseline", False)])
     print(
@@ -203,13 +230,16 @@ def measure(home: Path, tmp: Path, repeat: int, against: Path | None, formats: l
         goal_s, goal_mb = TARGETS.get(fmt, (3.0, 200))
         verdict = "ok" if seconds < goal_s and peak < goal_mb else "OVER TARGET"
         line = (
-            f"  {fmt:4}{' cold' if cold else '     '}  {seconds:5.2f} s = {seconds / base:4.1f}x "
+            f"  {fmt + (' cold' if cold else ''):9}  {seconds:5.2f} s = {seconds / base:4.1f}x "
             f"baseline, CPU {cpu:4.2f} s = {cpu / base_cpu:4.1f}x; peak {peak:4.0f} MB"
         )
-        line += (
-            " (the floor)" if fmt == "modules" else f" (goal {goal_s} s, {goal_mb} MB: {verdict})"
-        )
-        if against:
+        if fmt == "modules":
+            line += " (the floor of any command)"
+        elif fmt == "pdf-floor":
+            line += f" (fpdf2 alone: import, fonts, {pages} pages of one line, output)"
+        else:
+            line += f" (goal {goal_s} s, {goal_mb} MB: {verdict})"
+        if against and fmt != "pdf-floor":
             other = statistics.median(r[2] for r in runs[("against", fmt, cold)])
             other_wall = statistics.median(r[0] for r in runs[("against", fmt, cold)])
             other_peak = max(r[1] for r in runs[("against", fmt, cold)])
@@ -219,6 +249,17 @@ def measure(home: Path, tmp: Path, repeat: int, against: Path | None, formats: l
                 f" {peak / other_peak:4.2f}x memory"
             )
         print(line)
+
+
+def page_count(pdf: Path) -> int:
+    """The number of pages of a PDF written by fpdf2: the /Count of its page tree's root (the
+    one object of type /Pages; fpdf2 writes objects uncompressed)."""
+    import re
+
+    for chunk in pdf.read_bytes().split(b"endobj"):
+        if re.search(rb"/Type /Pages\b", chunk) and (count := re.search(rb"/Count (\d+)", chunk)):
+            return int(count.group(1))
+    raise SystemExit(f"cannot count the pages of {pdf}")
 
 
 def main() -> None:

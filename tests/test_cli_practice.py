@@ -291,3 +291,28 @@ def test_skip_stores_no_confidence_and_old_skip_values_become_null(isolated_home
     store = Store.open(old)
     assert [a.confidence for a in store.attempts()] == [None, "sure", None]
     store.close()
+
+
+def test_a_week_of_seconds_reads_as_under_a_minute_not_as_none():
+    from scr_cpd.cli.overview import minutes_label
+
+    assert minutes_label(0) == "0"
+    assert minutes_label(12) == "<1"  # its bar is drawn, so its figure must not say 0
+    assert minutes_label(29.9) == "<1"
+    assert minutes_label(30) == "<1"  # half a minute rounds to none, as the totals round it
+    assert minutes_label(90) == "2"
+    assert minutes_label(600) == "10"
+
+
+def test_the_plain_weeks_say_less_than_a_minute_for_a_week_of_seconds():
+    from datetime import date
+
+    from rich.console import Console
+
+    from scr_cpd.cli.overview import print_weeks_as_text
+
+    console = Console(record=True, width=80)
+    print_weeks_as_text(console, [(date(2026, 3, 2), 0.0), (date(2026, 3, 9), 20.0)])
+    text = console.export_text()
+    assert "Week of 2 March: 0 minutes" in text
+    assert "Week of 9 March: less than a minute" in text

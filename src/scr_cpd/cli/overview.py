@@ -133,10 +133,12 @@ def print_weeks_as_text(console: Any, weeks: Sequence[tuple[date, float]]) -> No
     console.print(f"Activity over the last {len(weeks)} weeks, in minutes, oldest first:")
     for monday, seconds in weeks:
         minutes = whole_minutes(seconds)
-        console.print(
-            f"  Week of {week_label(monday, long=True)}:"
-            f" {minutes} minute{'' if minutes == 1 else 's'}"
+        spent = (
+            "less than a minute"
+            if minutes == 0 and seconds > 0
+            else f"{minutes} minute{'' if minutes == 1 else 's'}"
         )
+        console.print(f"  Week of {week_label(monday, long=True)}: {spent}")
 
 
 def print_weeks_as_chart(console: Any, weeks: Sequence[tuple[date, float]]) -> None:
@@ -154,9 +156,16 @@ def print_weeks_as_chart(console: Any, weeks: Sequence[tuple[date, float]]) -> N
         table.add_row(
             escape(week_label(monday)),
             f"[cyan]{bar(seconds, most)}[/]",
-            str(whole_minutes(seconds)),
+            minutes_label(seconds),
         )
     console.print(table)
+
+
+def minutes_label(seconds: float) -> str:
+    """Whole minutes beside a week's bar; "<1" for a week with some activity that rounds to
+    none, whose bar shows a sliver (or, as the busiest week, the whole width)."""
+    minutes = whole_minutes(seconds)
+    return "<1" if minutes == 0 and seconds > 0 else str(minutes)
 
 
 def bar(value: float, most: float, width: int = BAR_WIDTH) -> str:
