@@ -391,6 +391,68 @@ def test_a_reflection_is_checked_field_by_field_and_edit_starts_from_the_text(wh
     assert entry.what == "I spoke to a parent about it."
 
 
+def test_ctrl_c_while_writing_an_answer_keeps_what_was_typed_but_not_an_edit(where):
+    t = open_cpd(where, "reflect", "tiny")
+    t.wait("What did you learn from this tiny module?")
+    pick(t, "What did you learn from this tiny module?")
+    t.wait("What? What happened")
+    t.send("A cold house." + ESC + ENTER, then="So what?")
+    t.send("Neglect can hide" + ENTER + "other harm")
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Kept what you had written for “So what?”" in screen
+    assert t.end() == 0
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    assert (entry.what, entry.so_what, entry.now_what) == (
+        "A cold house.",
+        "Neglect can hide\nother harm",
+        "",
+    )
+    assert entry.seconds > 0  # the time spent on the kept answer counts
+    # Changing a written answer and pressing Ctrl-C leaves it as it was.
+    t = open_cpd(where, "reflections", "edit", entry.uid, "--field", "so-what")
+    t.wait("So what?")
+    t.send(" and more")
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Kept what" not in screen
+    t.end()
+    store = Store.open(where / "home")
+    [again] = rf.all_entries(store)
+    store.close()
+    assert again.so_what == "Neglect can hide\nother harm"
+
+
+def test_plain_mode_ctrl_c_while_writing_keeps_the_lines_typed(where):
+    t = open_cpd(where, "--plain", "reflect", "tiny")
+    t.wait("Your choice (q to quit):")
+    t.send("1" + ENTER, then="What? What happened")
+    t.send("First line" + ENTER + "second line" + ENTER, then="> ")
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert "Kept what you had written for “What?”" in screen
+    assert t.end() == 0
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    assert entry.what == "First line\nsecond line" and entry.is_unfinished
+
+
+def test_ctrl_c_while_writing_a_follow_up_keeps_the_impact_typed(where):
+    store = Store.open(where / "home")
+    uid = rf.create(store, "A prompt", first=("now_what", "Ask to see the child alone.", 5.0))
+    store.close()
+    t = open_cpd(where, "reflections", "follow-up", uid)
+    t.wait("did you? What changed?")
+    t.send("I did, twice")
+    screen = t.send(CTRL_C, then="Stopped.")
+    assert f"Kept what you had written as the impact of {uid}." in screen
+    t.end()
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    assert entry.impact == "I did, twice" and entry.impact_at
+
+
 # --- Plain mode in a terminal --------------------------------------------------------------
 
 
@@ -443,18 +505,41 @@ def test_menus_wrap_long_entries_at_120_columns_too(where):
     assert t.end() == 0
 
 
-def test_a_long_choice_is_echoed_whole_once_chosen(where):
+def test_a_chosen_prompt_is_echoed_in_one_line_then_shown_whole_once(where):
     from scr_cpd.content.loader import load_library
 
     prompt = load_library(where).get("neglect").reflections[0].prompt
     t = open_cpd(where, "reflect", "neglect")
     t.wait(READY)
-    t.send("1" + ENTER, then="What? What happened")
-    echo = t.text.split("? Choose a prompt:", 1)[1].split("What? What happened")[0]
-    # questionary's own echo clipped a folded entry at the screen's edge; every word is there now
-    assert " ".join(echo.split()).startswith(" ".join(prompt.split()))
+    screen = t.send("1" + ENTER, then="What? What happened")
+    lines = screen.splitlines()
+    echo = next(i for i, line in enumerate(lines) if line.startswith("? Choose a prompt: "))
+    assert lines[echo].endswith("…") and len(lines[echo]) <= 80
+    # On a 24-row screen the prompt is printed whole once, not twice, above the first answer.
+    after = " ".join(" ".join(lines[echo + 1 :]).split())
+    assert after.count(" ".join(prompt.split())) == 1, screen
+    assert lines[echo + 1].strip() == "" or prompt.startswith(lines[echo + 1].strip()), screen
     t.send(CTRL_C)
     assert t.end() == 0
+
+
+def test_a_long_answer_is_echoed_whole_once_chosen(where):
+    import yaml
+
+    bank = yaml.safe_load(TINY.read_text(encoding="utf-8"))
+    single = next(q for q in bank["questions"] if q["id"] == "q-single")
+    long_text = "Green, the colour of grass in spring after a week of rain " * 3
+    single["options"][1]["text"] = long_text.strip()
+    bank["questions"] = [single]
+    (where / "banks" / "tiny.yaml").write_text(yaml.safe_dump(bank), encoding="utf-8")
+    t = open_cpd(where, "start", "tiny")
+    t.wait(READY)
+    t.send("2" + ENTER, then="How sure were you?")
+    echo = t.text.split("? Your answer:", 1)[1].split("? How sure were you?")[0]
+    # questionary's own echo clipped a folded entry at the screen's edge; every word is there now
+    assert " ".join(echo.split()) == " ".join(long_text.split())
+    t.send(CTRL_C)
+    t.end()
 
 
 def test_feedback_that_wraps_keeps_its_indent_on_every_line(where):

@@ -45,13 +45,20 @@ def follow_up_one(env: Env, entry: Any) -> None:
     from scr_cpd.progress import follow_up as fu
     from scr_cpd.progress import reflections as rf
     from scr_cpd.progress.pii import describe
+    from scr_cpd.progress.quiz import Stop
 
     if not entry.now_what.strip():
         raise UserError(f"{entry.uid} has no Now what? to follow up; write one first", 1)
     planned = visible(shorten(entry.now_what, 70))
     question = f"You planned to: “{planned}” — did you? What changed?"
     env.console().print(f"\n{entry.uid} · {safe(shorten(entry.prompt, 70))}")
-    text = env.ui().text(question, default=entry.impact)
+    try:
+        text = env.ui().text(question, default=entry.impact)
+    except Stop as stop:  # an impact written from nothing is kept as far as it got
+        if stop.written and not entry.impact:
+            fu.save_impact(env.store, entry.uid, stop.written)
+            env.console().print(f"Kept what you had written as the impact of {entry.uid}.")
+        raise
     for _ in range(3):
         try:
             found = fu.save_impact(env.store, entry.uid, text or entry.impact)

@@ -23,7 +23,7 @@ from scr_cpd.cli.console import (
 from scr_cpd.cli.feedback import print_feedback, question_heading
 from scr_cpd.cli.tables import cell_width
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
-from scr_cpd.common.text import one_line
+from scr_cpd.common.text import one_line, shorten
 from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
 
 SHORTCUTS = "1234567890" + LETTERS  # questionary's own order of shortcut keys
@@ -86,8 +86,15 @@ def _ask(prompt: Any) -> Any:
         raise Stop("interrupted") from None
 
 
-def select_index(message: str, labels: list[str], default: int | None = None, **kw: Any) -> int:
-    """A numbered menu; returns the index of the chosen entry."""
+def select_index(
+    message: str,
+    labels: list[str],
+    default: int | None = None,
+    one_line_echo: bool = False,
+    **kw: Any,
+) -> int:
+    """A numbered menu; returns the index of the chosen entry. The choice is echoed whole, or
+    in one line with `one_line_echo` (for entries the caller shows whole next)."""
     entries = [wrapped(label) for label in labels[: len(SHORTCUTS)]]
     shown = [f"{SHORTCUTS[n]}) {e}" for n, e in enumerate(entries)]
     with _questionary_showing(message, shown) as questionary:
@@ -102,7 +109,7 @@ def select_index(message: str, labels: list[str], default: int | None = None, **
         kw.setdefault("erase_when_done", True)
         menu = questionary.select(message, choices=choices, use_shortcuts=True, default=start, **kw)
         index = int(_ask(menu))
-    echo_choice(message, labels[index])
+    echo_choice(message, labels[index], one_line_echo)
     return index
 
 
@@ -148,10 +155,15 @@ def _back_over(lines: int) -> None:
         sys.stdout.flush()
 
 
-def echo_choice(message: str, label: str) -> None:
-    """`? Question: the answer chosen`, every word of it, wrapped to the screen."""
-    line = f"? {one_line(message)} {one_line(label)}"
+def echo_choice(message: str, label: str, one_line_only: bool = False) -> None:
+    """`? Question: the answer chosen`, every word of it, wrapped to the screen (or cut to
+    one line, ending in "…")."""
     width = max(terminal_width() - 1, 20)
+    head = f"? {one_line(message)} "
+    if one_line_only:
+        print(head + shorten(label, max(width - len(head), 10)))
+        return
+    line = head + one_line(label)
     print("\n".join(textwrap.wrap(line, width, subsequent_indent="  ", break_on_hyphens=False)))
 
 
@@ -301,8 +313,11 @@ class InteractiveUI(PlainUI):
         message = wrapped(question, indent=2, reserve=9)  # room for " (Y/n) "
         return bool(_ask(questionary.confirm(message, default=default)))  # Ctrl-C: Stop
 
-    def choose(self, title: str, choices: list[tuple[str, Any]]) -> Any:
-        return choices[select_index(title, [label for label, _ in choices])][1]
+    def choose(
+        self, title: str, choices: list[tuple[str, Any]], one_line_echo: bool = False
+    ) -> Any:
+        labels = [label for label, _ in choices]
+        return choices[select_index(title, labels, one_line_echo=one_line_echo)][1]
 
     def text(self, prompt: str, multiline: bool = True, default: str = "") -> str:
         questionary = _questionary()
@@ -311,7 +326,19 @@ class InteractiveUI(PlainUI):
         question = questionary.text(
             "", multiline=multiline, default=default, qmark="›", instruction=""
         )
-        return str(_ask(question) or "").strip()
+        try:
+            return str(_ask(question) or "").strip()
+        except Stop as stop:
+            stop.written = typed_so_far(question)
+            raise
+
+
+def typed_so_far(question: Any) -> str:
+    """The text in a stopped text prompt's box: prompt_toolkit keeps it after Ctrl-C."""
+    try:
+        return str(question.application.current_buffer.text).strip()
+    except AttributeError:  # not a prompt_toolkit prompt (a test's stand-in)
+        return ""
 
 
 def _number_keys_toggle(question: Any, count: int) -> None:

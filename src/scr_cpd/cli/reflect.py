@@ -99,7 +99,7 @@ def _choose_prompt(
     if bank is not None:
         choices += [(r.prompt, (r.prompt, r.id, list(r.learning_points))) for r in bank.reflections]
     choices += [("Write my own prompt", "own"), ("Back", BACK)]
-    picked = ui.choose("Choose a prompt:", choices)
+    picked = ui.choose("Choose a prompt:", choices, one_line_echo=True)  # shown whole next
     if picked == BACK:
         return None
     if picked == "own":
@@ -117,9 +117,11 @@ def write_reflection(
     editor: bool = False,
     tags: list[str] | None = None,
 ) -> str | None:
-    """Ask What? So what? Now what?, saving each answer as it is finished. The reflection is
-    created with its first answer, so a killed or stopped run never leaves a blank one."""
+    """Ask What? So what? Now what?, saving each answer as it is finished (and, on Ctrl-C,
+    the one being written as far as it got). The reflection is created with its first answer,
+    so a killed or stopped run never leaves a blank one."""
     from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.quiz import Stop
 
     console = env.console()
     text, prompt_id, points = prompt
@@ -130,17 +132,26 @@ def write_reflection(
     console.print(f"\n{safe(text)}")
     console.print("Do not name or otherwise identify children, families or cases.")
     uid: str | None = None
-    for field in rf.FIELDS:
-        answer, seconds = _ask_field(env, field, editor)
-        if uid is None:
-            if not answer:
-                continue
+
+    def save(field: str, answer: str, seconds: float) -> str:
+        if uid is None:  # the reflection is made with its first answer
             module_id = bank.id if bank else None
-            uid = rf.create(
-                env.store, text, module_id, prompt_id, points, tags, (field, answer, seconds)
-            )
-        else:
-            rf.save_field(env.store, uid, field, answer, seconds)
+            made = (field, answer, seconds)
+            return rf.create(env.store, text, module_id, prompt_id, points, tags, made)
+        rf.save_field(env.store, uid, field, answer, seconds)
+        return uid
+
+    for field in rf.FIELDS:
+        try:
+            answer, seconds = _ask_field(env, field, editor)
+        except Stop as stop:
+            if stop.written:  # stopped part-way through an answer: keep what was typed
+                uid = save(field, stop.written, stop.seconds)
+                _say_kept(env, uid, field)
+            raise
+        if uid is None and not answer:
+            continue
+        uid = save(field, answer, seconds)
         _check_identifiers(env, uid, field, editor)
     if uid is None:
         console.print("Nothing was written, so no reflection was kept.")
@@ -170,6 +181,7 @@ def finish_reflection(env: Env, uid: str, editor: bool = False) -> None:
 def _ask_field(env: Env, field: str, editor: bool, current: str = "") -> tuple[str, float]:
     """One answer, and the seconds spent writing it; the current text to start from, if any."""
     from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.quiz import Stop
 
     started = time.monotonic()
     label = rf.FIELD_LABELS[field]
@@ -178,7 +190,11 @@ def _ask_field(env: Env, field: str, editor: bool, current: str = "") -> tuple[s
     else:
         if current and env.plain:
             env.console().print(f"Current text:\n{safe(current)}\n(An empty answer keeps it.)")
-        text = env.ui().text(label, default=current)
+        try:
+            text = env.ui().text(label, default=current)
+        except Stop as stop:
+            stop.seconds = time.monotonic() - started
+            raise
         if not text and current:
             text = current
     return text, time.monotonic() - started
@@ -187,12 +203,31 @@ def _ask_field(env: Env, field: str, editor: bool, current: str = "") -> tuple[s
 def _write_field(env: Env, uid: str, field: str, editor: bool, current: str = "") -> None:
     """Ask one answer, save it at once, then check it for what may identify someone."""
     from scr_cpd.progress import reflections as rf
+    from scr_cpd.progress.quiz import Stop
 
-    text, seconds = _ask_field(env, field, editor, current)
+    try:
+        text, seconds = _ask_field(env, field, editor, current)
+    except Stop as stop:
+        # An answer written from nothing is kept as far as it got; Ctrl-C while changing a
+        # written one leaves it as it was.
+        if stop.written and not current:
+            rf.save_field(env.store, uid, field, stop.written, stop.seconds)
+            _say_kept(env, uid, field)
+        raise
     if text == current and current:
         return
     rf.save_field(env.store, uid, field, text, seconds)
     _check_identifiers(env, uid, field, editor)
+
+
+def _say_kept(env: Env, uid: str, field: str) -> None:
+    from scr_cpd.progress import reflections as rf
+
+    option = next(name for name, f in FIELD_OPTION.items() if f == field)
+    env.console().print(
+        f"Kept what you had written for “{rf.FIELD_LABELS[field].split('?')[0]}?”; add to it"
+        f" with `cpd reflections edit {uid} --field {option}`."
+    )
 
 
 def _check_identifiers(env: Env, uid: str, field: str, editor: bool) -> None:

@@ -156,8 +156,12 @@ class PlainUI:
                 return False
             self.console.print("Type y or n.")
 
-    def choose(self, title: str, choices: list[tuple[str, Any]]) -> Any:
-        """The value of the chosen entry (never its label); raises Stop on q or end of input."""
+    def choose(
+        self, title: str, choices: list[tuple[str, Any]], one_line_echo: bool = False
+    ) -> Any:
+        """The value of the chosen entry (never its label); raises Stop on q or end of input.
+        `one_line_echo`: the caller shows the entry whole next (interactive mode echoes the
+        choice in one line; plain mode echoes nothing)."""
         self.console.print(title)
         for n, (label, _) in enumerate(choices, start=1):
             self.console.print(f"  {n}. {safe(one_line(label))}")
@@ -194,7 +198,11 @@ class PlainUI:
         lines: list[str] = []
         while True:
             self.console.print("> ", end="")
-            line = self._line()
+            try:
+                line = self._line()
+            except KeyboardInterrupt:  # Ctrl-C: stop, keeping the lines already typed
+                self.console.print()
+                raise Stop("interrupted", "\n".join(lines).strip()) from None
             if not line:
                 if lines:
                     break

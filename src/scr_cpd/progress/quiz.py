@@ -60,7 +60,16 @@ class Feedback:
 
 
 class Stop(Exception):
-    """The learner chose to stop (typed q, pressed Ctrl-C or reached the end of input)."""
+    """The learner chose to stop (typed q, pressed Ctrl-C or reached the end of input).
+
+    Stopped in a free-text answer, `written` is the text typed into it so far (and `seconds`
+    the time spent on it, where the caller timed it), so that it need not be lost.
+    """
+
+    def __init__(self, reason: str = "", written: str = "") -> None:
+        super().__init__(reason)
+        self.written = written
+        self.seconds = 0.0
 
 
 class QuizUI(Protocol):
