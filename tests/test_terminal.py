@@ -291,16 +291,36 @@ def test_home_menu_every_item_and_back_returns_to_it(where):
     pick(t, "Export my CPD log")
     t.wait("Back")
     pick(t, "JSON")
-    t.wait("Where should it be written?")
+    # No name in the profile yet: asked for first, so the file's suggested name carries it.
+    t.wait("Your name for the log")
+    screen = t.send("Sam Jones" + ENTER, then="Where should it be written?")
+    assert "cpd-log-sam-jones-" in screen.replace("\n", "")  # the long path wraps
     t.send(ENTER, then="Mask text that may identify someone")
-    t.send("n", then="Your name for the log")  # no name in the profile yet: asked for
-    screen = t.send(ENTER, then="Enter to go back to the menu")
+    screen = t.send("n", then="Enter to go back to the menu")
     assert "Wrote" in screen and "CPD hours" in screen
     t.send(ENTER)
     home(t)
+    # Ctrl-C part-way through an export goes back to the menu, writing nothing.
+    pick(t, "Export my CPD log")
+    t.wait("Back")
+    pick(t, "HTML")
+    t.wait("Where should it be written?")
+    t.send(CTRL_C, then="Stopped; back to the menu")
+    home(t)
     pick(t, "Quit")
     assert t.end() == 0
-    assert len(list(where.glob("cpd-log-officer-*.json"))) == 1
+    assert len(list(where.glob("cpd-log-sam-jones-*.json"))) == 1
+    assert not list(where.glob("cpd-log-*.html"))
+
+
+def test_ctrl_c_at_exports_name_prompt_stops_and_writes_nothing(where):
+    t = open_cpd(where, "export", "-o", "log.json")
+    t.wait("Your name for the log (Enter to leave it out):")
+    assert "[]" not in t.text  # no empty default shown
+    screen = t.send(CTRL_C, then="Stopped. Nothing was exported.")
+    assert "Aborted" not in screen
+    assert t.end() == 130
+    assert not (where / "log.json").exists()
 
 
 def test_continue_from_the_menu_and_the_module_chooser_ask_no_flag(where):

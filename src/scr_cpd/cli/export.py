@@ -79,7 +79,13 @@ def export(
 
         doc = library.signed_log(env.store, env.library.ordered(), env.home, first, last, redact)
         return write_xapi(doc, output, ndjson, home_page, mbox, force)
-    write_export(env, chosen.value, first, last, output, redact, force)
+    from scr_cpd.progress.quiz import Stop
+
+    try:
+        write_export(env, chosen.value, first, last, output, redact, force)
+    except Stop:  # Ctrl-C at the name's prompt, as at any prompt of a command
+        typer.echo("Stopped. Nothing was exported.", err=True)
+        raise typer.Exit(130) from None
 
 
 def write_export(
@@ -90,8 +96,10 @@ def write_export(
     output: Path | None,
     redact: bool,
     force: bool = False,
+    ask_name: bool = True,
 ) -> None:
-    """Export and write the file (or standard output); what it holds goes to standard error."""
+    """Export and write the file (or standard output); what it holds goes to standard error.
+    A profile without a name is asked for one first, unless the caller has (`ask_name`)."""
     from scr_cpd.common.files import OutputError, check_output_path, write_private
     from scr_cpd.progress.log.export import export_log
     from scr_cpd.progress.store import home_files
@@ -100,7 +108,8 @@ def write_export(
     protected = home_files(env.home)
     if output is not None and not to_stdout:
         check_output_path(output, force=force, protected=protected)  # before any work is done
-    _ask_for_name(env)
+    if ask_name:
+        ask_for_name(env)
     made = export_log(env.store, env.library.ordered(), env.home, fmt, since, until, redact)
     if to_stdout:
         sys.stdout.buffer.write(made.data)
@@ -116,7 +125,7 @@ def write_export(
     _report(env, where, fmt, made.doc, redact)
 
 
-def _ask_for_name(env: Env) -> None:
+def ask_for_name(env: Env) -> None:
     """A log without the officer's name helps no supervisor: ask for it, or say how to set it."""
     if env.store.profile().get("name"):
         return
@@ -124,7 +133,18 @@ def _ask_for_name(env: Env) -> None:
     if not sys.stdin.isatty():
         err.print("Warning: your profile has no name; set it with `cpd profile --name ...`.")
         return
-    name = typer.prompt("Your name for the log (Enter to leave it out)", default="", err=True)
+    from scr_cpd.progress.quiz import Stop
+
+    try:
+        name = typer.prompt(
+            "Your name for the log (Enter to leave it out)",
+            default="",
+            show_default=False,
+            err=True,
+        )
+    except typer.Abort:  # Ctrl-C or the end of input: stop as at any other prompt
+        typer.echo(err=True)
+        raise Stop("interrupted") from None
     if name.strip():
         env.store.set_profile(name=name.strip())
         err.print("Saved to your profile; change it with `cpd profile`.")

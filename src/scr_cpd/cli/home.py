@@ -11,9 +11,10 @@ from typing import Any
 
 from scr_cpd.cli.env import Env
 from scr_cpd.cli.learn import BACK
-from scr_cpd.progress.quiz import Stop
+from scr_cpd.progress.quiz import EndOfInput, Stop
 
 QUIT = "quit"
+BACK_TO_MENU = "Stopped; back to the menu (Ctrl-C there quits)."
 
 
 def home_menu(env: Env) -> None:
@@ -25,11 +26,16 @@ def home_menu(env: Env) -> None:
     while True:
         try:
             action = env.ui().choose("What would you like to do?", _home_choices(env))
-            if action == QUIT:
-                return
-            action(env)
-        except Stop:
+        except Stop:  # Ctrl-C (or q) at the home menu: quit
             return
+        if action == QUIT:
+            return
+        try:
+            action(env)
+        except EndOfInput:  # nothing more can be asked
+            return
+        except Stop:  # Ctrl-C (or q) part-way: back to the menu, as after a module
+            env.console().print(BACK_TO_MENU)
         except friendly_errors() as exc:  # one sentence, then the menu again
             env.console(stderr=True).print(f"Error: {exc}", markup=False)
 
@@ -146,7 +152,7 @@ EXPORT_FORMATS = [
 def _export(env: Env) -> None:
     """Which format, where to write it, and whether to mask what may identify someone; then
     the same export as `cpd export`."""
-    from scr_cpd.cli.export import write_export
+    from scr_cpd.cli.export import ask_for_name, write_export
     from scr_cpd.common.text import slugify
     from scr_cpd.progress.store import utcnow
 
@@ -154,11 +160,14 @@ def _export(env: Env) -> None:
     fmt = ui.choose("Which format?", [*EXPORT_FORMATS, ("Back", BACK)])
     if fmt == BACK:
         return
+    ask_for_name(env)  # first: the file's suggested name carries it
     name = slugify(env.store.profile().get("name", "")) or "officer"
     suggested = str(Path.cwd() / f"cpd-log-{name}-{utcnow():%Y-%m-%d}.{fmt}")
     where = ui.text("Where should it be written? (Enter keeps this)", False, default=suggested)
     redact = ui.confirm(
         "Mask text that may identify someone (names, postcodes, phone numbers)?", default=False
     )
-    write_export(env, fmt, None, None, Path(where or suggested).expanduser(), redact)
+    write_export(
+        env, fmt, None, None, Path(where or suggested).expanduser(), redact, ask_name=False
+    )
     ui.pause("Enter to go back to the menu")

@@ -24,7 +24,7 @@ from scr_cpd.cli.feedback import print_feedback, question_heading
 from scr_cpd.cli.tables import cell_width
 from scr_cpd.cli.ui import CONFIDENCE_LABELS, LETTERS, PlainUI, parse_number, parse_text
 from scr_cpd.common.text import one_line, shorten
-from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, Feedback, Presented, Stop
+from scr_cpd.progress.quiz import CONFIDENCE_LEVELS, EndOfInput, Feedback, Presented, Stop
 
 SHORTCUTS = "1234567890" + LETTERS  # questionary's own order of shortcut keys
 INDENT = 6  # pointer (3) and "1) " (3): where a menu entry's text starts
@@ -82,8 +82,10 @@ def _ask(prompt: Any) -> Any:
     release_collector()  # the person is about to read: nothing is waiting on it now
     try:
         return prompt.unsafe_ask()
-    except (KeyboardInterrupt, EOFError):
+    except KeyboardInterrupt:
         raise Stop("interrupted") from None
+    except EOFError:  # Ctrl-D
+        raise EndOfInput("end of input") from None
 
 
 def select_index(

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, TextIO
 from scr_cpd.cli.console import make_console, release_collector, safe  # noqa: F401
 from scr_cpd.cli.feedback import print_feedback, question_heading  # noqa: F401
 from scr_cpd.common.text import normalise_answer, one_line
-from scr_cpd.progress.quiz import Feedback, Presented, Stop
+from scr_cpd.progress.quiz import EndOfInput, Feedback, Presented, Stop
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -62,7 +62,7 @@ class PlainUI:
         line = self._line()
         if not line:
             self.console.print()
-            raise Stop("end of input")
+            raise EndOfInput("end of input")
         line = line.strip()
         if _SURROGATE.search(line):
             raise ValueError(NOT_TEXT)
@@ -206,7 +206,7 @@ class PlainUI:
             if not line:
                 if lines:
                     break
-                raise Stop("end of input")
+                raise EndOfInput("end of input")
             line = line.rstrip("\n")
             if _SURROGATE.search(line):
                 self.console.print(NOT_TEXT)

@@ -72,6 +72,10 @@ class Stop(Exception):
         self.seconds = 0.0
 
 
+class EndOfInput(Stop):
+    """The input has ended (a pipe ran dry, or Ctrl-D): nothing more can be asked."""
+
+
 class QuizUI(Protocol):
     def ask(self, presented: Presented) -> Any: ...  # a response; raises Stop
     def ask_confidence(self) -> str | None: ...  # one of CONFIDENCE_LEVELS or None; raises Stop
