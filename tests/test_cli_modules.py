@@ -210,13 +210,18 @@ def test_every_command_has_help(command):
         ),
         (["practice", "--limit", "0"], "'--limit' / '-n': it must be at least 1."),
         (["practice", "--limit", "x"], "'--limit' / '-n': it must be a whole number."),
+        (
+            ["review", "sign", "log.json"],
+            "Error: Missing option '--outcome'. Choose accepted, discuss or revise.\n",
+        ),
+        (["review", "verify"], "Error: Missing argument 'LOGS'.\n"),
     ],
 )
 def test_option_errors_are_plain_sentences(args, sentence):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 2
     assert sentence in result.output
-    for leak in ("%Y", "Input should be", "Value error", "unable to parse"):
+    for leak in ("%Y", "Input should be", "Value error", "unable to parse", ". .", "\t"):
         assert leak not in result.output
 
 

@@ -188,6 +188,10 @@ _VALIDATION_WORDS = (
 def plain_usage_error(exc: Any) -> Any:
     """A value that does not parse, said without the framework's words (no strftime formats,
     no "Input should be…", no "Value error,")."""
+    from typer._click.exceptions import MissingParameter
+
+    if isinstance(exc, MissingParameter):
+        return _plain_missing(exc)
     kind = getattr(getattr(exc, "param", None), "type_descriptor", None)
     message = str(exc.message)
     if kind is not None and kind.is_datetime:
@@ -203,6 +207,24 @@ def plain_usage_error(exc: Any) -> Any:
             message = plain + tail
             break
     exc.message = message.rstrip(".") + "."
+    return exc
+
+
+def _plain_missing(exc: Any) -> Any:
+    """ "Missing option '--outcome'. Choose accepted, discuss or revise." in one line, where the
+    framework lists the choices one per line after a stray full stop."""
+    param = exc.param
+    if param is not None:
+        exc.param_hint = exc.param_hint or param.get_error_hint()
+        exc.param_type = exc.param_type or param.param_type_name
+        described = getattr(param, "type_descriptor", None)
+        choices = [str(getattr(c, "value", c)) for c in getattr(described, "choices", None) or []]
+        if choices:
+            listed = (
+                ", ".join(choices[:-1]) + f" or {choices[-1]}" if len(choices) > 1 else choices[0]
+            )
+            exc.message = f"Choose {listed}."
+        exc.param = None  # the message is complete: nothing is appended to it
     return exc
 
 
