@@ -751,3 +751,18 @@ def test_sign_with_a_damaged_key_is_one_sentence(tmp_path, supervisor, isolated_
         and "is damaged" in result.output
     )
     assert not (tmp_path / "jones.reviewed.json").exists()
+
+
+@pytest.mark.parametrize("command", ["verify", "summary"])
+def test_a_team_folder_with_links_that_lead_nowhere_lists_them_as_unreadable(tmp_path, command):
+    team = tmp_path / "team"
+    team.mkdir()
+    write(team / "jones.json", signed_log())
+    (team / "loop.json").symlink_to(team / "loop.json")
+    (team / "smith.json").symlink_to(tmp_path / "unmounted" / "smith.json")
+    result = cpd("review", command, str(team))
+    no_traceback(result)
+    assert result.exit_code == 1
+    assert f"{team / 'loop.json'}: unreadable (too many levels of symbolic links)" in result.output
+    assert f"{team / 'smith.json'}: unreadable (no such file)" in result.output
+    assert "jones" in result.output.lower()

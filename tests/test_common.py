@@ -148,6 +148,16 @@ def test_walk_files_once_each_sorted_hidden_skipped(tmp_path):
     assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.json", "b/c.json"]
 
 
+def test_walk_files_lists_links_that_lead_nowhere_so_reading_them_can_say_why(tmp_path):
+    (tmp_path / "a.json").write_text("{}")
+    (tmp_path / "loop.json").symlink_to(tmp_path / "loop.json")
+    (tmp_path / "gone.json").symlink_to(tmp_path / "missing.json")
+    (tmp_path / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    (tmp_path / "up").symlink_to(tmp_path)  # a link to a folder: not followed
+    found = list(walk_files([tmp_path], suffixes=(".json",)))
+    assert [p.name for p in found] == ["a.json", "gone.json", "loop.json"]
+
+
 # --- strict JSON: the quick reader for the app's own layout, the strict one for any other -------
 
 

@@ -92,7 +92,9 @@ def _reason(exc: OSError) -> str:
 
 def walk_files(paths: Iterable[Path], suffixes: tuple[str, ...] = ()) -> Iterator[Path]:
     """Each file named, and each file below each folder named (sorted, hidden ones skipped, links
-    to folders not followed), once; with `suffixes`, only files below folders that end so."""
+    to folders not followed), once; with `suffixes`, only files below folders that end so.
+    A link in a folder that leads nowhere (or round in a loop) is listed too, so that reading
+    it says why it cannot be read rather than the walk failing or passing over it."""
     seen: set[object] = set()
     for path in paths:
         path = Path(path)
@@ -125,8 +127,17 @@ def _walk(folder: Path, suffixes: tuple[str, ...]) -> Iterator[Path]:
         path = Path(entry.path)
         if entry.is_dir(follow_symlinks=False):
             yield from _walk(path, suffixes)
-        elif entry.is_file() and (not suffixes or entry.name.lower().endswith(suffixes)):
+        elif _file_or_dead_link(entry) and (not suffixes or entry.name.lower().endswith(suffixes)):
             yield path
+
+
+def _file_or_dead_link(entry: os.DirEntry[str]) -> bool:
+    try:
+        if entry.is_file():
+            return True
+        return entry.is_symlink() and not os.path.exists(entry.path)  # leads nowhere
+    except OSError:  # a link in a loop
+        return True
 
 
 def make_private_dir(path: Path) -> Path:
