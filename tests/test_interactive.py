@@ -313,3 +313,21 @@ def test_keys_are_not_echoed_while_the_first_menu_loads_and_echo_comes_back(monk
         with echo_held(False):
             assert echoes()
     os.close(leader)
+
+
+@pytest.mark.parametrize("moment", ["loading questionary", "building the menu"])
+def test_ctrl_c_at_any_moment_before_the_first_menu_answers_stops_as_at_the_menu(
+    monkeypatch, moment
+):
+    from scr_cpd.cli import interactive
+    from scr_cpd.progress.quiz import Stop
+
+    def loading():
+        if moment == "loading questionary":
+            raise KeyboardInterrupt
+        return object()
+
+    monkeypatch.setattr(interactive, "_questionary", loading)
+    with pytest.raises(Stop):
+        with interactive._questionary_showing("Your answer:", ["1) Blue", "2) Green"]):
+            raise KeyboardInterrupt  # while the choices are made and the menu is built

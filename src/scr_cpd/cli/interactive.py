@@ -123,14 +123,16 @@ def _questionary_showing(message: str, entries: list[str]) -> Iterator[Any]:
     same place, adding its pointer and instruction. Meanwhile the terminal does not echo keys
     (they wait for the menu): one echoed between moving back and the menu's start would shift
     its first line."""
-    preview = _preview(message, entries)
-    with echo_held(bool(preview)):
-        try:
+    # The question is on screen from the start: Ctrl-C at any moment until the menu answers
+    # (drawing the choices, loading questionary, building the menu) stops as at its prompt.
+    try:
+        preview = _preview(message, entries)
+        with echo_held(bool(preview)):
             questionary = _questionary()
-        except KeyboardInterrupt:  # the question is on screen: Ctrl-C stops as at its prompt
-            raise Stop("interrupted") from None
-        _back_over(preview)
-        yield questionary
+            _back_over(preview)
+            yield questionary
+    except KeyboardInterrupt:
+        raise Stop("interrupted") from None
 
 
 def _preview(message: str, entries: list[str]) -> int:
