@@ -11,6 +11,7 @@ from typing import Any
 
 from scr_cpd.cli.env import Env
 from scr_cpd.cli.learn import BACK
+from scr_cpd.common.text import count
 from scr_cpd.progress.quiz import Stop
 
 QUIT = "quit"
@@ -55,13 +56,15 @@ def _home_choices(env: Env) -> list[tuple[str, Any]]:
         choices.append((f"Finish your reflection: {about}", _finish_reflection))
     follow_ups = len(due_follow_ups(env.store))
     if follow_ups:
-        plural = "" if follow_ups == 1 else "s"
         choices.append(
-            (f"Follow up {follow_ups} reflection{plural}: did you do what you planned?", _follow_up)
+            (
+                f"Follow up {count(follow_ups, 'reflection')}: did you do what you planned?",
+                _follow_up,
+            )
         )
     due = len(due_questions(env.store, banks))
     if due:
-        choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", _practise))
+        choices.append((f"Practise {count(due, 'due question')}", _practise))
     return choices + [
         ("Choose a module", _choose),
         ("Write a reflection", _reflect),
