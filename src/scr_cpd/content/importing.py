@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scr_cpd.common.files import InputError, read_bounded, regular_file_size
-from scr_cpd.common.text import count
+from scr_cpd.common.text import count, noun
 from scr_cpd.content.errors import Code, Problem, errors_in
 from scr_cpd.content.formats.builder import ImportResult, decode_text, empty_bank
 from scr_cpd.content.vocabulary import IMPORT_FORMATS, MAX_IMPORT_BYTES, ImportFormat
@@ -152,8 +152,8 @@ def convert(
     if errors and not (partial and imported):
         hint = f", or use --partial to write the {count(imported, 'question')} that could be read"
         raise ImportRefused(
-            f"nothing written: {count(len(errors), 'error')} above; fix them and import again"
-            + (hint if imported else ""),
+            f"nothing written: {count(len(errors), 'error')} above; "
+            f"fix {noun(len(errors), 'it', 'them')} and import again" + (hint if imported else ""),
             result.problems,
         )
     if not imported:
