@@ -11,7 +11,6 @@ from typing import Any
 
 from scr_cpd.cli.env import Env
 from scr_cpd.cli.learn import BACK
-from scr_cpd.common.text import count
 from scr_cpd.progress.quiz import Stop
 
 QUIT = "quit"
@@ -36,6 +35,7 @@ def home_menu(env: Env) -> None:
 
 
 def _home_choices(env: Env) -> list[tuple[str, Any]]:
+    from scr_cpd.common.text import count
     from scr_cpd.progress import reflections as rf
     from scr_cpd.progress.follow_up import due as due_follow_ups
     from scr_cpd.progress.runs import modules_in_progress
