@@ -47,7 +47,7 @@ def test_new_writes_a_starter_bank_that_validates_cleanly(tmp_path, monkeypatch)
     assert (tmp_path / "my-module.yaml").read_text().count("\n  - id: q-") == 6
     assert stat.S_IMODE((tmp_path / "my-module.yaml").stat().st_mode) == 0o600
     check = cpd("bank", "validate", "my-module.yaml")
-    assert check.exit_code == 0 and check.output == "1 file(s) checked: 0 error(s), 0 warning(s).\n"
+    assert check.exit_code == 0 and check.output == "1 file checked: 0 errors, 0 warnings.\n"
 
 
 def test_new_refuses_to_overwrite_unless_forced(tmp_path):
@@ -83,7 +83,7 @@ def test_validate_prints_each_problem_as_file_line_field_message_and_exits_1(tmp
     result = cpd("bank", "validate", str(path))
     assert result.exit_code == 1
     lines = result.output.splitlines()
-    assert lines[-1] == "1 file(s) checked: 2 error(s), 0 warning(s)."
+    assert lines[-1] == "1 file checked: 2 errors, 0 warnings."
     assert any(
         line.startswith(f"{path}:") and "questions.q-reviews-death.answer: is required" in line
         for line in lines
@@ -98,7 +98,7 @@ def test_validate_prints_each_problem_as_file_line_field_message_and_exits_1(tmp
 def test_validate_folders_all_bundled_banks_are_clean():
     result = cpd("bank", "validate", str(BUNDLED_DIR))
     assert result.exit_code == 0
-    assert result.output == f"{len(BUNDLED)} file(s) checked: 0 error(s), 0 warning(s).\n"
+    assert result.output == f"{len(BUNDLED)} files checked: 0 errors, 0 warnings.\n"
 
 
 def test_validate_warnings_pass_unless_strict(tmp_path):
@@ -108,7 +108,7 @@ def test_validate_warnings_pass_unless_strict(tmp_path):
     )
     assert cpd("bank", "validate", str(path)).exit_code == 0
     result = cpd("bank", "validate", "--strict", str(path))
-    assert result.exit_code == 1 and "0 error(s), 1 warning(s)" in result.output
+    assert result.exit_code == 1 and "0 errors, 1 warning." in result.output
 
 
 def test_validate_an_empty_folder_is_a_usage_error(tmp_path):
@@ -127,7 +127,7 @@ def test_validate_against_reports_an_answer_change_without_a_revision_bump(tmp_p
         in result.output
     )
     assert result.output.endswith(
-        "1 file(s) checked (compared with the old version): 1 error(s), 0 warning(s).\n"
+        "1 file checked (compared with the old version): 1 error, 0 warnings.\n"
     )
 
 
@@ -169,7 +169,21 @@ def test_bad_input_gets_one_line_numbered_message_and_exit_1(tmp_path, case):
     [message, summary] = result.output.splitlines()
     assert message.startswith(f"{path}:") and message.split(":")[1].isdigit(), message
     assert expected in message
-    assert summary == "1 file(s) checked: 1 error(s), 0 warning(s)."
+    assert summary == "1 file checked: 1 error, 0 warnings."
+
+
+def test_validate_counts_read_as_a_person_writes_them(tmp_path):
+    bad = write(tmp_path, BAD_INPUT["tab"][0], "bad.yaml")
+    one = cpd("bank", "validate", str(bad))
+    assert_clean_failure(one)
+    assert one.output.splitlines()[-1] == "1 file checked: 1 error, 0 warnings."
+    unserved = STARTER.replace("    learning_points: [see-the-child]\n    source:", "    source:")
+    write(tmp_path, unserved, "quiet.yaml")
+    write(tmp_path, BAD_INPUT["tab"][0], "worse.yaml")
+    several = cpd("bank", "validate", str(tmp_path))
+    assert_clean_failure(several)
+    assert several.output.splitlines()[-1] == "3 files checked: 2 errors, 1 warning."
+    assert "(s)" not in one.output + several.output
 
 
 @pytest.mark.parametrize("variant", ["bom", "crlf", "bom+crlf"])
@@ -180,9 +194,7 @@ def test_a_bom_and_windows_line_endings_validate_cleanly(tmp_path, variant):
     if "bom" in variant:
         raw = b"\xef\xbb\xbf" + raw
     result = cpd("bank", "validate", str(write(tmp_path, raw)))
-    assert (
-        result.exit_code == 0 and result.output == "1 file(s) checked: 0 error(s), 0 warning(s).\n"
-    )
+    assert result.exit_code == 0 and result.output == "1 file checked: 0 errors, 0 warnings.\n"
 
 
 def test_a_10_mb_file_is_refused_with_one_message(tmp_path):
@@ -200,7 +212,7 @@ def test_install_and_import_refuse_bad_input_the_same_way(tmp_path):
     result = cpd("bank", "install", str(path))
     assert_clean_failure(result)
     assert "a tab character is used for indentation" in result.output
-    assert f"Error: {path} was not installed: fix the error(s) above" in result.output
+    assert f"Error: {path} was not installed: fix the error above" in result.output
     gift = write(tmp_path, b"::Q1:: Is it caf\xe9? {TRUE}\n", "latin1.gift")
     result = cpd("bank", "import", str(gift))
     assert_clean_failure(result)
@@ -335,8 +347,7 @@ def test_import_writes_a_bank_that_passes_validate(tmp_path):
     assert result.exit_code == 0, result.output
     out = tmp_path / "refresher.yaml"
     assert (
-        f"Wrote {out}: 6 question(s) and 1 reflection prompt(s) from {source}; 0 error(s)"
-        in result.output
+        f"Wrote {out}: 6 questions and 1 reflection prompt from {source}; 0 errors" in result.output
     )
     data, _, problems = check_file(out)
     assert data and not [p for p in problems if p.severity == "error"]
@@ -360,7 +371,7 @@ def test_import_lists_each_problem_with_its_line_and_writes_nothing_on_errors(tm
     unclosed = [line for line in result.output.splitlines() if "never closed" in line]
     assert unclosed and unclosed[0].startswith(f"broken.gift:{GIFT.count(chr(10)) + 2}:")
     assert (
-        "Error: nothing written: 1 error(s) above; fix them and import again, or use --partial to write the 6 question(s) that could be read"
+        "Error: nothing written: 1 error above; fix it and import again, or use --partial to write the 6 questions that could be read"
         in result.output
     )
     assert not (tmp_path / "broken.yaml").exists()
@@ -375,12 +386,12 @@ def test_import_lists_the_first_five_warnings_of_a_kind_and_counts_the_rest(tmp_
     assert result.exit_code == 0, result.output
     listed = [line for line in result.output.splitlines() if line.startswith("quiz.aiken:")]
     assert [line.split(":")[1] for line in listed] == ["1", "6", "11", "16", "21"]
-    assert "… and 3 more warning(s) of this kind: no general feedback" in result.output
+    assert "… and 3 more warnings of this kind: no general feedback" in result.output
     assert "(--all-warnings lists every one)" in result.output
-    assert "8 warning(s) while importing" in result.output
+    assert "8 warnings while importing" in result.output
     every = cpd("bank", "import", str(source), "--all-warnings", "--force")
     assert len([line for line in every.output.splitlines() if line.startswith("quiz.aiken:")]) == 8
-    assert "more warning(s)" not in every.output
+    assert "more warning" not in every.output
 
 
 def test_import_of_a_file_with_no_question_says_so_and_writes_nothing(tmp_path):
@@ -399,7 +410,7 @@ def test_import_of_a_file_over_the_size_limit_is_one_message(tmp_path):
     result = cpd("bank", "import", str(source))
     assert_clean_failure(result)
     assert result.output.splitlines()[0].startswith("huge.gift: file: file is ")
-    assert "Error: nothing written: 1 error(s) above; fix them and import again" in result.output
+    assert "Error: nothing written: 1 error above; fix it and import again" in result.output
 
 
 def test_import_refuses_to_overwrite_unless_forced(tmp_path):
@@ -422,7 +433,7 @@ def test_import_aiken_to_stdout_keeps_messages_off_the_yaml(tmp_path):
     result = cpd("bank", "import", str(source), "--format", "aiken", "-o", "-")
     assert result.exit_code == 0
     assert result.stdout.startswith("# Imported from quiz.txt") and "Wrote" not in result.stdout
-    assert "1 question(s)" in result.stderr
+    assert "1 question and" in result.stderr
 
 
 def test_import_an_unknown_format_is_a_usage_error(tmp_path):
@@ -441,7 +452,7 @@ def test_export_prints_gift_or_writes_it_without_overwriting(tmp_path):
     written = cpd("bank", "export", "neglect", "-o", str(out))
     assert (
         written.stdout
-        == f"Wrote {out}: {len(NEGLECT.questions)} question(s) and 3 reflection prompt(s) of neglect"
+        == f"Wrote {out}: {len(NEGLECT.questions)} questions and 3 reflection prompts of neglect"
         " as GIFT.\n"
     )
     assert out.read_text() == printed.stdout
@@ -550,7 +561,7 @@ def test_stats_flags_a_misleading_question_from_the_local_history(isolated_home,
     assert row.split()[1:4] == ["5", "20%", "too"] and f"misleading: option {wrong + 1} " in row
     assert "was chosen 4 times, the right answer once" in row
     overview = cpd("bank", "stats")
-    assert overview.exit_code == 0 and "1 question(s) flagged." in overview.output
+    assert overview.exit_code == 0 and "1 question flagged." in overview.output
 
 
 # --- the trainers' guide covers every command ------------------------------------------------

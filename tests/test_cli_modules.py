@@ -285,7 +285,7 @@ def test_plain_mode_is_chosen_automatically_when_input_is_not_a_terminal(banks, 
     )
     # the plain prompt, for typed answers: numbered options or lettered matches
     assert "Your answer (" in result.stdout or "type the letter of each match" in result.stdout
-    assert "Stopped. 0 answer(s) saved" in result.stdout
+    assert "Stopped. 0 answers saved" in result.stdout
 
 
 def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_otherwise(

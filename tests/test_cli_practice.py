@@ -105,7 +105,7 @@ def test_nothing_due_says_when_and_offers_the_weakest_anyway():
         "Nothing is due today. The next question is due tomorrow (Tuesday 4 March)."
         in declined.output
     )
-    assert "Practise your 3 weakest question(s) anyway?" in declined.output
+    assert "Practise your 3 weakest questions anyway?" in declined.output
     assert "Question 1" not in declined.output
     assert "Practice complete: 3 of 3 correct." in accepted.output
 
@@ -130,7 +130,7 @@ def test_practice_interleaves_modules_and_asks_confidence():
     ]
     assert modules == ["Alpha module", "Beta module"] * 3
     assert result.output.count("How sure were you?") == 6
-    assert "6 question(s) due; practising 6 from 2 module(s)." in result.output
+    assert "6 questions due; practising 6 from 2 modules." in result.output
     assert "Practice complete: 6 of 6 correct." in result.output
     assert (
         "Nothing more is due today. The next question is due on Friday 7 March (in 3 days)."
@@ -144,10 +144,10 @@ def test_limit_and_module_narrow_the_practice():
     with at(NEXT_DAY):
         limited = cpd("practice", "--limit", "2", input="1\n\n" * 2)
         only_beta = cpd("practice", "beta", input="1\n\n" * 2)
-    assert "6 question(s) due; practising 2 from 2 module(s)." in limited.output
-    assert "4 question(s) still due today" in limited.output
+    assert "6 questions due; practising 2 from 2 modules." in limited.output
+    assert "4 questions still due today" in limited.output
     assert (
-        "2 question(s) due; practising 2 from 1 module(s)." in only_beta.output
+        "2 questions due; practising 2 from 1 module." in only_beta.output
     )  # one beta was in the first two
     assert "From: Alpha module" not in only_beta.output
 
@@ -157,8 +157,8 @@ def test_stopping_keeps_answers_and_leaves_the_rest_due():
     with at(NEXT_DAY):
         stopped = cpd("practice", input="1\n1\nq\n")
         again = cpd("practice", input="")
-    assert "Stopped. 1 answer(s) saved" in stopped.output
-    assert "2 question(s) due; practising 2" in again.output
+    assert "Stopped. 1 answer saved" in stopped.output
+    assert "2 questions due; practising 2" in again.output
 
 
 def test_confidence_can_be_turned_off():

@@ -59,7 +59,7 @@ def test_verify_one_line_per_file_and_exit_1(team, isolated_home):
         f"{team / 'jones.json'}: valid (signed by key {JONES}, PC 1234 Jones)",
         f"{team / 'rota.json'}: not a CPD log (the file holds JSON, but not a CPD log)",
         f"{team / 'smith.json'}: unknown signer (valid signature by key {SMITH}, which is not in your trusted list)",
-        "6 file(s): 1 valid, 5 not valid.",
+        "6 files: 1 valid, 5 not valid.",
     ]
 
 
@@ -68,6 +68,22 @@ def test_verify_all_valid_exits_0(team, isolated_home):
     result = cpd("review", "verify", str(team / "jones.json"))
     assert result.exit_code == 0
     assert result.output == f"{team / 'jones.json'}: valid (signed by key {JONES}, PC 1234 Jones)\n"
+
+
+def test_verify_and_summary_count_files_as_a_person_writes_them(team, isolated_home):
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones")
+    cpd("review", "trust", SMITH, "--name", "PC 5678 Smith")
+    jones, smith, brown = (str(team / f"{name}.json") for name in ("jones", "smith", "brown"))
+    one = cpd("review", "verify", jones)
+    assert one.exit_code == 0 and len(one.output.splitlines()) == 1  # no count for one file
+    two = cpd("review", "verify", jones, smith)
+    assert two.exit_code == 0 and two.output.splitlines()[-1] == "2 files: 2 valid, 0 not valid."
+    mixed = cpd("review", "verify", jones, smith, brown)
+    assert mixed.exit_code == 1
+    assert mixed.output.splitlines()[-1] == "3 files: 2 valid, 1 not valid."
+    summary = cpd("review", "summary", jones)
+    assert summary.exit_code == 0 and "\n1 file shown: 1 valid.\n" in summary.output
+    assert "(s)" not in one.output + two.output + mixed.output + summary.output
 
 
 def test_verify_a_50_mb_file_and_a_missing_one_among_good_ones(tmp_path):
@@ -272,7 +288,7 @@ def test_summary_lists_officers_and_every_file_it_could_not_read(team, isolated_
         ["PC", "9", "Brown"],
     ]
     assert "valid" in table.splitlines()[1] and "edited" in table.splitlines()[3]
-    assert "3 file(s) could not be read:" in out
+    assert "3 files could not be read:" in out
     assert (
         f"  {team / 'cut.json'}: damaged (the file ends too early (cut short while copying?))"
         in out
@@ -282,15 +298,15 @@ def test_summary_lists_officers_and_every_file_it_could_not_read(team, isolated_
         and f"  {team / 'future.json'}: unsupported version" in out
     )
     assert (
-        "6 file(s) shown: 1 damaged, 1 edited, 1 not a CPD log, 1 unknown signer, 1 unsupported version, 1 valid."
+        "6 files shown: 1 damaged, 1 edited, 1 not a CPD log, 1 unknown signer, 1 unsupported version, 1 valid."
         in out
     )
-    assert "1 file(s) in the folders were not .json and were skipped." in out
+    assert "1 file in the folders was not .json and was skipped." in out
     assert (
         f"\nPC 9 Brown ({team / 'brown.json'}): edited (changed after signing: reflection r-1)\n"
         in out
     )
-    assert "1 log(s) have a good signature by a key you do not trust yet" in out
+    assert "1 log has a good signature by a key you do not trust yet" in out
     assert f"Wrote {csv_file}" in out and f"Wrote {html_file}" in out
     lines = csv_file.read_text().splitlines()
     assert len(lines) == 7 and lines[0].startswith("file,name,name_in_log,staff_number")
@@ -310,7 +326,7 @@ def test_summary_filters_and_sorts(team, isolated_home):
         and "Jones" not in only.output
         and "could not be read" not in only.output
     )
-    assert "1 file(s) shown (5 filtered out): 1 unknown signer." in only.output
+    assert "1 file shown (5 filtered out): 1 unknown signer." in only.output
     assert only.exit_code == 1
     assert (
         cpd("review", "summary", str(team), "--status", "valid").exit_code == 0
@@ -437,7 +453,7 @@ def test_sign_writes_a_new_file_and_both_signatures_verify(tmp_path, supervisor)
     assert result.exit_code == 0, result.output
     out_path = tmp_path / "jones.reviewed.json"
     assert result.output.splitlines() == [
-        f"Signed {log}: discuss, 2 comment(s) on reflections.",
+        f"Signed {log}: discuss, 2 comments on reflections.",
         f"Wrote {out_path} (the original is unchanged).",
         f"Your key is {supervisor}; the officer can trust it with "
         f'`cpd review trust {supervisor} --name "..." --role supervisor`.',
@@ -497,7 +513,7 @@ def test_the_officer_sees_the_feedback(tmp_path, supervisor, isolated_home):
         "Staff number: 4321 (as written in the file)"
     ) in tail
     assert "Comment: Please add more on escalation." in tail
-    assert "1 comment(s) on reflections, shown with each reflection above." in tail
+    assert "1 comment on reflections, shown with each reflection above." in tail
 
 
 def test_sign_with_output_option_and_an_earlier_review(tmp_path, supervisor):

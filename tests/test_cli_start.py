@@ -203,8 +203,8 @@ def test_summary_shows_score_against_pass_mark_and_points_to_revisit_and_retakes
     assert "Module complete: 4 of 6 correct (67%). Pass mark 50%: Passed." in out
     revisit = out.split("Learning points to revisit:\n", 1)[1].splitlines()[:2]
     assert sorted(revisit) == ["  · Choosing well matters.", "  · The key facts are worth knowing."]
-    assert "Retake the 2 question(s) you missed? [Y/n] y" in out
-    retake = out.split("Retake the 2 question(s) you missed?", 1)[1]
+    assert "Retake the 2 questions you missed? [Y/n] y" in out
+    retake = out.split("Retake the 2 questions you missed?", 1)[1]
     assert sorted(_asked_order(retake)) == ["q-numeric", "q-single"]
     assert "Question 1 of 2 · " in retake and "Question 2 of 2 · " in retake
     assert "Retake: 2 of 2 correct." in out
@@ -246,7 +246,7 @@ def test_end_of_input_ends_cleanly_with_a_message_and_keeps_every_answer(home):
     result = cpd(home, "start", "tiny", answers={})
     assert result.exit_code == 0
     assert result.output.rstrip().endswith(
-        "Stopped. 0 answer(s) saved; `cpd start tiny` continues where you left off."
+        "Stopped. 0 answers saved; `cpd start tiny` continues where you left off."
     )
 
     # All answered, then the input ends at the retake offer: the module is complete and saved.
@@ -264,7 +264,7 @@ def test_stopping_part_way_keeps_the_answers_and_resume_asks_only_the_rest(home)
     first = cpd(home, "start", "tiny", *SEED, answers={**RIGHT, stop_at: EOF}, runner_out=typists)
     assert first.exit_code == 0
     assert (
-        "Stopped. 3 answer(s) saved; `cpd start tiny` continues where you left off." in first.output
+        "Stopped. 3 answers saved; `cpd start tiny` continues where you left off." in first.output
     )
     assert [a.question_id for a in attempts(home)] == order[:3]
 
@@ -296,10 +296,20 @@ def _order_for(home: Path) -> list[str]:
     return plan
 
 
+def test_the_stop_message_counts_answers_as_a_person_writes_them(home):
+    order = _order_for(home)
+    one = cpd(home, "start", "tiny", *SEED, answers={**RIGHT, order[1]: "q"})
+    assert "Stopped. 1 answer saved; `cpd start tiny` continues where you left off." in one.output
+    two = cpd(home, "start", "tiny", *SEED, answers={**RIGHT, order[2]: "q"})
+    assert "Stopped. 2 answers saved; `cpd start tiny` continues where you left off." in two.output
+    assert "answer(s)" not in one.output + two.output
+    assert len(attempts(home)) == 2
+
+
 def test_typing_q_stops_like_end_of_input(home):
     order = _order_for(home)
     result = cpd(home, "start", "tiny", *SEED, answers={**RIGHT, order[1]: "q"})
-    assert "Stopped. 1 answer(s) saved;" in result.output
+    assert "Stopped. 1 answer saved;" in result.output
     assert result.exit_code == 0
     assert len(attempts(home)) == 1
 
@@ -358,8 +368,8 @@ def test_end_of_input_in_the_retake_says_so_and_keeps_its_answers(home):
     answers = {**RIGHT, first: [WRONG[first], RIGHT[first]], second: [WRONG[second]]}
     result = cpd(home, "start", "tiny", *SEED, answers=answers, then=["y"])
     assert result.exit_code == 0
-    retake = result.output.split("Retake the 2 question(s) you missed? [Y/n] y", 1)[1]
-    assert "Retake stopped. 1 answer(s) saved." in retake
+    retake = result.output.split("Retake the 2 questions you missed? [Y/n] y", 1)[1]
+    assert "Retake stopped. 1 answer saved." in retake
     assert [s.status for s in sessions(home)] == ["completed", "abandoned"]
     assert len(attempts(home)) == 7
 
@@ -371,7 +381,7 @@ def test_global_options_are_accepted_after_the_subcommand_too(home):
     # Options after the subcommand, as a person types them (no --plain or --home before it).
     result = CliRunner().invoke(app, ["start", "tiny", "--plain", "--home", str(home)], input="q\n")
     assert result.exit_code == 0, result.output
-    assert "Stopped. 0 answer(s) saved" in result.output
+    assert "Stopped. 0 answers saved" in result.output
     assert Store.open(home).sessions()  # the session went to --home
     for args in (["modules", "--plain", f"--home={home}"], ["progress", "--home", str(home)]):
         result = CliRunner().invoke(app, args)

@@ -19,9 +19,11 @@ from scr_cpd.common.files import (
     write_private,
 )
 from scr_cpd.common.text import (
+    count,
     format_duration,
     has_hidden_characters,
     normalise_answer,
+    noun,
     one_line,
     shorten,
     slugify,
@@ -50,6 +52,32 @@ def test_shorten_cuts_at_a_word_and_marks_it():
 @pytest.mark.parametrize("seconds, text", [(0, "0 min"), (419, "7 min"), (3900, "1 h 05 min")])
 def test_format_duration(seconds, text):
     assert format_duration(seconds) == text
+
+
+@pytest.mark.parametrize(
+    "n, words, text",
+    [
+        (0, ("answer",), "0 answers"),
+        (1, ("answer",), "1 answer"),
+        (2, ("answer",), "2 answers"),
+        (-1, ("answer",), "-1 answers"),
+        (999, ("file",), "999 files"),
+        (1000, ("reflection",), "1,000 reflections"),
+        (1234567, ("attempt",), "1,234,567 attempts"),
+        (1, ("entry", "entries"), "1 entry"),
+        (2, ("entry", "entries"), "2 entries"),
+        (0, ("summary", "summaries"), "0 summaries"),
+        (3, ("reflection prompt",), "3 reflection prompts"),
+    ],
+)
+def test_count_gives_the_form_that_goes_with_the_number(n, words, text):
+    assert count(n, *words) == text
+
+
+def test_noun_alone_agrees_with_its_number():
+    assert [noun(n, "was", "were") for n in (0, 1, 2)] == ["were", "was", "were"]
+    assert [noun(n, "file") for n in (0, 1, 2)] == ["files", "file", "files"]
+    assert noun(1.0, "answer") == "answer" and noun(0.5, "answer") == "answers"
 
 
 def test_normalise_answer_ignores_what_a_person_would():

@@ -178,7 +178,7 @@ def test_module_grid_cells_carry_letter_and_colour_for_each_status(tmp_path):
     assert legend == ["passed", "completed", "in progress", "not started", "not in this log"]
     desc = svg.find("desc").text
     assert desc.startswith(
-        "3 officer(s) by 3 module(s), one row per officer: 3 passed, 2 completed, "
+        "3 officers by 3 modules, one row per officer: 3 passed, 2 completed, "
         "1 in progress, 2 not started, 1 not in this log."
     )
     table = page.split('<table class="chart-data grid">')[1].split("</table>")[0]
@@ -201,14 +201,14 @@ def test_answers_per_week_columns_and_table(tmp_path):
     svg = charts(page)["chart-activity"]
     columns = [c.find("title").text for c in svg.findall("g[@class='column']")]
     assert columns == [
-        "Week of 2 Mar 2026: 8 answer(s)",
-        "Week of 16 Mar 2026: 2 answer(s)",
-        "Week of 30 Mar 2026: 4 answer(s)",
+        "Week of 2 Mar 2026: 8 answers",
+        "Week of 16 Mar 2026: 2 answers",
+        "Week of 30 Mar 2026: 4 answers",
     ]
-    assert "from the week of 2 Mar 2026 to the week of 30 Mar 2026: 14 answer(s) in all" in (
+    assert "from the week of 2 Mar 2026 to the week of 30 Mar 2026: 14 answers in all" in (
         svg.find("desc").text
     )
-    assert "the busiest week was the week of 2 Mar 2026, with 8 answer(s) from 2 officer(s)" in (
+    assert "the busiest week was the week of 2 Mar 2026, with 8 answers from 2 officers" in (
         svg.find("desc").text
     )
     rows = re.findall(
@@ -230,7 +230,7 @@ def test_a_long_history_shows_its_last_year_and_keeps_every_week_in_the_table():
     assert svg.find("desc").text.startswith(
         "One column per week from the week of 1 Dec 2025 to the week of 23 Nov 2026"
     )
-    assert "1 earlier answer(s) are in the table below, not the chart." in svg.find("desc").text
+    assert "1 earlier answer is in the table below, not the chart." in svg.find("desc").text
     assert len(svg.findall("g[@class='column']")) == 2
     assert '<th scope="row">1 Jan 2024</th>' in page
 
@@ -302,7 +302,7 @@ def test_each_chart_is_an_image_with_a_title_and_a_description(tmp_path):
         assert page.count(f'id="{title.get("id")}"') == 1
     assert found["chart-hours"].find("desc").text == (
         "One bar per officer, in the order of the officers table, which gives the same figures. "
-        "3 officer(s), 5.25 CPD hours in all; the fewest 0.75 (PC 3 Cole), the most 3.00 "
+        "3 officers, 5.25 CPD hours in all; the fewest 0.75 (PC 3 Cole), the most 3.00 "
         "(PC 1 Able)."
     )
     assert page.index("<h2>At a glance</h2>") < page.index('<h2 class="officers">Officers</h2>')

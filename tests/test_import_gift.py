@@ -525,7 +525,7 @@ def test_convert_refuses_errors_unless_partial_and_a_file_with_no_question(tmp_p
     source.write_text("::One::Is it? {T}\n\n::Two::Unclosed {=a ~b\n", "utf-8")
     with pytest.raises(ImportRefused) as refused:
         convert(source, None, "broken.yaml")
-    assert "or use --partial to write the 1 question(s)" in str(refused.value)
+    assert "or use --partial to write the 1 question that" in str(refused.value)
     assert [p.code for p in refused.value.problems if p.severity == "error"] == [Code.NOT_IMPORTED]
     assert convert(source, None, "broken.yaml", partial=True).questions == 1
     empty = tmp_path / "empty.gift"

@@ -144,8 +144,7 @@ def test_ctrl_c_stops_and_keeps_what_was_answered(tmp_path, keys):
     result = run(home, keys, typed, "start", "tiny", *SEED)
     assert result.exit_code == 0
     assert (
-        "Stopped. 2 answer(s) saved; `cpd start tiny` continues where you left off."
-        in result.output
+        "Stopped. 2 answers saved; `cpd start tiny` continues where you left off." in result.output
     )
     assert [a.question_id for a in attempts(home)] == order[:2]
 
@@ -208,7 +207,7 @@ def test_real_terminal_runs_interactive_prompts_and_ctrl_c_keeps_answers(tmp_pat
     child.sendintr()  # Ctrl-C, through the terminal
     # At a prompt it stops the module (exit 0); while output is printing it interrupts (130).
     stopped = [
-        r"Stopped\. 1 answer\(s\) saved; `cpd start tiny` continues",
+        r"Stopped\. 1 answer saved; `cpd start tiny` continues",
         "Stopped. Everything you answered so far is saved.",
     ]
     which = child.expect(stopped)
@@ -222,7 +221,7 @@ def test_real_terminal_plain_flag_gives_numbered_prompts(tmp_path):
     child = spawn(tmp_path / "home", "--plain", "start", "tiny")
     child.expect(r"Your answer \(|For items 1-2")
     child.sendline("q")
-    child.expect(r"Stopped\. 0 answer\(s\) saved")
+    child.expect(r"Stopped\. 0 answers saved")
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0

@@ -199,7 +199,7 @@ def test_what_cannot_be_carried_is_listed_with_the_line_of_its_element():
     )
     at('<answer fraction="50" format="html">', "partial credit (50%) left out")
     at("<partiallycorrectfeedback", "partially-correct feedback left out")
-    at('<hint format="html">', "1 hint(s) left out")
+    at('<hint format="html">', "1 hint left out")
     at('<answer fraction="50"><text>200', "answer '200' (50%) left out")
     at("<unit><multiplier>0.01", "unit 'hundreds' left out")
     at('<question type="shortanswer">', "case-sensitive matching is not carried")

@@ -878,7 +878,7 @@ def test_html_report_escapes_officer_text_and_runs_nothing():
     assert "default-src 'none'" in page and "<style>" in page
     assert not re.search(r"<[^>]*\b(src|href|on\w+)=", page)  # no tag loads or runs anything
     assert (
-        "Files that could not be read" in page and "2 file(s) in the folders were not .json" in page
+        "Files that could not be read" in page and "2 files in the folders were not .json" in page
     )
     assert "signature: edited" in page
     assert '<span class="status damaged">damaged</span>' in page

@@ -463,7 +463,7 @@ def test_questions_no_longer_in_the_bank_are_skipped_with_a_message(store, tiny)
     session = store.start_session("module", "tiny", [("tiny", "q-single"), ("tiny", "q-gone")])
     ui = ScriptedUI(RIGHT)
     result = run_session(store, session, lookup_in(tiny), ui)
-    assert ui.said == ["1 question(s) in this session are no longer in the bank and are skipped."]
+    assert ui.said == ["1 question in this session is no longer in the bank and is skipped."]
     assert result.finished and result.total == 1 and result.score == 1.0
 
 

@@ -63,7 +63,7 @@ def test_per_question_figures_and_flags(logs, trainer):
     result = cpd("bank", "stats", "tiny", "--logs", str(logs))
     assert result.exit_code == 1, result.output  # one file was not used
     out = result.output
-    assert "Question statistics from 8 verified log(s)." in out
+    assert "Question statistics from 8 verified logs." in out
     lines = {line.split()[0]: line for line in out.splitlines() if line.startswith("  q-")}
     assert lines["q-single"].split()[1:4] == ["6", "6", "83%"]
     assert lines["q-true-false"].split()[1:4] == ["6", "6", "100%"]
@@ -75,7 +75,7 @@ def test_per_question_figures_and_flags(logs, trainer):
     assert "not discriminating" in lines["q-short"]
     assert "not discriminating" not in lines["q-numeric"]
     assert "wrong first answers: 2. Green ×1, 3. Red ×0" in out
-    assert "tiny/q-single wording" in out and "1 officer(s), 1 answer(s), 0% right" in out
+    assert "tiny/q-single wording" in out and "1 officer, 1 answer, 0% right" in out
     assert f"{logs / 'edited.json'}: edited (changed after signing: attempts)" in out
 
 
@@ -155,5 +155,5 @@ def test_only_the_verified_logs_count(trainer, tmp_path):
     answer(stranger, WRONG)
     export(stranger, paths[0].parent / "stranger.json")
     result = cpd("bank", "stats", "tiny", "--logs", str(paths[0].parent))
-    assert "from 1 verified log(s)" in result.output
+    assert "from 1 verified log." in result.output
     assert "stranger.json: unknown signer" in result.output

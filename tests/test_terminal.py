@@ -198,7 +198,7 @@ def test_wrong_answers_name_what_was_wrong_and_missed_and_one_answer_per_match(w
     assert "✗ Cat → Woof; the match is Miaow" in seen["q-matching"]
     assert "✗ Dog → Miaow; the match is Woof" in seen["q-matching"]
     assert "The answer: Paris" in seen["q-short"]
-    t.wait("Retake the 6 question(s) you missed?")
+    t.wait("Retake the 6 questions you missed?")
     assert "Stopped." in t.send(CTRL_C, then="Stopped.")  # Ctrl-C at a yes/no question
     assert t.end() == 0
     stored = attempts(where)
@@ -217,7 +217,7 @@ def test_ctrl_c_at_the_confidence_prompt_keeps_the_answer(where):
     t.wait("How sure were you?")
     t.wait(READY)
     screen = t.send(CTRL_C, then="Stopped.")
-    assert "Stopped. 1 answer(s) saved; `cpd start tiny` continues" in screen
+    assert "Stopped. 1 answer saved; `cpd start tiny` continues" in screen
     assert t.end() == 0
     [kept] = attempts(where)
     assert (kept.question_id, kept.correct, kept.confidence) == (qid, True, None)
@@ -230,7 +230,7 @@ def test_ctrl_c_at_a_question_and_at_the_pause_keeps_what_was_answered(where):
     t.wait(READY)
     t.send("2" + ENTER, then="Enter for the next question")
     screen = t.send(CTRL_C, then="Stopped.")
-    assert "Stopped. 1 answer(s) saved" in screen
+    assert "Stopped. 1 answer saved" in screen
     assert t.end() == 0
     # Quitting at a question: the next run continues after the one answer...
     t = open_cpd(where, "start", "tiny", "--seed", "5")
@@ -239,7 +239,7 @@ def test_ctrl_c_at_a_question_and_at_the_pause_keeps_what_was_answered(where):
     qid = question_on_screen(t)
     t.wait(PROMPT_READY[qid])
     screen = t.send(CTRL_C, then="Stopped.")
-    assert "Stopped. 1 answer(s) saved" in screen
+    assert "Stopped. 1 answer saved" in screen
     assert t.end() == 0
     assert len(attempts(where)) == 1
 
@@ -339,7 +339,7 @@ def test_continue_from_the_menu_and_the_module_chooser_ask_no_flag(where):
     assert "--restart" not in screen
     t.wait(PROMPT_READY[question_on_screen(t)])
     screen = t.send(CTRL_C, then="Stopped.")
-    assert "Stopped. 1 answer(s) saved; “Continue” in the menu goes on" in screen
+    assert "Stopped. 1 answer saved; “Continue” in the menu goes on" in screen
     # Back at the home menu: nothing was lost, and the menu is still there.
     home(t)
     pick(t, "Choose a module")
@@ -657,6 +657,6 @@ def test_ctrl_c_while_the_menu_loads_stops_as_at_the_menu(where):
     t.child.send(CTRL_C)  # the menu may be loading still, or just ready: the same either way
     screen = t.wait("Stopped.")
     assert "Traceback" not in t.fresh
-    assert "Stopped. 0 answer(s) saved; `cpd start tiny` continues where you left off." in screen
+    assert "Stopped. 0 answers saved; `cpd start tiny` continues where you left off." in screen
     assert t.end() == 0
     assert attempts(where) == []

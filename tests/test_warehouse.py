@@ -62,8 +62,8 @@ def test_only_valid_logs_are_loaded_and_the_rest_listed(logs, tmp_path):
     db = tmp_path / "force.duckdb"
     result = load(logs, db)
     assert result.exit_code == 1, result.output
-    assert f"Loaded 3 log(s) into {db}: 3 officer(s)" in result.output
-    assert "6 attempt(s)" not in result.output and "18 attempt(s), 1 reflection(s)" in result.output
+    assert f"Loaded 3 logs into {db}: 3 officers" in result.output
+    assert "6 attempts" not in result.output and "18 attempts, 1 reflection in all" in result.output
     assert "Not loaded (3), as `cpd review verify` says:" in result.output
     assert f"{logs / 'edited.json'}: edited (changed after signing: totals)" in result.output
     assert f"{logs / 'unsigned.json'}: unsigned" in result.output
@@ -88,14 +88,14 @@ def test_loading_again_keeps_one_copy(logs, tmp_path):
     load(logs, db)
     before = _counts(db)
     result = load(logs, db)
-    assert "Loaded 0 log(s)" in result.output and "(3 already there, kept once)" in result.output
+    assert "Loaded 0 logs" in result.output and "(3 already there, kept once)" in result.output
     assert _counts(db) == before
     # A later export of the same officer overlaps the first: its attempts are not counted twice.
     home = logs.parent / "homes" / "officer-1001"
     answer(home, WRONG, start=NOW + timedelta(minutes=8))
     export(home, logs / "officer-1001-again.json")
     result = load(logs, db)
-    assert "Loaded 1 log(s)" in result.output
+    assert "Loaded 1 log into" in result.output
     after = _counts(db)
     assert after["attempts"] == before["attempts"] + 6 and after["logs"] == before["logs"] + 1
     assert after["sessions"] == before["sessions"] + 1 and after["officers"] == 3
@@ -174,7 +174,7 @@ def test_an_unchanged_log_is_not_verified_again_while_its_signer_is_trusted(
 
     monkeypatch.setattr(wh.review_api(), "load_log", spy)
     result = load(logs, db)
-    assert "Loaded 0 log(s)" in result.output and "(3 already there, kept once)" in result.output
+    assert "Loaded 0 logs" in result.output and "(3 already there, kept once)" in result.output
     assert sorted(verified) == ["edited.json", "stranger.json", "unsigned.json"]
     # The trusted list changed: a key no longer trusted is refused, although its bytes are known.
     first = logs / "officer-1000.json"
@@ -220,11 +220,11 @@ def test_a_warehouse_made_with_primary_keys_is_upgraded(logs, tmp_path):
     for name, (columns, _, key) in wh.TABLES.items():  # as the first version made them
         con.execute(f"CREATE TABLE {name} ({columns}, PRIMARY KEY ({', '.join(key)}))")
     con.close()
-    assert "Loaded 3 log(s)" in load(logs, db).output
+    assert "Loaded 3 logs" in load(logs, db).output
     home = logs.parent / "homes" / "officer-1001"
     answer(home, WRONG, start=NOW + timedelta(minutes=8))
     export(home, logs / "officer-1001-again.json")
-    assert "Loaded 1 log(s)" in load(logs, db).output
+    assert "Loaded 1 log into" in load(logs, db).output
     con = duckdb.connect(str(db), read_only=True)
     keys = "SELECT count(*) FROM duckdb_constraints() WHERE constraint_type = 'PRIMARY KEY'"
     assert con.execute(keys).fetchone() == (0,)
@@ -270,7 +270,7 @@ def test_the_documented_queries_answer_their_questions(logs, tmp_path):
 def test_parquet_for_a_force_warehouse(logs, tmp_path):
     out = tmp_path / "parquet"
     result = load(logs, tmp_path / "force.duckdb", "--parquet", str(out))
-    assert f"Wrote 6 Parquet file(s) to {out}." in result.output
+    assert f"Wrote 6 Parquet files to {out}." in result.output
     assert pq.read_table(out / "attempts.parquet").num_rows == 18
     assert sorted(pq.read_table(out / "officers.parquet").column("name").to_pylist()) == [
         "PC 1000 Officer",

@@ -61,7 +61,7 @@ def xapi(home, tmp_path, *args, name="out.json"):
 
 def test_every_event_becomes_a_valid_statement(officer, tmp_path):
     found, output = xapi(officer, tmp_path, "--xapi-home-page", "https://lms.northshire.example")
-    assert f"{len(found)} statement(s) for account 1234 on https://lms.northshire.example" in output
+    assert f"{len(found)} statements for account 1234 on https://lms.northshire.example" in output
     assert "guess" not in output
     assert [verb(s) for s in found].count("answered") == 6
     assert {verb(s) for s in found} == {"attempted", "answered", "completed", "passed", "reflected"}

@@ -9,6 +9,7 @@ from typing import Any, List, Optional
 import typer
 
 from scr_cpd.cli.env import UserError, get_env
+from scr_cpd.common.text import count
 
 app = typer.Typer(help="Write, check, import and share question banks.", no_args_is_help=True)
 
@@ -38,7 +39,7 @@ def validate(
     errors, warnings = len(report.errors), len(report.warnings)
     compared = " (compared with the old version)" if against else ""
     typer.echo(
-        f"{report.files} file(s) checked{compared}: {errors} error(s), {warnings} warning(s)."
+        f"{count(report.files, 'file')} checked{compared}: {count(errors, 'error')}, {count(warnings, 'warning')}."
     )
     if not report.files:
         raise UserError("no bank files (.yaml or .yml) found there", 2)
@@ -156,7 +157,7 @@ def install(
             f"Note: {done.shadowed} (from SCR_CPD_BANKS) has the same module id and will now be ignored."
         )
     typer.echo(
-        f"Installed {done.module_id} (version {done.version}, {done.questions} questions) as {done.target}. Start it with `cpd start {done.module_id}`."
+        f"Installed {done.module_id} (version {done.version}, {count(done.questions, 'question')}) as {done.target}. Start it with `cpd start {done.module_id}`."
     )
 
 
@@ -196,8 +197,8 @@ def stats(
         typer.echo("\n".join(_stats_lines(result, detailed=bool(module))))
     typer.echo(
         f"Facility is the share of answers that were right, counting only answers to each question's current wording. "
-        f"Flags need at least {min_answers} answers: too easy above {TOO_EASY:.0%}, too hard below {TOO_HARD:.0%}, "
-        f"misleading when a wrong answer is chosen more often than the right one. {flagged} question(s) flagged."
+        f"Flags need at least {count(min_answers, 'answer')}: too easy above {TOO_EASY:.0%}, too hard below {TOO_HARD:.0%}, "
+        f"misleading when a wrong answer is chosen more often than the right one. {count(flagged, 'question')} flagged."
     )
 
 
@@ -209,7 +210,7 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
     served = len(result.served) - len(result.unserved)
     lines = [
         f"{bank.id}: {bank.title} (version {bank.version})",
-        f"  {len(bank.questions)} questions: {types}",
+        f"  {count(len(bank.questions), 'question')}: {types}",
     ]
     points = f"  Learning points: {served} of {len(result.served)} served by a question"
     if result.unserved:
@@ -241,7 +242,7 @@ def _stats_lines(result: Any, detailed: bool) -> list[str]:
     if not detailed:
         quiet = len(answered) - sum(bool(q.flags) for q in answered)
         lines.append(
-            f"  ({quiet} other answered question(s) not flagged; `cpd bank stats {bank.id}` shows every one)"
+            f"  ({count(quiet, 'other answered question')} not flagged; `cpd bank stats {bank.id}` shows every one)"
         )
     return lines + [""]
 
@@ -291,10 +292,7 @@ def import_(
     else:
         _write(path, done.yaml_text, force)
     where = "" if to_stderr else f"Wrote {path}: "
-    typer.echo(
-        f"{where}{done.questions} question(s) and {done.reflections} reflection prompt(s) from {file}; {len(done.errors)} error(s) and {len(done.problems) - len(done.errors)} warning(s) while importing.",
-        err=to_stderr,
-    )
+    typer.echo(f"{where}{_imported(done, file)}", err=to_stderr)
     if done.checks:
         details = "; ".join(f"{n} × {kind}" for kind, n in done.check_summary())
         typer.echo(
@@ -337,7 +335,7 @@ def export(
         return
     _write(target, done.text, force)
     typer.echo(
-        f"Wrote {target}: {done.questions} question(s) and {done.reflections} reflection prompt(s) of {done.module_id} as {name}."
+        f"Wrote {target}: {count(done.questions, 'question')} and {count(done.reflections, 'reflection prompt')} of {done.module_id} as {name}."
     )
 
 
@@ -355,6 +353,16 @@ def _bank_file(ctx: typer.Context, module: str) -> Path:
 # --- helpers ------------------------------------------------------------------------------
 
 
+def _imported(done: Any, file: Path) -> str:
+    """What an import read and what it met: the line that ends `cpd bank import`."""
+    warnings = len(done.problems) - len(done.errors)
+    return (
+        f"{count(done.questions, 'question')} and {count(done.reflections, 'reflection prompt')} "
+        f"from {file}; {count(len(done.errors), 'error')} and {count(warnings, 'warning')} "
+        "while importing."
+    )
+
+
 def _echo_problems(problems: list[Any], err: bool = False, per_kind: int | None = None) -> None:
     """Each problem on a line; with `per_kind`, the first few warnings of each kind and a count
     of the rest."""
@@ -366,9 +374,9 @@ def _echo_problems(problems: list[Any], err: bool = False, per_kind: int | None 
     for problem in shown:
         typer.echo(str(problem), err=err)
     first = {p.code: p for p in reversed(counted)}
-    for code, count in Counter(p.code for p in counted).most_common():
+    for code, n in Counter(p.code for p in counted).most_common():
         kind = first[code].message.split(";")[0]
-        typer.echo(f"… and {count:,} more warning(s) of this kind: {kind}", err=err)
+        typer.echo(f"… and {count(n, 'more warning')} of this kind: {kind}", err=err)
     if counted:
         typer.echo("(--all-warnings lists every one)", err=err)
 

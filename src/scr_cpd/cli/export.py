@@ -10,6 +10,7 @@ from typing import Any, Optional
 import typer
 
 from scr_cpd.cli.env import Env, UserError, get_env
+from scr_cpd.common.text import count
 
 STDOUT = Path("-")
 
@@ -159,7 +160,7 @@ def _report(env: Env, where: str, fmt: str, doc: dict[str, Any], redact: bool) -
         f"Wrote {where} ({fmt}): {format_hours(totals['cpd_hours'])} CPD hours, "
         f"modules completed {totals['modules_completed']} of {totals['modules_available']}, "
         f"passed {totals['modules_passed']} of {totals['modules_available']}, "
-        f"{totals['reflections']} reflection(s).",
+        f"{count(totals['reflections'], 'reflection')}.",
         markup=False,
     )
     err.print(
@@ -179,10 +180,10 @@ def _warn_identifiers(env: Env, doc: dict[str, Any], redact: bool) -> None:
     where = sorted({f["reflection"] for f in found})
     if redact:
         err.print(
-            f"Masked {len(found)} possible identifier(s) ({', '.join(kinds)}) in {', '.join(where)}."
+            f"Masked {count(len(found), 'possible identifier')} ({', '.join(kinds)}) in {', '.join(where)}."
         )
     else:
         err.print(
-            f"Warning: {len(found)} thing(s) that may identify someone ({', '.join(kinds)}) in {', '.join(where)}. "
+            f"Warning: {count(len(found), 'thing')} that may identify someone ({', '.join(kinds)}) in {', '.join(where)}. "
             "Edit them (`cpd reflections edit ID`) or export with --redact."
         )

@@ -41,6 +41,7 @@ def home_menu(env: Env) -> None:
 
 
 def _home_choices(env: Env) -> list[tuple[str, Any]]:
+    from scr_cpd.common.text import count
     from scr_cpd.progress import reflections as rf
     from scr_cpd.progress.follow_up import due as due_follow_ups
     from scr_cpd.progress.runs import modules_in_progress
@@ -61,13 +62,15 @@ def _home_choices(env: Env) -> list[tuple[str, Any]]:
         choices.append((f"Finish your reflection: {about}", _finish_reflection))
     follow_ups = len(due_follow_ups(env.store))
     if follow_ups:
-        plural = "" if follow_ups == 1 else "s"
         choices.append(
-            (f"Follow up {follow_ups} reflection{plural}: did you do what you planned?", _follow_up)
+            (
+                f"Follow up {count(follow_ups, 'reflection')}: did you do what you planned?",
+                _follow_up,
+            )
         )
     due = len(due_questions(env.store, banks))
     if due:
-        choices.append((f"Practise {due} due question{'' if due == 1 else 's'}", _practise))
+        choices.append((f"Practise {count(due, 'due question')}", _practise))
     return choices + [
         ("Choose a module", _choose),
         ("Write a reflection", _reflect),

@@ -8,6 +8,7 @@ from typing import Any, Optional
 import typer
 
 from scr_cpd.cli.env import Env, get_env
+from scr_cpd.common.text import count
 
 BACK = "back"  # the value of every menu's Back entry
 
@@ -119,9 +120,9 @@ def run_module(
     run = begin_module(env.store, bank, rng, restart=restart)
     if run.shows_introduction:
         console.print(f"{bank.title}\n{bank.summary}", markup=False)
-        count = len(bank.questions)
         console.print(
-            f"{count} question{'' if count == 1 else 's'}, about {bank.estimated_minutes} minutes."
+            f"{count(len(bank.questions), 'question')}, "
+            f"about {count(bank.estimated_minutes, 'minute')}."
             f" {ui.stop_hint}"
         )
     else:
@@ -138,7 +139,7 @@ def run_module(
             else f"`cpd start {bank.id}` continues"
         )
         console.print(
-            f"Stopped. {result.previously_answered + len(result.answered)} answer(s) saved; "
+            f"Stopped. {count(result.previously_answered + len(result.answered), 'answer')} saved; "
             f"{how} where you left off."
         )
         return
@@ -158,7 +159,7 @@ def run_module(
 def _offer_retake(env: Env, bank: Any, missed: list[str], ui: Any, rng: random.Random) -> None:
     from scr_cpd.progress.runs import abandon, start_retake
 
-    if not ui.confirm(f"Retake the {len(missed)} question(s) you missed?", default=True):
+    if not ui.confirm(f"Retake the {count(len(missed), 'question')} you missed?", default=True):
         return
     console = env.console()
     retake = start_retake(env.store, bank, missed)
@@ -167,7 +168,7 @@ def _offer_retake(env: Env, bank: Any, missed: list[str], ui: Any, rng: random.R
         console.print(f"Retake: {again.correct} of {again.total} correct.")
     else:  # a retake is not resumed; its answers are kept all the same
         abandon(env.store, retake)
-        console.print(f"Retake stopped. {len(again.answered)} answer(s) saved.")
+        console.print(f"Retake stopped. {count(len(again.answered), 'answer')} saved.")
 
 
 def _offer_reflection(env: Env, bank: Any, suggestions: list[str]) -> None:

@@ -14,7 +14,7 @@ import typer
 
 from scr_cpd.cli.console import safe
 from scr_cpd.cli.env import Env, get_env
-from scr_cpd.common.text import shorten
+from scr_cpd.common.text import count, shorten
 
 DEFAULT_LIMIT = 20
 WEAKEST_LIMIT = 10
@@ -61,7 +61,8 @@ def run_practice(
         plan = due[:limit]
         modules = len({m for m, _ in plan})
         console.print(
-            f"{len(due)} question(s) due; practising {len(plan)} from {modules} module(s). {env.ui().stop_hint}"
+            f"{count(len(due), 'question')} due; practising {len(plan)} from {count(modules, 'module')}. "
+            f"{env.ui().stop_hint}"
         )
     else:
         plan = _offer_weakest(env, module_id, limit)
@@ -78,7 +79,7 @@ def run_practice(
     else:
         store.end_session(session.id, "abandoned")
         console.print(
-            f"Stopped. {len(result.answered)} answer(s) saved;"
+            f"Stopped. {count(len(result.answered), 'answer')} saved;"
             " `cpd practice` picks up what is still due."
         )
     blind_spots = session_blind_spots(env, session.id)
@@ -109,7 +110,9 @@ def _offer_weakest(env: Env, module_id: str | None, limit: int) -> list[tuple[st
     upcoming = next_due(env.store, banks, module_id=module_id)
     when = f" The next question is due {describe_due(upcoming)}." if upcoming else ""
     console.print(f"Nothing is due today.{when}")
-    if env.ui().confirm(f"Practise your {len(weakest)} weakest question(s) anyway?", default=True):
+    if env.ui().confirm(
+        f"Practise your {count(len(weakest), 'weakest question')} anyway?", default=True
+    ):
         return weakest
     return []
 
@@ -129,7 +132,7 @@ def _say_what_is_next(env: Env, module_id: str | None) -> None:
     if still:
         again = f"cpd practice {module_id}" if module_id else "cpd practice"
         env.console().print(
-            f"{still} question(s) still due today: run `{again}` again to carry on."
+            f"{count(still, 'question')} still due today: run `{again}` again to carry on."
         )
         return
     upcoming = next_due(env.store, banks, module_id=module_id)

@@ -9,7 +9,7 @@ from typing import Any, List, Optional
 import typer
 
 from scr_cpd.cli.env import UserError, get_env
-from scr_cpd.common.text import shorten, slugify, visible
+from scr_cpd.common.text import count, noun, shorten, slugify, visible
 
 
 def _write(path: Path, data: bytes | str, force: bool = True) -> None:
@@ -48,7 +48,7 @@ def write_xapi(
         f"account {account['name']} on {account['homePage']}" if account else found.actor["mbox"]
     )
     kind = "NDJSON" if ndjson else "JSON"
-    typer.echo(f"Wrote {path} (xAPI {kind}): {found.count} statement(s) for {named}.")
+    typer.echo(f"Wrote {path} (xAPI {kind}): {count(found.count, 'statement')} for {named}.")
     if account and not home_page and not mbox:
         typer.echo(
             "The home page is a guess from your force; if your learning record store knows you "
@@ -104,15 +104,16 @@ def warehouse_lines(report: Any, target: Path, written: list[Path]) -> list[str]
     rows = report.rows
     again = f" ({len(report.already)} already there, kept once)" if report.already else ""
     lines = [
-        f"Loaded {len(report.loaded)} log(s) into {target}{again}: {rows['officers']} officer(s), "
-        f"{rows['modules']} module record(s), {rows['sessions']} session(s), "
-        f"{rows['attempts']} attempt(s), {rows['reflections']} reflection(s) in all."
+        f"Loaded {count(len(report.loaded), 'log')} into {target}{again}: "
+        f"{count(rows['officers'], 'officer')}, {count(rows['modules'], 'module record')}, "
+        f"{count(rows['sessions'], 'session')}, {count(rows['attempts'], 'attempt')}, "
+        f"{count(rows['reflections'], 'reflection')} in all."
     ]
     if report.rejected:
         lines.append(f"Not loaded ({len(report.rejected)}), as `cpd review verify` says:")
         lines += [f"  {r.path}: {r.verdict}" for r in report.rejected]
     if written:
-        lines.append(f"Wrote {len(written)} Parquet file(s) to {written[0].parent}.")
+        lines.append(f"Wrote {count(len(written), 'Parquet file')} to {written[0].parent}.")
     return lines
 
 
@@ -156,7 +157,7 @@ def _r(value: float | None) -> str:
 
 
 def team_stats_lines(report: Any, min_answers: int) -> list[str]:
-    lines = [f"Question statistics from {len(report.used)} verified log(s)."]
+    lines = [f"Question statistics from {count(len(report.used), 'verified log')}."]
     by_module: dict[str, list[Any]] = {}
     for t in report.questions:
         by_module.setdefault(t.bank.id, []).append(t)
@@ -179,13 +180,14 @@ def team_stats_lines(report: Any, min_answers: int) -> list[str]:
     if report.older:
         lines += ["", "Answers to older wordings (not counted above):"]
         lines += [
-            f"  {o.module_id}/{o.question_id} wording {o.content_hash}: {o.officers} officer(s), "
-            f"{o.answers} answer(s), {_share(o.correct / o.answers)} right"
+            f"  {o.module_id}/{o.question_id} wording {o.content_hash}: {count(o.officers, 'officer')}, "
+            f"{count(o.answers, 'answer')}, {_share(o.correct / o.answers)} right"
             for o in report.older
         ]
     if report.unknown:
         lines.append(
-            f"{report.unknown} answer(s) to questions no longer in their bank were left out."
+            f"{count(report.unknown, 'answer')} to questions no longer in their bank "
+            f"{noun(report.unknown, 'was', 'were')} left out."
         )
     if report.rejected:
         lines += ["", f"Not used ({len(report.rejected)}), as `cpd review verify` says:"]
@@ -193,7 +195,12 @@ def team_stats_lines(report: Any, min_answers: int) -> list[str]:
     from scr_cpd.progress.bank_stats import TOO_EASY, TOO_HARD
     from scr_cpd.progress.team_stats import NOT_DISCRIMINATING
 
-    note = STATS_NOTE.format(n=min_answers, easy=TOO_EASY, hard=TOO_HARD, dull=NOT_DISCRIMINATING)
+    note = STATS_NOTE.format(
+        officers=count(min_answers, "officer"),
+        easy=TOO_EASY,
+        hard=TOO_HARD,
+        dull=NOT_DISCRIMINATING,
+    )
     return lines + ["", note]
 
 
@@ -201,7 +208,7 @@ STATS_NOTE = (
     "Each officer counts once per question, by their first answer to its current wording. "
     "Facility is the share of those answers that were right; discrimination is the correlation "
     "with the officer's score on the rest of the module (Moodle's discrimination index, -1 to +1). "
-    "Flags need {n} officers: too easy above {easy:.0%}, too hard below {hard:.0%}, not discriminating "
+    "Flags need {officers}: too easy above {easy:.0%}, too hard below {hard:.0%}, not discriminating "
     "when the discriminative efficiency is under {dull:.0%}, misleading when a wrong answer is chosen more often "
     "than the right one. See docs/records.md."
 )

@@ -16,7 +16,7 @@ from typer.core import TyperCommand
 
 from scr_cpd.cli.env import Env, UserError, get_env
 from scr_cpd.cli.review_sign import ORDER_META, comments_from_args
-from scr_cpd.common.text import visible
+from scr_cpd.common.text import count, visible
 from scr_cpd.progress.log.vocabulary import OUTCOMES, SORT_KEYS
 
 app = typer.Typer(
@@ -80,7 +80,7 @@ def verify(
         failed += not verdict.ok
         typer.echo(visible(f"{path}: {verdict.line()}"))
     if len(files) > 1:
-        typer.echo(f"{len(files)} file(s): {len(files) - failed} valid, {failed} not valid.")
+        typer.echo(f"{count(len(files), 'file')}: {len(files) - failed} valid, {failed} not valid.")
     if failed:
         raise typer.Exit(1)
 

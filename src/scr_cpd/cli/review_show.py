@@ -12,7 +12,7 @@ from typing import Any
 import typer
 
 from scr_cpd.cli.tables import render_table
-from scr_cpd.common.text import visible
+from scr_cpd.common.text import count, noun, visible
 
 INDENT = "    "
 NOT_VALID_BANNER = (
@@ -118,7 +118,8 @@ def _print_identifiers(view: Any) -> None:
     kept = sum(row[3] == "kept" for row in view.identifiers)
     typer.echo()
     typer.echo(
-        f"At export, {len(view.identifiers)} passage(s) looked as if they could identify a child, "
+        f"At export, {count(len(view.identifiers), 'passage')} looked as if "
+        f"{noun(len(view.identifiers), 'it', 'they')} could identify a child, "
         f"family or case ({len(view.identifiers) - kept} masked, {kept} kept by the officer):"
     )
     for where, part, kind, state in view.identifiers:
@@ -152,6 +153,8 @@ def _print_review(
     for where, texts in stray.items():
         for text in texts:
             print_block(f"On {where} (not in this log):", text)
-    count = len(review.comments) - sum(len(t) for t in stray.values())
-    if count:
-        typer.echo(f"{count} comment(s) on reflections, shown with each reflection above.")
+    comments = len(review.comments) - sum(len(t) for t in stray.values())
+    if comments:
+        typer.echo(
+            f"{count(comments, 'comment')} on reflections, shown with each reflection above."
+        )

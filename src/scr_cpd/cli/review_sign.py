@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from scr_cpd.cli.env import UserError
-from scr_cpd.common.text import visible
+from scr_cpd.common.text import count, visible
 
 ORDER_META = "scr_cpd.review.sign.order"
 VALUE_OPTIONS = ("--outcome", "-o", "--output")
@@ -93,7 +93,7 @@ def comments_from_args(
 
 
 def report_sign_off(log: Path, outcome: str, pairs: list[tuple[str, str]], done: Any) -> None:
-    typer.echo(visible(f"Signed {log}: {outcome}, {len(pairs)} comment(s) on reflections."))
+    typer.echo(visible(f"Signed {log}: {outcome}, {count(len(pairs), 'comment')} on reflections."))
     if done.replaced:
         earlier = done.replaced
         who = (earlier.get("supervisor") or {}).get("name") or "someone"

@@ -9,7 +9,7 @@ from typing import Any
 import typer
 
 from scr_cpd.cli.tables import render_table
-from scr_cpd.common.text import DATE_HINT, visible
+from scr_cpd.common.text import DATE_HINT, count, noun, visible
 
 MAX_LISTED = 20
 
@@ -43,7 +43,7 @@ def table_lines(officers: list[Any], plain: bool, width: int | None = None) -> l
             _score(r.average_score),
             str(r.reflections),
             (r.last_activity or "–")[:10],
-            r.status + (f", {len(r.flags)} flag(s)" if r.flags else ""),
+            r.status + (f", {count(len(r.flags), 'flag')}" if r.flags else ""),
         ]
         cells += ([_review(r)] if reviewed else []) + [str(r.path)]
         rows.append(cells)
@@ -59,7 +59,7 @@ def print_summary(rows: list[Any], total: int, skipped: int, merged: int, plain:
         print_problems(officers)
     if failures:
         typer.echo()
-        typer.echo(f"{len(failures)} file(s) could not be read:")
+        typer.echo(f"{count(len(failures), 'file')} could not be read:")
         for r in failures:
             typer.echo(visible(f"  {r.path}: {r.status} ({r.detail})"))
     counts: dict[str, int] = {}
@@ -69,14 +69,20 @@ def print_summary(rows: list[Any], total: int, skipped: int, merged: int, plain:
     hidden = total - len(rows) - merged
     typer.echo()
     typer.echo(
-        f"{len(rows)} file(s) shown{f' ({hidden} filtered out)' if hidden else ''}"
+        f"{count(len(rows), 'file')} shown{f' ({hidden} filtered out)' if hidden else ''}"
         + (f": {tally}" if tally else "")
         + "."
     )
     if merged:
-        typer.echo(f"{merged} file(s) were the same log as a reviewed copy and are shown once.")
+        typer.echo(
+            f"{count(merged, 'file')} {noun(merged, 'was', 'were')} the same log as a reviewed "
+            f"copy and {noun(merged, 'is', 'are')} shown once."
+        )
     if skipped:
-        typer.echo(f"{skipped} file(s) in the folders were not .json and were skipped.")
+        typer.echo(
+            f"{count(skipped, 'file')} in the folders {noun(skipped, 'was', 'were')} not .json "
+            f"and {noun(skipped, 'was', 'were')} skipped."
+        )
 
 
 def _only_untrusted(row: Any) -> bool:
@@ -107,7 +113,7 @@ def print_problems(officers: list[Any]) -> None:
         )
     if unknown:
         typer.echo(
-            f"{unknown} log(s) have a good signature by a key you do not trust yet: check each officer's "
+            f"{count(unknown, 'log')} {noun(unknown, 'has', 'have')} a good signature by a key you do not trust yet: check each officer's "
             "fingerprint with them, then `cpd review trust FINGERPRINT --name ...` (see `cpd review verify`)."
         )
 

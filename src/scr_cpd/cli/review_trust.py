@@ -8,7 +8,7 @@ from typing import Any
 import typer
 
 from scr_cpd.cli.env import Env, UserError
-from scr_cpd.common.text import visible
+from scr_cpd.common.text import count, noun, visible
 
 EXAMPLE = 'cpd review trust FINGERPRINT --name "PC 1234 Jones" --staff-number 1234'
 
@@ -106,7 +106,7 @@ def import_keyring(env: Env, path: Path, yes: bool) -> None:
     keyring = read_keyring(path)
     typer.echo(
         visible(
-            f"Keyring {path}: {len(keyring.keys)} key(s), published {keyring.published_at[:10]} "
+            f"Keyring {path}: {count(len(keyring.keys), 'key')}, published {keyring.published_at[:10]} "
             f"by key {keyring.publisher}."
         )
     )
@@ -118,8 +118,11 @@ def import_keyring(env: Env, path: Path, yes: bool) -> None:
     for change in changes:
         before = f" (was {change.before.who})" if change.kind == "change" and change.before else ""
         typer.echo(visible(f"  {change.kind}: {describe(change.key)}{before}"))
-    if not yes and not typer.confirm(f"Apply these {len(changes)} change(s)?", default=False):
+    if not yes and not typer.confirm(
+        f"Apply {noun(len(changes), 'this', 'these')} {count(len(changes), 'change')}?",
+        default=False,
+    ):
         typer.echo("Nothing imported.")
         raise typer.Exit(1)
     import_keyring(env.home, changes)
-    typer.echo(f"Imported {len(changes)} change(s) into your trusted list.")
+    typer.echo(f"Imported {count(len(changes), 'change')} into your trusted list.")

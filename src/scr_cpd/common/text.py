@@ -1,5 +1,5 @@
-"""Text helpers, each defined once: slugs, shortening, durations, answer comparison, and making
-text from files safe to show.
+"""Text helpers, each defined once: slugs, shortening, durations, counts, answer comparison, and
+making text from files safe to show.
 
 `visible` is the one function that stands between text that came from a file (a bank, a log, a
 keyring) or from a person and a terminal, a CSV cell or a rendering: control characters,
@@ -123,6 +123,24 @@ def format_duration(seconds: Any) -> str:
     """ "7 min", "1 h 05 min": the one way every output shows a length of time."""
     hours, mins = divmod(minutes(seconds), 60)
     return f"{hours} h {mins:02d} min" if hours else f"{mins} min"
+
+
+def noun(n: float, word: str, plural: str | None = None) -> str:
+    """`word` in the form that goes with `n`: `plural` (default `word` + "s") unless `n` is 1.
+
+    For a word alone, a verb included: f"{count(n, 'file')} {noun(n, 'was', 'were')} skipped".
+    """
+    return word if n == 1 else plural or word + "s"
+
+
+def count(n: int, word: str, plural: str | None = None) -> str:
+    """`n` and `word` as a person writes them, thousands separated by commas: the one way every
+    message shows a count.
+
+    >>> count(1, "answer"), count(0, "answer"), count(1000, "entry", "entries")
+    ('1 answer', '0 answers', '1,000 entries')
+    """
+    return f"{n:,} {noun(n, word, plural)}"
 
 
 def normalise_answer(text: str) -> str:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from scr_cpd.common.files import InputError, read_bounded, regular_file_size
+from scr_cpd.common.text import count, noun
 from scr_cpd.content.errors import Code, Problem, errors_in
 from scr_cpd.content.formats.builder import ImportResult, decode_text, empty_bank
 from scr_cpd.content.vocabulary import IMPORT_FORMATS, MAX_IMPORT_BYTES, ImportFormat
@@ -149,10 +150,10 @@ def convert(
     errors = result.errors
     imported = len(result.bank.get("questions") or [])
     if errors and not (partial and imported):
-        hint = f", or use --partial to write the {imported} question(s) that could be read"
+        hint = f", or use --partial to write the {count(imported, 'question')} that could be read"
         raise ImportRefused(
-            f"nothing written: {len(errors)} error(s) above; fix them and import again"
-            + (hint if imported else ""),
+            f"nothing written: {count(len(errors), 'error')} above; "
+            f"fix {noun(len(errors), 'it', 'them')} and import again" + (hint if imported else ""),
             result.problems,
         )
     if not imported:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scr_cpd.common.files import make_private_dir, read_bounded, write_private
+from scr_cpd.common.text import noun
 from scr_cpd.content.errors import Problem, errors_in
 from scr_cpd.content.vocabulary import MAX_BANK_BYTES
 
@@ -49,7 +50,7 @@ def install_bank(file: Path, home: Path, library: Library, replace: bool = False
     data, lines, problems = check_file(file)
     if not data:
         raise InstallRefused(
-            f"{file} was not installed: fix the error(s) above, then run `cpd bank validate {file}`",
+            f"{file} was not installed: fix the {noun(len(errors_in(problems)), 'error')} above, then run `cpd bank validate {file}`",
             problems,
         )
     module_id = data["id"]

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scr_cpd.common.collector import collector_paused
+from scr_cpd.common.text import count
 from scr_cpd.content.errors import BankError, Code, Problem, errors_in, warnings_in
 from scr_cpd.content.loader import BUNDLED_DIR, check_bank_text, read_bank_text
 from scr_cpd.content.vocabulary import BANK_SUFFIXES
@@ -155,7 +156,7 @@ def compare_with_old(report: Report, against: list[Path]) -> list[Problem]:
                     str(path),
                     None,
                     "",
-                    f"the old bank given with --against has {len([p for p in old_problems if p.severity == 'error'])} error(s) of its own, so it cannot be compared; run `cpd bank validate {path}`",
+                    f"the old bank given with --against has {count(len(errors_in(old_problems)), 'error')} of its own, so it cannot be compared; run `cpd bank validate {path}`",
                     code=Code.NOT_COMPARED,
                 )
             )

@@ -16,6 +16,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from scr_cpd.common.text import count
+
 KINDS = (
     "postcode",
     "phone",
@@ -270,9 +272,7 @@ def describe(findings: list[Finding], limit: int = 6) -> str:
     items = [f"{_NOUNS.get(f.kind, 'something')} ({_shorten(f.text)})" for f in findings[:limit]]
     if len(findings) > limit:
         items.append(f"and {len(findings) - limit} more")
-    count = len(findings)
-    things = "thing" if count == 1 else "things"
-    return f"{count} {things} that may identify someone: " + ", ".join(items)
+    return f"{count(len(findings), 'thing')} that may identify someone: " + ", ".join(items)
 
 
 def _rank(kind: str) -> int:

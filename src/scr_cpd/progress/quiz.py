@@ -11,6 +11,7 @@ import time
 from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol, Sequence
 
+from scr_cpd.common.text import count, noun
 from scr_cpd.content.model import Bank, Question
 from scr_cpd.progress.store import AlreadyAnswered, Session, Store
 
@@ -148,9 +149,10 @@ def run_session(
         previously_correct=sum(a.correct for a in done.values()),
     )
     plan = [key for key in session.plan if lookup(*key) is not None]
-    if len(plan) < len(session.plan):
+    gone = len(session.plan) - len(plan)
+    if gone:
         ui.say(
-            f"{len(session.plan) - len(plan)} question(s) in this session are no longer in the bank and are skipped."
+            f"{count(gone, 'question')} in this session {noun(gone, 'is', 'are')} no longer in the bank and {noun(gone, 'is', 'are')} skipped."
         )
         session = Session(
             session.id, session.kind, session.module_id, plan, session.started_at, session.status

@@ -319,14 +319,14 @@ def render_html(report: TeamReport, generated_at: str) -> str:
     right answer) and the same counts as a table; everything from a file or a bank escaped."""
     from html import escape
 
-    from scr_cpd.common.text import visible
+    from scr_cpd.common.text import count, visible
 
     def e(value: Any) -> str:
         return escape(visible(value))
 
     body = [
-        f"<h1>Question statistics from {len(report.used)} verified log(s)</h1>",
-        f"<p>Made {e(generated_at)}. {e(len(report.rejected))} file(s) not used.</p>",
+        f"<h1>Question statistics from {count(len(report.used), 'verified log')}</h1>",
+        f"<p>Made {e(generated_at)}. {e(count(len(report.rejected), 'file'))} not used.</p>",
     ]
     for t in report.questions:
         title = f"{t.bank.id} / {t.question.id}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import Any, Callable
 
-from scr_cpd.common.text import slugify
+from scr_cpd.common.text import count, slugify
 from scr_cpd.content.errors import Code
 from scr_cpd.content.formats.builder import BankBuilder, ImportResult, empty_bank
 from scr_cpd.content.formats.html_text import html_to_text, looks_like_html
@@ -195,7 +195,7 @@ class _MoodleXmlParser:
             self.out.warn(
                 hints[0].line,
                 self.where,
-                f"{len(hints)} hint(s) left out: the bank format has no hints "
+                f"{count(len(hints), 'hint')} left out: the bank format has no hints "
                 "(put what they say in the explanation or the feedback)",
             )
 
@@ -211,7 +211,7 @@ class _MoodleXmlParser:
             self.out.warn(
                 node.line,
                 self.where,
-                f"{len(node.all('file'))} embedded file(s) in <{node.tag}> left out",
+                f"{count(len(node.all('file')), 'embedded file')} in <{node.tag}> left out",
             )
         if fmt == "html" or (fmt == "moodle_auto_format" and looks_like_html(raw)):
             raw, media = html_to_text(raw)

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any, Final
 
-from scr_cpd.common.text import shorten, visible
+from scr_cpd.common.text import count, noun, shorten, visible
 from scr_cpd.progress.log.vocabulary import ModuleStatus
 from scr_cpd.progress.supervision.team import SummaryRow
 
@@ -129,7 +129,7 @@ def hours_chart(officers: list[SummaryRow]) -> str:
     total = sum(r.hours for r in officers)
     desc = (
         f"One bar per officer, in the order of the officers table, which gives the same figures. "
-        f"{len(officers)} officer(s), {_hours(total)} CPD hours in all; the fewest "
+        f"{count(len(officers), 'officer')}, {_hours(total)} CPD hours in all; the fewest "
         f"{_hours(low.hours)} ({escaped(low.name)}), the most {_hours(high.hours)} "
         f"({escaped(high.name)})."
     )
@@ -193,7 +193,7 @@ def module_grid(officers: list[SummaryRow]) -> str:
     body += _legend(legend_y, any(len(r.module_statuses) < len(modules) for r in officers))
     counts = status_counts(officers, modules)
     desc = (
-        f"{len(officers)} officer(s) by {len(modules)} module(s), one row per officer: "
+        f"{count(len(officers), 'officer')} by {count(len(modules), 'module')}, one row per officer: "
         + ", ".join(f"{n} {status}" for status, n in counts.items() if n)
         + ". Each cell also carries its letter; the table below gives every cell in words."
     )
@@ -336,7 +336,7 @@ def _column(x: float, pitch: float, week: date, answers: int, top: float) -> str
         return ""
     height = answers / top * PLOT_HEIGHT
     return (
-        f'<g class="column"><title>Week of {_day(week)}: {answers} answer(s)</title>'
+        f'<g class="column"><title>Week of {_day(week)}: {count(answers, "answer")}</title>'
         f'<rect x="{x + pitch * 0.15:.1f}" y="{10 + PLOT_HEIGHT - height:.1f}" '
         f'width="{pitch * 0.7:.1f}" height="{height:.1f}" fill="{COLUMN_FILL}"/></g>'
     )
@@ -348,11 +348,11 @@ def _activity_desc(weeks: dict[date, tuple[int, int]], span: list[date]) -> str:
     earlier = sum(a for w, (a, _) in weeks.items() if w < span[0])
     desc = (
         f"One column per week from the week of {_day(span[0])} to the week of {_day(span[-1])}: "
-        f"{total} answer(s) in all; the busiest week was the week of {_day(busiest)}, with "
-        f"{weeks[busiest][0]} answer(s) from {weeks[busiest][1]} officer(s)."
+        f"{count(total, 'answer')} in all; the busiest week was the week of {_day(busiest)}, with "
+        f"{count(weeks[busiest][0], 'answer')} from {count(weeks[busiest][1], 'officer')}."
     )
     if earlier:
-        desc += f" {earlier} earlier answer(s) are in the table below, not the chart."
+        desc += f" {count(earlier, 'earlier answer')} {noun(earlier, 'is', 'are')} in the table below, not the chart."
     return desc
 
 

@@ -19,6 +19,8 @@ from itertools import compress, repeat
 from operator import is_, itemgetter
 from typing import Any
 
+from scr_cpd.common.text import count, noun
+
 FASTEST_MEDIAN_SECONDS = 2.0  # nobody reads a question and its options faster
 MIN_ANSWERS_FOR_SPEED = 5
 SECONDS_TOLERANCE = 1.0  # module seconds are rounded to 2 decimals
@@ -156,7 +158,7 @@ def _time_flags(doc: dict[str, Any], moments: list[datetime | None]) -> list[str
     if generated is not None:
         late = sum(m is not None and m > generated for m in moments)
         if late:
-            found.append(f"{late} answer(s) dated after the log was generated")
+            found.append(f"{count(late, 'answer')} dated after the log was generated")
     seconds = _number(_dict(doc.get("totals")).get("seconds"))
     until = _moment(_dict(doc.get("period")).get("until"))
     start, end = _earliest(doc, moments), until + timedelta(days=1) if until else generated
@@ -180,7 +182,7 @@ def _module_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[s
         tolerance = SECONDS_TOLERANCE + 0.01 * answers
         if claimed[:2] != [answers, right] or abs(claimed[2] - seconds) > tolerance:
             found.append(
-                f"module {module.get('id')} claims {claimed[0]:.0f} answers ({claimed[1]:.0f} right, "
+                f"module {module.get('id')} claims {claimed[0]:.0f} {noun(claimed[0], 'answer')} ({claimed[1]:.0f} right, "
                 f"{claimed[2] / 60:.0f} min) but its answers show {answers} "
                 f"({right} right, {seconds / 60:.0f} min)"
             )

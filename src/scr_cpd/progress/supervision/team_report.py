@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from scr_cpd.common.spreadsheet import safe_cell
+from scr_cpd.common.text import count, noun
 from scr_cpd.progress.log.vocabulary import STATUSES
 from scr_cpd.progress.supervision.dashboard import CHART_STYLE, charts, escaped
 from scr_cpd.progress.supervision.team import SummaryRow
@@ -140,7 +141,7 @@ def render_html(rows: list[SummaryRow], generated_at: str, skipped: int = 0) -> 
         "<title>CPD team summary</title>",
         f"<style>{HTML_STYLE}\n{CHART_STYLE}</style></head><body>",
         "<h1>CPD team summary</h1>",
-        f'<p class="meta">{len(officers)} officer log(s), generated {_e(generated_at)} by scr-cpd'
+        f'<p class="meta">{count(len(officers), "officer log")}, generated {_e(generated_at)} by scr-cpd'
         f"{' · ' + _e(tally) if tally else ''}</p>",
     ]
     if officers:
@@ -166,7 +167,7 @@ def render_html(rows: list[SummaryRow], generated_at: str, skipped: int = 0) -> 
         out.append("</tbody></table>")
     if skipped:
         out.append(
-            f'<p class="meta">{skipped} file(s) in the folders were not .json and were skipped.</p>'
+            f'<p class="meta">{count(skipped, "file")} in the folders {noun(skipped, "was", "were")} not .json and {noun(skipped, "was", "were")} skipped.</p>'
         )
     out.append("</body></html>")
     return "\n".join(out) + "\n"

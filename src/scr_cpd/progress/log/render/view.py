@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from scr_cpd.common.text import format_duration, one_line, visible
+from scr_cpd.common.text import count, format_duration, one_line, visible
 from scr_cpd.progress.figures import format_hours, format_score
 
 TITLE = "CPD log"
@@ -192,11 +192,10 @@ def outcome_facts(doc: dict[str, Any]) -> list[Fact]:
     outcomes = doc.get("learning_outcomes")
     if not isinstance(outcomes, list):
         return []
-    count = len(outcomes)
     return [
         Fact(
             "Learning outcomes",
-            f"{count} learning point{'' if count == 1 else 's'} from the modules passed",
+            f"{count(len(outcomes), 'learning point')} from the modules passed",
         )
     ]
 
