@@ -236,7 +236,7 @@ def main() -> None:
     size_mb = sum(p.stat().st_size for p in logs) / len(logs) / 1e6
     keys = trusted_keys(logs) if args.trusted else {}
     print(
-        f"logs: average {size_mb * 1000:.0f} KB each; python {sys.version.split()[0]}; {os.cpu_count()} CPU(s); "
+        f"logs: average {size_mb * 1000:.0f} KB each; python {sys.version.split()[0]}; {os.cpu_count()} cores; "
         f"load average before {os.getloadavg()[0]:.1f}; "
         + (f"{len(keys)} officers' keys trusted" if args.trusted else "no key trusted")
     )

@@ -224,7 +224,7 @@ def main() -> int:
         if options.only and options.only.lower() not in parser.name.lower():
             continue
         total += report(parser, options.runs, run(parser, options.samples, options.runs, rng))
-    print(f"all parsers: {total} distinct problem(s) found")
+    print(f"all parsers: {total} distinct problems found")
     return 1 if total else 0
 
 

@@ -66,7 +66,7 @@ def main() -> int:
             ]
             errors = [p for p in problems if ": warning: " not in p]
             unlined = [p for p in problems if not re.match(rf"{re.escape(path.name)}:\d+:", p)]
-            questions = re.search(r"(\d+) question\(s\)", result.output)
+            questions = re.search(r"([\d,]+) questions? and", result.output)
             valid = "-"
             if result.exit_code == 0:
                 check = runner.invoke(

@@ -10,6 +10,7 @@ from typing import Any, Sequence
 import typer
 
 from scr_cpd.cli.env import Env, escape
+from scr_cpd.common.text import count
 from scr_cpd.common.text import minutes as whole_minutes
 
 CHART_WEEKS = 12
@@ -133,11 +134,7 @@ def print_weeks_as_text(console: Any, weeks: Sequence[tuple[date, float]]) -> No
     console.print(f"Activity over the last {len(weeks)} weeks, in minutes, oldest first:")
     for monday, seconds in weeks:
         minutes = whole_minutes(seconds)
-        spent = (
-            "less than a minute"
-            if minutes == 0 and seconds > 0
-            else f"{minutes} minute{'' if minutes == 1 else 's'}"
-        )
+        spent = "less than a minute" if minutes == 0 and seconds > 0 else count(minutes, "minute")
         console.print(f"  Week of {week_label(monday, long=True)}: {spent}")
 
 
