@@ -786,3 +786,26 @@ def test_every_rendering_labels_answers_completed_and_passed_apart():
     summary = [r for r in csv_rows(render(doc, "csv")) if r["title"] == "Totals"]
     assert "Modules completed: 2 of 2; " in summary[0]["details"]
     assert "Modules passed: 0 of 2; " in summary[0]["details"]
+
+
+@pytest.mark.parametrize("size", [2, 3, 4, 7])
+def test_a_pdf_paragraph_never_leaves_one_line_alone_at_a_page_foot_or_head(size):
+    from contextlib import ExitStack
+
+    from scr_cpd.progress.log.render.fpdf_adapter import new_document
+    from scr_cpd.progress.log.render.pdf_layout import Block, paginate
+    from scr_cpd.progress.log.render.to_pdf import Typesetter, font_paths
+
+    with ExitStack() as stack:
+        _, writer = new_document(font_paths(stack), None)
+        t = Typesetter(writer)
+        word = "word " * 400
+        for filler in range(40, 80):  # the paragraph starts at every height near a page's foot
+            before = t.para("One line.", after=0) * filler
+            text = " ".join(line.runs[0].text for line in t.para(word)[:size])
+            para = t.para(text, after=0)  # a paragraph of `size` lines
+            assert len(para) == size
+            pages = paginate([Block(before), Block(para)])
+            split = [sum(1 for _, line, _ in page if line in para) for page in pages]
+            split = [n for n in split if n]
+            assert all(n > 1 for n in split) or split == [size], (filler, split)

@@ -2,7 +2,9 @@
 
 Every piece of the log is set as `Line`s (see `to_pdf.Typesetter`); `paginate` assigns them to
 pages: a heading never ends a page, a block kept together of up to half a page is never split,
-and a table's header row is repeated on each page it runs onto.
+no line of a paragraph is left alone at the foot or the head of a page (each line says how many
+after it must share its page: `Line.keep`), and a table's header row is repeated on each page it
+runs onto.
 """
 
 from __future__ import annotations

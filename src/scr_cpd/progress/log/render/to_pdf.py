@@ -166,6 +166,8 @@ class Typesetter:
                 Run(bullet, style, size, color, at=indent - 4),
                 Run(wrapped[0], style, size, color, at=indent),
             )
+        if len(lines) > 1:  # no line of a paragraph alone at the foot or the head of a page
+            lines[0].keep = lines[-2].keep = 1
         lines[-1].advance += after
         return lines
 
