@@ -202,3 +202,71 @@ def test_the_report_prints_on_white_a4_portrait(browser, tmp_path):
     assert len(bands(bars)) == 3  # the charts print in colour on the first page
     left, _, right, _ = bars.getbbox()
     assert right < first.width - 40 and left > 40  # within the margins
+
+
+# Marks each table header whose words do not each sit on one line (a word broken across lines),
+# then writes the verdict where --dump-dom shows it.
+WHOLE_WORDS = """<script>
+const broken = [];
+for (const th of document.querySelectorAll("th")) {
+  const text = th.firstChild;
+  if (!text || text.nodeType !== Node.TEXT_NODE) continue;
+  for (const match of text.data.matchAll(/\\S+/g)) {
+    const range = document.createRange();
+    range.setStart(text, match.index);
+    range.setEnd(text, match.index + match[0].length);
+    if (range.getClientRects().length !== 1) broken.push(match[0]);
+  }
+}
+document.body.dataset.broken = JSON.stringify(broken);
+document.body.dataset.headers = document.querySelectorAll("th").length;
+</script>"""
+
+
+@pytest.mark.parametrize("width", [900, 600])
+def test_the_officers_log_keeps_every_header_word_whole(browser, tmp_path, width):
+    import json
+
+    from test_export_render import reviewed, sample_doc
+
+    from scr_cpd.progress.log.render import render
+
+    page = tmp_path / "log.html"
+    html = render(reviewed(sample_doc()), "html").decode("utf-8")
+    # The log forbids scripts; this copy lets the measuring script run.
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", html)
+    page.write_text(html.replace("</body>", WHOLE_WORDS + "</body>"), encoding="utf-8")
+    result = browser(tmp_path, page.as_uri(), f"--window-size={width},2000", "--dump-dom")
+    assert result.returncode == 0 and console_messages(result) == []
+    found = re.search(r'data-broken="([^"]*)" data-headers="(\d+)"', result.stdout)
+    assert found, result.stdout[-500:]
+    assert int(found.group(2)) >= 5  # the tables are there
+    assert json.loads(found.group(1).replace("&quot;", '"')) == []  # not "Answer|s", "Tim|e"
+
+
+MEASURE_ROWS = """<script>
+const rows = [...document.querySelectorAll("table.officers tbody tr")];
+document.body.dataset.rows = JSON.stringify(rows.map(r => Math.round(r.getBoundingClientRect().height)));
+document.body.dataset.verdicts = JSON.stringify(
+  [...document.querySelectorAll("td.verdict")].map(c => Math.round(c.getBoundingClientRect().width)));
+const wide = document.querySelector("table.officers").parentElement;
+document.body.dataset.scrolls = String(wide.scrollWidth > wide.clientWidth);
+</script>"""
+
+
+def test_a_narrow_window_scrolls_the_officers_table_instead_of_crushing_its_rows(browser, tmp_path):
+    import json
+
+    page = report(tmp_path)
+    html = re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", page.read_text())
+    page.write_text(html.replace("</body>", MEASURE_ROWS + "</body>"), encoding="utf-8")
+    result = browser(tmp_path, page.as_uri(), "--window-size=800,2000", "--dump-dom")
+    assert result.returncode == 0 and console_messages(result) == []
+    found = re.search(
+        r'data-rows="([^"]*)" data-verdicts="([^"]*)" data-scrolls="(\w+)"', result.stdout
+    )
+    assert found, result.stdout[-500:]
+    rows, verdicts = (json.loads(found.group(n).replace("&quot;", '"')) for n in (1, 2))
+    assert len(rows) == 3 and found.group(3) == "true"  # the table scrolls sideways
+    assert all(width >= 250 for width in verdicts)  # the verdict column is read, not a strip
+    assert max(rows) < 400  # was about 700 px a row: one broken word per line

@@ -322,7 +322,8 @@ def test_the_page_is_self_contained_and_prints_on_white_a4(tmp_path):
     assert max(widths) <= 688  # A4's 210 mm less two 14 mm margins, at 96 px an inch
     assert "figure.chart{margin:1.5rem 0;break-inside:avoid}" in style
     assert ".wide{overflow-x:auto}" in style  # wide tables scroll on screen, never in print:
-    assert ".wide{overflow:visible}}" in style.split("@media print")[1]
+    printed = style.split("@media print")[1]
+    assert ".wide{overflow:visible}" in printed and "table.officers{min-width:0}}" in printed
 
 
 def test_team_report_uses_the_charts_escaping():

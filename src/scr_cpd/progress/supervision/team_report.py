@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -99,11 +100,14 @@ th{background:#f0f0f0}td.num,th.num{text-align:right;font-variant-numeric:tabula
 .reviewer-not-trusted-as-a-supervisor{color:#8a4b00}
 .detail{display:block;font-size:.85em;color:#555;font-weight:normal;overflow-wrap:anywhere}
 td{overflow-wrap:anywhere}
+table.officers{min-width:64rem}.nowrap{white-space:nowrap}
+td.verdict{min-width:16rem}td.file{min-width:9rem}
 h3{font-size:1rem;margin:1.5rem 0 .25rem}
 @page{size:A4 portrait;margin:14mm}
 @media print{body{margin:0;font-size:10pt;max-width:none;color:#000;background:#fff}
 th{background:none}tr{break-inside:avoid}thead{display:table-header-group}
-h2,h3{break-after:avoid}h2.officers{break-before:page}.wide{overflow:visible}}
+h2,h3{break-after:avoid}h2.officers{break-before:page}.wide{overflow:visible}
+table.officers{min-width:0}}
 """.strip()
 
 _e = escaped
@@ -121,7 +125,9 @@ def _tally(rows: list[SummaryRow]) -> str:
 
 
 OFFICER_HEADERS = (
-    "<table><thead><tr><th>Officer</th><th>Staff number</th><th>Period</th>"
+    # A narrow window scrolls the table sideways (.wide) rather than squeezing its twelve
+    # columns until each row is a tall strip of broken words.
+    '<table class="officers"><thead><tr><th>Officer</th><th>Staff number</th><th>Period</th>'
     '<th class="num">CPD hours</th><th class="num">Completed</th><th class="num">Passed</th>'
     '<th class="num">Average score</th><th class="num">Reflections</th><th>Last activity</th>'
     "<th>Verification</th><th>Review</th><th>File</th></tr></thead><tbody>"
@@ -188,6 +194,14 @@ def _review_cell(row: SummaryRow) -> str:
     return review
 
 
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _whole_dates(html: str) -> str:
+    """Each date kept on one line (a browser may otherwise break it at a hyphen)."""
+    return _DATE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', html)
+
+
 def _html_row(row: SummaryRow) -> str:
     score = "–" if row.average_score is None else f"{row.average_score:.0%}"
     verification = (
@@ -200,16 +214,16 @@ def _html_row(row: SummaryRow) -> str:
     cells = [
         name + (f'<span class="detail">{_e(row.role)}</span>' if row.role else ""),
         _e(row.staff_number),
-        _e(row.period),
+        _whole_dates(_e(row.period)),
         f'<td class="num">{row.hours:.2f}',
         f'<td class="num">{row.modules_completed} of {row.modules_total}',
         f'<td class="num">{row.modules_passed}',
         f'<td class="num">{score}',
         f'<td class="num">{row.reflections}',
-        _e((row.last_activity or "–")[:10]),
-        verification,
+        _whole_dates(_e((row.last_activity or "–")[:10])),
+        f'<td class="verdict">{verification}',
         _review_cell(row),
-        _e(row.path),
+        f'<td class="file">{_e(row.path)}',
     ]
     return (
         "<tr>"

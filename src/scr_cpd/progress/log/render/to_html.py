@@ -43,7 +43,7 @@ table { border-collapse: collapse; width: 100%; margin: .5rem 0; }
 caption { text-align: left; font-weight: 600; padding: .3rem 0; }
 th, td { border: 1px solid #b1b4b6; padding: .35rem .5rem; text-align: left; vertical-align: top;
   overflow-wrap: anywhere; }
-th { background: #f3f2f1; }
+th { background: #f3f2f1; overflow-wrap: normal; }  /* our own words: whole, never "Answer|s" */
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 .note { background: #f3f2f1; border-left: 4px solid #1d3a6e; padding: .5rem .8rem; margin: .8rem 0; }
 .note.warning { border-left-color: #d4351c; }
