@@ -354,6 +354,14 @@ def test_continue_from_the_menu_and_the_module_chooser_ask_no_flag(where):
     assert len(attempts(where)) == 1
 
 
+def the_one_reflection(where: Path) -> rf.ReflectionEntry:
+    """The store's only reflection (the test fails if there are none or several)."""
+    store = Store.open(where / "home")
+    [entry] = rf.all_entries(store)
+    store.close()
+    return entry
+
+
 def test_a_free_reflection_stopped_part_way_is_kept_marked_and_offered(where):
     t = open_cpd(where, "reflect")
     t.wait("A free reflection (no module)")
@@ -367,9 +375,7 @@ def test_a_free_reflection_stopped_part_way_is_kept_marked_and_offered(where):
     screen = t.send(CTRL_C, then="Stopped.")
     assert "Whatever you finished writing is saved" in screen
     t.end()
-    store = Store.open(where / "home")
-    [entry] = rf.all_entries(store)
-    store.close()
+    entry = the_one_reflection(where)
     assert entry.module_id is None and entry.what == "A neighbour called about a crying baby."
     assert entry.is_unfinished
     from helpers import cpd
@@ -386,9 +392,7 @@ def test_a_free_reflection_stopped_part_way_is_kept_marked_and_offered(where):
     home(t)
     t.send(CTRL_C)
     t.end()
-    store = Store.open(where / "home")
-    [entry] = rf.all_entries(store)
-    store.close()
+    entry = the_one_reflection(where)
     assert not entry.is_unfinished and entry.now_what == "Ask to see the baby."
 
 
@@ -405,9 +409,7 @@ def test_a_reflection_is_checked_field_by_field_and_edit_starts_from_the_text(wh
     t.send("\x01" + "\x1bf" * 4 + "\x1b\x7f" * 2 + "a parent" + ESC + ENTER, then="So what?")
     t.send(CTRL_C, then="Stopped.")
     t.end()
-    store = Store.open(where / "home")
-    [entry] = rf.all_entries(store)
-    store.close()
+    entry = the_one_reflection(where)
     assert entry.what == "I spoke to a parent about it."
 
 
@@ -421,9 +423,7 @@ def test_ctrl_c_while_writing_an_answer_keeps_what_was_typed_but_not_an_edit(whe
     screen = t.send(CTRL_C, then="Stopped.")
     assert "Kept what you had written for “So what?”" in screen
     assert t.end() == 0
-    store = Store.open(where / "home")
-    [entry] = rf.all_entries(store)
-    store.close()
+    entry = the_one_reflection(where)
     assert (entry.what, entry.so_what, entry.now_what) == (
         "A cold house.",
         "Neglect can hide\nother harm",
@@ -437,9 +437,7 @@ def test_ctrl_c_while_writing_an_answer_keeps_what_was_typed_but_not_an_edit(whe
     screen = t.send(CTRL_C, then="Stopped.")
     assert "Kept what" not in screen
     t.end()
-    store = Store.open(where / "home")
-    [again] = rf.all_entries(store)
-    store.close()
+    again = the_one_reflection(where)
     assert again.so_what == "Neglect can hide\nother harm"
 
 
@@ -451,9 +449,7 @@ def test_plain_mode_ctrl_c_while_writing_keeps_the_lines_typed(where):
     screen = t.send(CTRL_C, then="Stopped.")
     assert "Kept what you had written for “What?”" in screen
     assert t.end() == 0
-    store = Store.open(where / "home")
-    [entry] = rf.all_entries(store)
-    store.close()
+    entry = the_one_reflection(where)
     assert entry.what == "First line\nsecond line" and entry.is_unfinished
 
 
@@ -467,9 +463,7 @@ def test_ctrl_c_while_writing_a_follow_up_keeps_the_impact_typed(where):
     screen = t.send(CTRL_C, then="Stopped.")
     assert f"Kept what you had written as the impact of {uid}." in screen
     t.end()
-    store = Store.open(where / "home")
-    [entry] = rf.all_entries(store)
-    store.close()
+    entry = the_one_reflection(where)
     assert entry.impact == "I did, twice" and entry.impact_at
 
 
