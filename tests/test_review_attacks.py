@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_signing import make_log, new_key, signed_log
 
+from scr_cpd.common.text import count
 from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log, sign_review
 from scr_cpd.progress.supervision.logfile import load_log
 from scr_cpd.progress.supervision.trust import TrustedKey, TrustList
@@ -356,7 +357,7 @@ def test_implausible_figures_are_flagged_never_passed(tmp_path):
         in out
     )
     summary = cpd("review", "summary", str(path))
-    assert summary.exit_code == 1 and "valid, 5 flags" in summary.output
+    assert summary.exit_code == 1 and "valid, 7 flags" in summary.output
     assert "  flag: answers in neglect took a median" in summary.output
     assert "Flag: answers in neglect" in cpd("review", "show", str(path)).output
 
@@ -453,3 +454,99 @@ def test_a_re_run_reads_no_unchanged_log_and_any_change_is_read_again(tmp_path, 
     reads.clear()
     assert "unknown signer" in cpd("review", "summary", str(folder)).output
     assert sorted(reads) == ["jones.json", "smith.json"]
+
+
+# 11. Figures an officer signed with their own trusted key, but could not have produced: the
+# totals a summary shows are checked against the records they add up.
+
+
+def _forged(edit):
+    doc = make_log()
+    edit(doc)
+    return sign_log(doc, new_key(1))
+
+
+def _passed_escalation(doc):
+    doc["modules"][1].update(status="passed", best_score=1.0)
+    doc["totals"].update(modules_completed=2, modules_passed=2)
+
+
+def _repeated_answers(doc):
+    doc["attempts"] += copy.deepcopy(doc["attempts"][:16])
+    doc["modules"][0].update(attempts=32, correct=26, seconds=2521.0)
+    doc["totals"]["questions_answered"] = 34
+
+
+FORGED_FIGURES = {
+    "totals": (
+        lambda d: d["totals"].update(cpd_hours=40.0, modules_completed=12, modules_passed=12),
+        [
+            "totals claim 12 modules completed but the log's own records show 1",
+            "totals claim 12 modules passed but the log's own records show 1",
+            "totals claim 40.00 CPD hours but 41 min on task make 0.69",
+        ],
+    ),
+    "seconds": (
+        lambda d: d["totals"].update(seconds=36000.0, cpd_hours=10.0),
+        ["totals claim 600 min on task but its answers and reflections show 53 min"],
+    ),
+    "status": (
+        _passed_escalation,
+        ["module escalation has 0 finished runs but a best score of 1.0"],
+    ),
+    "below-mark": (
+        lambda d: d["modules"][0].update(best_score=0.5),
+        ["module neglect has status passed but a best score of 50% (pass mark 70%)"],
+    ),
+    "repeated": (
+        _repeated_answers,
+        ["16 answers repeating another exactly (the same question at the same moment)"],
+    ),
+    "early": (
+        lambda d: d["attempts"][0].update(answered_at="2025-06-01T10:00:00+00:00"),
+        ["1 answer dated outside the period of the log"],
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", FORGED_FIGURES)
+def test_totals_and_statuses_that_their_records_cannot_give_are_flagged(tmp_path, attack):
+    edit, expected = FORGED_FIGURES[attack]
+    trust_team()
+    path = write(tmp_path / "jones.json", _forged(edit))
+    verified = cpd("review", "verify", str(path))
+    assert verified.exit_code == 1 and verified.output.startswith(f"{path}: valid (")
+    assert verified.output.split("; flagged: ")[1].rstrip("\n.").split("; ")[-len(expected) :] == [
+        *expected
+    ]
+    report = tmp_path / "team.csv"
+    summary = cpd("review", "summary", str(path), "--csv", str(report))
+    assert summary.exit_code == 1 and f"valid, {count(len(expected), 'flag')}" in summary.output
+    assert all(f"  flag: {e}" in summary.output for e in expected)
+    shown = cpd("review", "show", str(path))
+    assert shown.exit_code == 1 and all(e in shown.output for e in expected)
+    assert cpd("review", "summary", str(path), "--status", "valid").exit_code == 1
+
+
+def test_an_edit_in_place_that_keeps_size_and_modification_time_is_read_again(tmp_path):
+    import os
+
+    trust_team()
+    path = write(tmp_path / "team" / "jones.json", signed_log(seed=1))
+    text = path.read_text()
+    first = cpd("review", "summary", str(path.parent))
+    assert first.exit_code == 0 and "0.69" in first.output
+    before = os.stat(path)
+    forged = text.replace('"cpd_hours": 0.69', '"cpd_hours": 9.69')
+    assert len(forged) == len(text) != 0 and forged != text
+    with open(path, "r+", encoding="utf-8") as f:  # the same inode, the same size
+        f.write(forged)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(path).st_size, os.stat(path).st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    again = cpd("review", "summary", str(path.parent))
+    assert again.exit_code == 1
+    assert again.output.splitlines()[1].split()[3:6] == ["1234", "9.69", "1/2"]
+    assert "edited (changed after signing: totals)" in again.output

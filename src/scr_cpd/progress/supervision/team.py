@@ -204,12 +204,14 @@ class RowCache(Protocol):
 
 
 def file_state(path: Path) -> list[int] | None:
-    """Size, modification time and inode: unchanged, they vouch for an unchanged content hash."""
+    """Size, modification and change times and inode: unchanged, they vouch for an unchanged
+    content hash. (The change time too: a file edited in place can be given back its size and
+    modification time, but any write or `touch` sets its change time to the present.)"""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def summary_entry(path: Path, trust: TrustList, known: Collection[str] = ()) -> Entry:
