@@ -550,3 +550,69 @@ def test_an_edit_in_place_that_keeps_size_and_modification_time_is_read_again(tm
     assert again.exit_code == 1
     assert again.output.splitlines()[1].split()[3:6] == ["1234", "9.69", "1/2"]
     assert "edited (changed after signing: totals)" in again.output
+
+
+# 12. Revocation and identity, by an officer who holds a trusted key.
+
+
+def test_a_keyring_never_lifts_nor_delays_a_revocation_made_here(tmp_path):
+    ring = tmp_path / "ring.json"  # published from a list where Jones's key is not revoked
+    thief = tmp_path / "thief"
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones", "--staff-number", "1234", home=thief)
+    cpd("review", "trust", "--export", str(ring), home=thief)
+    trust_team()
+    cpd("review", "trust", "--revoke", JONES, "--reason", "laptop stolen")
+    result = cpd("review", "trust", "--import", str(ring), "--yes")
+    assert result.exit_code == 0 and "nothing to change" in result.output
+    assert "revoked 20" in cpd("review", "trust", "--list").output
+    later = make_log()
+    later["generated_at"] = "2999-01-01T00:00:00+00:00"
+    log = write(tmp_path / "new.json", sign_log(later, new_key(1)))
+    assert cpd("review", "verify", str(log)).output.startswith(f"{log}: revoked key (")
+    # A keyring that revokes the key later than here keeps the earlier date.
+    here = json.loads((tmp_path / "home" / "trusted-keys.json").read_text())["keys"][JONES]
+    assert here["revoked_reason"] == "laptop stolen"
+    theirs = json.loads((thief / "trusted-keys.json").read_text())
+    theirs["keys"][JONES].update(revoked_at="2999-01-01T00:00:00+00:00", revoked_reason="later")
+    write(thief / "trusted-keys.json", theirs)
+    cpd("review", "trust", "--export", str(ring), "--force", home=thief)
+    assert '"revoked_reason": "later"' in ring.read_text()
+    assert "nothing to change" in cpd("review", "trust", "--import", str(ring), "--yes").output
+    assert json.loads((tmp_path / "home" / "trusted-keys.json").read_text())["keys"][JONES] == here
+
+
+def test_a_revoked_keys_log_dated_in_another_time_zone_is_compared_as_a_moment(tmp_path):
+    trust_team()
+    cpd("review", "trust", "--revoke", JONES, "--reason", "laptop stolen")
+    revoked = json.loads((tmp_path / "home" / "trusted-keys.json").read_text())
+    when = revoked["keys"][JONES]["revoked_at"]  # e.g. 2026-12-03T21:29:12+00:00
+    from datetime import datetime, timedelta, timezone
+
+    after = datetime.fromisoformat(when) + timedelta(hours=2)
+    doc = make_log()
+    doc["attempts"] = doc["attempts"][:0]
+    for m in doc["modules"]:
+        m.update(attempts=0, correct=0, seconds=0.0)
+    doc["totals"]["questions_answered"] = 0
+    doc["generated_at"] = after.astimezone(timezone(timedelta(hours=-5))).isoformat()
+    assert doc["generated_at"] < when  # as text it sorts before the revocation
+    log = write(tmp_path / "tz.json", sign_log(doc, new_key(1)))
+    result = cpd("review", "verify", str(log))
+    assert result.exit_code == 1 and result.output.startswith(f"{log}: revoked key (")
+
+
+def test_a_log_carrying_the_staff_number_trusted_for_another_key_is_a_mismatch(tmp_path):
+    cpd("review", "trust", JONES, "--name", "PC Jones")  # trusted without a staff number
+    cpd("review", "trust", SMITH, "--name", "PC 5678 Smith", "--staff-number", "5678")
+    forged = write(tmp_path / "jones.json", signed_log(seed=1, name="PC Jones", staff="56-78"))
+    result = cpd("review", "verify", str(forged))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{forged}: identity mismatch (signed by key {JONES}, trusted as PC Jones (officer), but "
+        f"the log's staff number 56-78 is that of PC 5678 Smith (staff number 5678, officer), "
+        f"trusted for key {SMITH})\n"
+    )
+    summary = cpd("review", "summary", str(forged))
+    assert summary.exit_code == 1 and "identity mismatch" in summary.output.splitlines()[1]
+    own = write(tmp_path / "own.json", signed_log(seed=1, name="PC Jones", staff="1234"))
+    assert cpd("review", "verify", str(own)).exit_code == 0  # a number nobody else holds

@@ -90,18 +90,33 @@ def read_keyring(path: Path) -> Keyring:
     return Keyring(fp, str(data.get("published_at", "")), keys)
 
 
+def _merged(key: TrustedKey, before: TrustedKey) -> TrustedKey:
+    """A keyring's entry for a key already trusted, as importing keeps it: its first date of
+    trust, and the earlier of the two revocations, so a keyring never lifts a revocation made
+    here nor moves it later (a stolen key's keyring would do just that)."""
+    revoked = sorted((k for k in (before, key) if k.revoked_at), key=lambda k: str(k.revoked_at))
+    first = revoked[0] if revoked else key
+    return replace(
+        key,
+        added_at=before.added_at,
+        revoked_at=first.revoked_at,
+        revoked_reason=first.revoked_reason,
+    )
+
+
 def keyring_changes(home: Path, keyring: Keyring) -> list[Change]:
     """What importing would change in the trusted list (keys only here are kept)."""
     current = read_trusted(home)
     changes = []
     for fp, key in sorted(keyring.keys.items(), key=lambda item: item[1].name.casefold()):
         before = current.get(fp)
+        merged = key if before is None else _merged(key, before)
         if before is None:
             changes.append(Change("add", key, None))
-        elif key.revoked_at and not before.revoked_at:
-            changes.append(Change("revoke", key, before))
-        elif replace(key, added_at=before.added_at) != before:
-            changes.append(Change("change", key, before))
+        elif merged.revoked_at != before.revoked_at:
+            changes.append(Change("revoke", merged, before))
+        elif merged != before:
+            changes.append(Change("change", merged, before))
     return changes
 
 
@@ -109,7 +124,5 @@ def import_keyring(home: Path, changes: list[Change]) -> None:
     keys = read_trusted(home)
     for change in changes:
         before = keys.get(change.key.fingerprint)
-        keys[change.key.fingerprint] = (
-            replace(change.key, added_at=before.added_at) if before else change.key
-        )
+        keys[change.key.fingerprint] = _merged(change.key, before) if before else change.key
     save_trusted(home, keys)

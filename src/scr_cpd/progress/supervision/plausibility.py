@@ -224,7 +224,8 @@ def _totals_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[s
             found.append(f"module {module.get('id')} has {problem}")
     totals = _dict(doc.get("totals"))
     statuses = [m.get("status") for m in modules]
-    reflections = doc.get("reflections") if isinstance(doc.get("reflections"), list) else []
+    found_reflections = doc.get("reflections")
+    reflections: list[Any] = found_reflections if isinstance(found_reflections, list) else []
     counted = {
         "modules_completed": statuses.count("completed") + statuses.count("passed"),
         "modules_passed": statuses.count("passed"),
@@ -237,7 +238,7 @@ def _totals_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[s
                 f"totals claim {totals[name]!r} {name.replace('_', ' ')} but the log's own records show {shown}"
             )
     seconds = _number(totals.get("seconds"))
-    spent = sum(sum(c.seconds) for c in by_module.values())
+    spent: float = sum(sum(c.seconds) for c in by_module.values())
     spent += sum(_number(_dict(r).get("seconds")) for r in reflections)
     if seconds > spent + SECONDS_TOLERANCE + 0.01 * len(reflections):
         found.append(
