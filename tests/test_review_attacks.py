@@ -616,3 +616,50 @@ def test_a_log_carrying_the_staff_number_trusted_for_another_key_is_a_mismatch(t
     assert summary.exit_code == 1 and "identity mismatch" in summary.output.splitlines()[1]
     own = write(tmp_path / "own.json", signed_log(seed=1, name="PC Jones", staff="1234"))
     assert cpd("review", "verify", str(own)).exit_code == 0  # a number nobody else holds
+
+
+# 13. Reading: what the summary's quick path and verify's full check see is the same.
+
+
+def test_an_integer_of_thousands_of_digits_is_damaged_not_a_traceback(tmp_path):
+    trust_team()
+    text = json.dumps(signed_log(seed=1), indent=2)
+    path = tmp_path / "big.json"
+    path.write_text(
+        text.replace('"questions_answered": 18', '"questions_answered": 1' + "0" * 5000)
+    )
+    for command in ("verify", "summary", "show"):
+        result = cpd("review", command, str(path))
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), command
+        assert "damaged (a number is too large to read)" in result.output, command
+
+
+def test_an_unsigned_key_in_the_signature_block_is_damaged_in_summary_as_in_verify(tmp_path):
+    trust_team()
+    doc = signed_log(seed=1)
+    doc["integrity"]["approved_by"] = "Sgt 4321 Patel"  # the one part nobody signs
+    path = write(tmp_path / "jones.json", doc)
+    expected = "damaged (integrity.approved_by: Extra inputs are not permitted)"
+    assert expected in cpd("review", "verify", str(path)).output
+    summary = cpd("review", "summary", str(path))
+    assert summary.exit_code == 1 and f"{path}: {expected}" in summary.output
+    assert "valid" not in summary.output
+
+
+def test_an_edited_copy_beside_its_original_keeps_its_own_row(tmp_path):
+    trust_team()
+    folder = tmp_path / "team"
+    genuine = signed_log(seed=1)
+    write(folder / "a-jones.json", genuine)
+    write(folder / "b-jones-again.json", genuine)  # the same log twice: one row
+    edited = copy.deepcopy(genuine)
+    edited["totals"]["cpd_hours"] = 9.69
+    write(folder / "c-jones-copy.json", edited)
+    summary = cpd("review", "summary", str(folder))
+    rows = summary.output.split("\n\n")[0].splitlines()[1:]
+    assert summary.exit_code == 1 and len(rows) == 2
+    assert "  valid  " in rows[0] and "  edited, 1 flag  " in rows[1]
+    assert f"{folder / 'c-jones-copy.json'}): edited (changed after signing: totals)" in (
+        summary.output
+    )
+    assert "1 file was the same log" in summary.output

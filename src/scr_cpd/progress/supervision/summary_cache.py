@@ -30,7 +30,7 @@ from scr_cpd.progress.supervision.team import SummaryRow, file_state
 from scr_cpd.progress.supervision.trust import TrustList
 
 CACHE_FILE = "review-summary.json"
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4  # raised whenever a row is worked out differently (new checks, new fields)
 MAX_CACHE_BYTES = 200 * 1024 * 1024
 _ROW_FIELDS = {f.name for f in fields(SummaryRow)} - {"path"}
 
