@@ -663,3 +663,31 @@ def test_an_edited_copy_beside_its_original_keeps_its_own_row(tmp_path):
         summary.output
     )
     assert "1 file was the same log" in summary.output
+
+
+def test_a_sign_off_in_another_supervisors_name_is_an_identity_mismatch(tmp_path):
+    trust_team()
+    cpd(
+        "review",
+        "trust",
+        PATEL,
+        "--name",
+        "Sgt 4321 Patel",
+        "--staff-number",
+        "4321",
+        "--role",
+        "supervisor",
+    )
+    boss = {"name": "Insp 9999 Boss", "role": "Inspector", "force": "", "staff_number": "9999"}
+    doc = sign_review(signed_log(seed=1), new_key(9), boss, "2026-11-27", "accepted", "Excellent")
+    path = write(tmp_path / "jones.reviewed.json", doc)
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"; review: identity mismatch (accepted, signed by key {PATEL}, trusted as Sgt 4321 Patel "
+        "(staff number 4321, supervisor), but the review names Insp 9999 Boss (staff number 9999))\n"
+    )
+    summary = cpd("review", "summary", str(path))
+    assert summary.exit_code == 1 and "accepted (identity mismatch)" in summary.output
+    own = sign_review(signed_log(seed=1), new_key(9), SERGEANT, "2026-11-27", "accepted", "ok")
+    assert cpd("review", "verify", str(write(tmp_path / "ok.json", own))).exit_code == 0

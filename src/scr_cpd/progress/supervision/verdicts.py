@@ -121,7 +121,9 @@ def _check_review(doc: dict[str, Any], verdict: Verdict, trust: TrustList) -> No
     review = doc["review"]
     fp = verdict.review_fingerprint
     outcome = review.get("outcome")
-    claimed = (review.get("supervisor") or {}).get("name") or "(no name)"
+    found = review.get("supervisor")
+    supervisor: dict[str, Any] = found if isinstance(found, dict) else {}
+    claimed = supervisor.get("name") or "(no name)"
     key = trust.keys.get(str(fp))
     verdict.reviewer = None
     if fp == verdict.fingerprint:
@@ -139,5 +141,14 @@ def _check_review(doc: dict[str, Any], verdict: Verdict, trust: TrustList) -> No
     elif key.role != "supervisor":
         verdict.review_status = Status.REVIEWER_NOT_SUPERVISOR
         verdict.review_detail = f"{outcome}, signed by key {fp}, trusted as {key.who}"
+    elif not _same(claimed, key.name) or (
+        key.staff_number and not _same(supervisor.get("staff_number"), key.staff_number)
+    ):
+        staff = supervisor.get("staff_number")
+        named = f"{claimed}" + (f" (staff number {staff})" if staff else "")
+        verdict.review_status = Status.IDENTITY_MISMATCH
+        verdict.review_detail = (
+            f"{outcome}, signed by key {fp}, trusted as {key.who}, but the review names {named}"
+        )
     else:
         verdict.reviewer = key.name
