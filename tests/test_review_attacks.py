@@ -691,3 +691,40 @@ def test_a_sign_off_in_another_supervisors_name_is_an_identity_mismatch(tmp_path
     assert summary.exit_code == 1 and "accepted (identity mismatch)" in summary.output
     own = sign_review(signed_log(seed=1), new_key(9), SERGEANT, "2026-11-27", "accepted", "ok")
     assert cpd("review", "verify", str(write(tmp_path / "ok.json", own))).exit_code == 0
+
+
+def _keyring_from(tmp_path, home_name, *trusts):
+    """A keyring published from its own home, trusting the keys given (each a trust command)."""
+    home = tmp_path / home_name
+    for args in trusts:
+        cpd("review", "trust", *args, home=home)
+    ring = tmp_path / f"{home_name}.keyring.json"
+    cpd("review", "trust", "--export", str(ring), home=home)
+    return ring, key_fingerprint(load_or_create_key(home))
+
+
+def test_a_keyring_cannot_promote_its_own_publisher(tmp_path):
+    ring, publisher = _keyring_from(tmp_path, "jones")  # Jones, trusted as an officer, ...
+    cpd("review", "trust", publisher, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    home = tmp_path / "jones"
+    cpd("review", "trust", publisher, "--name", "Sgt 1234 Jones", "--role", "supervisor", home=home)
+    cpd("review", "trust", "--export", str(ring), "--force", home=home)  # ... publishes himself
+    assert '"role": "supervisor"' in ring.read_text()
+    result = cpd("review", "trust", "--import", str(ring), "--yes")
+    assert result.exit_code == 1
+    assert "a keyring cannot vouch for its own publisher" in result.output
+    listed = cpd("review", "trust", "--list").output
+    assert "PC 1234 Jones (staff number 1234, officer)" in listed and "Sgt" not in listed
+
+
+def test_a_keyring_adding_a_second_key_for_a_trusted_officer_says_so(tmp_path):
+    ring, _ = _keyring_from(
+        tmp_path, "force", (SMITH, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    )
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    shown = cpd("review", "trust", "--import", str(ring), input="n\n")
+    assert shown.exit_code == 1 and f"  add: {SMITH}  PC 1234 Jones" in shown.output
+    assert (
+        f"    note: key {JONES} is already trusted as PC 1234 Jones (staff number 1234, officer)"
+        in shown.output
+    )
