@@ -728,3 +728,24 @@ def test_a_keyring_adding_a_second_key_for_a_trusted_officer_says_so(tmp_path):
         f"    note: key {JONES} is already trusted as PC 1234 Jones (staff number 1234, officer)"
         in shown.output
     )
+
+
+@pytest.mark.parametrize(
+    "name, staff, status",
+    [
+        ("pc 1234 JONES ", "1234", "valid"),  # case and a trailing space
+        ("PC 1234 Jo\u200bnes", "1234", "valid"),  # a zero-width space: the trusted name is shown
+        ("PC 1234 Zoe\u0308", "1234", "valid"),  # NFD beside the trusted NFC
+        ("PC 1234 J\u043enes", "1234", "identity mismatch"),  # a Cyrillic o
+        ("PC 1234 Jones", "\u0661\u0662\u0663\u0664", "identity mismatch"),  # Arabic-Indic digits
+        ("PC 1234 Jones", "12340", "identity mismatch"),
+    ],
+)
+def test_look_alike_names_and_staff_numbers(tmp_path, name, staff, status):
+    trusted = "PC 1234 Zoë" if "Zo" in name else "PC 1234 Jones"
+    cpd("review", "trust", JONES, "--name", trusted, "--staff-number", "1234")
+    path = write(tmp_path / "log.json", signed_log(seed=1, name=name, staff=staff))
+    result = cpd("review", "verify", str(path))
+    assert result.output.startswith(f"{path}: {status} (signed by key {JONES}, ")
+    summary = cpd("review", "summary", str(path)).output.splitlines()[1]
+    assert summary.startswith(trusted) and status in summary  # never the name in the file
