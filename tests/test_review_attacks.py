@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_signing import make_log, new_key, signed_log
 
+from scr_cpd.common.text import count
 from scr_cpd.progress.log.signing import key_fingerprint, load_or_create_key, sign_log, sign_review
 from scr_cpd.progress.supervision.logfile import load_log
 from scr_cpd.progress.supervision.trust import TrustedKey, TrustList
@@ -356,7 +357,7 @@ def test_implausible_figures_are_flagged_never_passed(tmp_path):
         in out
     )
     summary = cpd("review", "summary", str(path))
-    assert summary.exit_code == 1 and "valid, 5 flags" in summary.output
+    assert summary.exit_code == 1 and "valid, 7 flags" in summary.output
     assert "  flag: answers in neglect took a median" in summary.output
     assert "Flag: answers in neglect" in cpd("review", "show", str(path)).output
 
@@ -453,3 +454,298 @@ def test_a_re_run_reads_no_unchanged_log_and_any_change_is_read_again(tmp_path, 
     reads.clear()
     assert "unknown signer" in cpd("review", "summary", str(folder)).output
     assert sorted(reads) == ["jones.json", "smith.json"]
+
+
+# 11. Figures an officer signed with their own trusted key, but could not have produced: the
+# totals a summary shows are checked against the records they add up.
+
+
+def _forged(edit):
+    doc = make_log()
+    edit(doc)
+    return sign_log(doc, new_key(1))
+
+
+def _passed_escalation(doc):
+    doc["modules"][1].update(status="passed", best_score=1.0)
+    doc["totals"].update(modules_completed=2, modules_passed=2)
+
+
+def _repeated_answers(doc):
+    doc["attempts"] += copy.deepcopy(doc["attempts"][:16])
+    doc["modules"][0].update(attempts=32, correct=26, seconds=2521.0)
+    doc["totals"]["questions_answered"] = 34
+
+
+FORGED_FIGURES = {
+    "totals": (
+        lambda d: d["totals"].update(cpd_hours=40.0, modules_completed=12, modules_passed=12),
+        [
+            "totals claim 12 modules completed but the log's own records show 1",
+            "totals claim 12 modules passed but the log's own records show 1",
+            "totals claim 40.00 CPD hours but 41 min on task make 0.69",
+        ],
+    ),
+    "seconds": (
+        lambda d: d["totals"].update(seconds=36000.0, cpd_hours=10.0),
+        ["totals claim 600 min on task but its answers and reflections show 53 min"],
+    ),
+    "status": (
+        _passed_escalation,
+        ["module escalation has 0 finished runs but a best score of 1.0"],
+    ),
+    "below-mark": (
+        lambda d: d["modules"][0].update(best_score=0.5),
+        ["module neglect has status passed but a best score of 50% (pass mark 70%)"],
+    ),
+    "repeated": (
+        _repeated_answers,
+        ["16 answers repeating another exactly (the same question at the same moment)"],
+    ),
+    "early": (
+        lambda d: d["attempts"][0].update(answered_at="2025-06-01T10:00:00+00:00"),
+        ["1 answer dated outside the period of the log"],
+    ),
+}
+
+
+@pytest.mark.parametrize("attack", FORGED_FIGURES)
+def test_totals_and_statuses_that_their_records_cannot_give_are_flagged(tmp_path, attack):
+    edit, expected = FORGED_FIGURES[attack]
+    trust_team()
+    path = write(tmp_path / "jones.json", _forged(edit))
+    verified = cpd("review", "verify", str(path))
+    assert verified.exit_code == 1 and verified.output.startswith(f"{path}: valid (")
+    assert verified.output.split("; flagged: ")[1].rstrip("\n.").split("; ")[-len(expected) :] == [
+        *expected
+    ]
+    report = tmp_path / "team.csv"
+    summary = cpd("review", "summary", str(path), "--csv", str(report))
+    assert summary.exit_code == 1 and f"valid, {count(len(expected), 'flag')}" in summary.output
+    assert all(f"  flag: {e}" in summary.output for e in expected)
+    shown = cpd("review", "show", str(path))
+    assert shown.exit_code == 1 and all(e in shown.output for e in expected)
+    assert cpd("review", "summary", str(path), "--status", "valid").exit_code == 1
+
+
+def test_an_edit_in_place_that_keeps_size_and_modification_time_is_read_again(tmp_path):
+    import os
+
+    trust_team()
+    path = write(tmp_path / "team" / "jones.json", signed_log(seed=1))
+    text = path.read_text()
+    first = cpd("review", "summary", str(path.parent))
+    assert first.exit_code == 0 and "0.69" in first.output
+    before = os.stat(path)
+    forged = text.replace('"cpd_hours": 0.69', '"cpd_hours": 9.69')
+    assert len(forged) == len(text) != 0 and forged != text
+    with open(path, "r+", encoding="utf-8") as f:  # the same inode, the same size
+        f.write(forged)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    assert (os.stat(path).st_size, os.stat(path).st_mtime_ns) == (
+        before.st_size,
+        before.st_mtime_ns,
+    )
+    again = cpd("review", "summary", str(path.parent))
+    assert again.exit_code == 1
+    assert again.output.splitlines()[1].split()[3:6] == ["1234", "9.69", "1/2"]
+    assert "edited (changed after signing: totals)" in again.output
+
+
+# 12. Revocation and identity, by an officer who holds a trusted key.
+
+
+def test_a_keyring_never_lifts_nor_delays_a_revocation_made_here(tmp_path):
+    ring = tmp_path / "ring.json"  # published from a list where Jones's key is not revoked
+    thief = tmp_path / "thief"
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones", "--staff-number", "1234", home=thief)
+    cpd("review", "trust", "--export", str(ring), home=thief)
+    trust_team()
+    cpd("review", "trust", "--revoke", JONES, "--reason", "laptop stolen")
+    result = cpd("review", "trust", "--import", str(ring), "--yes")
+    assert result.exit_code == 0 and "nothing to change" in result.output
+    assert "revoked 20" in cpd("review", "trust", "--list").output
+    later = make_log()
+    later["generated_at"] = "2999-01-01T00:00:00+00:00"
+    log = write(tmp_path / "new.json", sign_log(later, new_key(1)))
+    assert cpd("review", "verify", str(log)).output.startswith(f"{log}: revoked key (")
+    # A keyring that revokes the key later than here keeps the earlier date.
+    here = json.loads((tmp_path / "home" / "trusted-keys.json").read_text())["keys"][JONES]
+    assert here["revoked_reason"] == "laptop stolen"
+    theirs = json.loads((thief / "trusted-keys.json").read_text())
+    theirs["keys"][JONES].update(revoked_at="2999-01-01T00:00:00+00:00", revoked_reason="later")
+    write(thief / "trusted-keys.json", theirs)
+    cpd("review", "trust", "--export", str(ring), "--force", home=thief)
+    assert '"revoked_reason": "later"' in ring.read_text()
+    assert "nothing to change" in cpd("review", "trust", "--import", str(ring), "--yes").output
+    assert json.loads((tmp_path / "home" / "trusted-keys.json").read_text())["keys"][JONES] == here
+
+
+def test_a_revoked_keys_log_dated_in_another_time_zone_is_compared_as_a_moment(tmp_path):
+    trust_team()
+    cpd("review", "trust", "--revoke", JONES, "--reason", "laptop stolen")
+    revoked = json.loads((tmp_path / "home" / "trusted-keys.json").read_text())
+    when = revoked["keys"][JONES]["revoked_at"]  # e.g. 2026-12-03T21:29:12+00:00
+    from datetime import datetime, timedelta, timezone
+
+    after = datetime.fromisoformat(when) + timedelta(hours=2)
+    doc = make_log()
+    doc["attempts"] = doc["attempts"][:0]
+    for m in doc["modules"]:
+        m.update(attempts=0, correct=0, seconds=0.0)
+    doc["totals"]["questions_answered"] = 0
+    doc["generated_at"] = after.astimezone(timezone(timedelta(hours=-5))).isoformat()
+    assert doc["generated_at"] < when  # as text it sorts before the revocation
+    log = write(tmp_path / "tz.json", sign_log(doc, new_key(1)))
+    result = cpd("review", "verify", str(log))
+    assert result.exit_code == 1 and result.output.startswith(f"{log}: revoked key (")
+
+
+def test_a_log_carrying_the_staff_number_trusted_for_another_key_is_a_mismatch(tmp_path):
+    cpd("review", "trust", JONES, "--name", "PC Jones")  # trusted without a staff number
+    cpd("review", "trust", SMITH, "--name", "PC 5678 Smith", "--staff-number", "5678")
+    forged = write(tmp_path / "jones.json", signed_log(seed=1, name="PC Jones", staff="56-78"))
+    result = cpd("review", "verify", str(forged))
+    assert result.exit_code == 1
+    assert result.output == (
+        f"{forged}: identity mismatch (signed by key {JONES}, trusted as PC Jones (officer), but "
+        f"the log's staff number 56-78 is that of PC 5678 Smith (staff number 5678, officer), "
+        f"trusted for key {SMITH})\n"
+    )
+    summary = cpd("review", "summary", str(forged))
+    assert summary.exit_code == 1 and "identity mismatch" in summary.output.splitlines()[1]
+    own = write(tmp_path / "own.json", signed_log(seed=1, name="PC Jones", staff="1234"))
+    assert cpd("review", "verify", str(own)).exit_code == 0  # a number nobody else holds
+
+
+# 13. Reading: what the summary's quick path and verify's full check see is the same.
+
+
+def test_an_integer_of_thousands_of_digits_is_damaged_not_a_traceback(tmp_path):
+    trust_team()
+    text = json.dumps(signed_log(seed=1), indent=2)
+    path = tmp_path / "big.json"
+    path.write_text(
+        text.replace('"questions_answered": 18', '"questions_answered": 1' + "0" * 5000)
+    )
+    for command in ("verify", "summary", "show"):
+        result = cpd("review", command, str(path))
+        assert result.exit_code == 1 and isinstance(result.exception, SystemExit), command
+        assert "damaged (a number is too large to read)" in result.output, command
+
+
+def test_an_unsigned_key_in_the_signature_block_is_damaged_in_summary_as_in_verify(tmp_path):
+    trust_team()
+    doc = signed_log(seed=1)
+    doc["integrity"]["approved_by"] = "Sgt 4321 Patel"  # the one part nobody signs
+    path = write(tmp_path / "jones.json", doc)
+    expected = "damaged (integrity.approved_by: Extra inputs are not permitted)"
+    assert expected in cpd("review", "verify", str(path)).output
+    summary = cpd("review", "summary", str(path))
+    assert summary.exit_code == 1 and f"{path}: {expected}" in summary.output
+    assert "valid" not in summary.output
+
+
+def test_an_edited_copy_beside_its_original_keeps_its_own_row(tmp_path):
+    trust_team()
+    folder = tmp_path / "team"
+    genuine = signed_log(seed=1)
+    write(folder / "a-jones.json", genuine)
+    write(folder / "b-jones-again.json", genuine)  # the same log twice: one row
+    edited = copy.deepcopy(genuine)
+    edited["totals"]["cpd_hours"] = 9.69
+    write(folder / "c-jones-copy.json", edited)
+    summary = cpd("review", "summary", str(folder))
+    rows = summary.output.split("\n\n")[0].splitlines()[1:]
+    assert summary.exit_code == 1 and len(rows) == 2
+    assert "  valid  " in rows[0] and "  edited, 1 flag  " in rows[1]
+    assert f"{folder / 'c-jones-copy.json'}): edited (changed after signing: totals)" in (
+        summary.output
+    )
+    assert "1 file was the same log" in summary.output
+
+
+def test_a_sign_off_in_another_supervisors_name_is_an_identity_mismatch(tmp_path):
+    trust_team()
+    cpd(
+        "review",
+        "trust",
+        PATEL,
+        "--name",
+        "Sgt 4321 Patel",
+        "--staff-number",
+        "4321",
+        "--role",
+        "supervisor",
+    )
+    boss = {"name": "Insp 9999 Boss", "role": "Inspector", "force": "", "staff_number": "9999"}
+    doc = sign_review(signed_log(seed=1), new_key(9), boss, "2026-11-27", "accepted", "Excellent")
+    path = write(tmp_path / "jones.reviewed.json", doc)
+    result = cpd("review", "verify", str(path))
+    assert result.exit_code == 1
+    assert result.output.endswith(
+        f"; review: identity mismatch (accepted, signed by key {PATEL}, trusted as Sgt 4321 Patel "
+        "(staff number 4321, supervisor), but the review names Insp 9999 Boss (staff number 9999))\n"
+    )
+    summary = cpd("review", "summary", str(path))
+    assert summary.exit_code == 1 and "accepted (identity mismatch)" in summary.output
+    own = sign_review(signed_log(seed=1), new_key(9), SERGEANT, "2026-11-27", "accepted", "ok")
+    assert cpd("review", "verify", str(write(tmp_path / "ok.json", own))).exit_code == 0
+
+
+def _keyring_from(tmp_path, home_name, *trusts):
+    """A keyring published from its own home, trusting the keys given (each a trust command)."""
+    home = tmp_path / home_name
+    for args in trusts:
+        cpd("review", "trust", *args, home=home)
+    ring = tmp_path / f"{home_name}.keyring.json"
+    cpd("review", "trust", "--export", str(ring), home=home)
+    return ring, key_fingerprint(load_or_create_key(home))
+
+
+def test_a_keyring_cannot_promote_its_own_publisher(tmp_path):
+    ring, publisher = _keyring_from(tmp_path, "jones")  # Jones, trusted as an officer, ...
+    cpd("review", "trust", publisher, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    home = tmp_path / "jones"
+    cpd("review", "trust", publisher, "--name", "Sgt 1234 Jones", "--role", "supervisor", home=home)
+    cpd("review", "trust", "--export", str(ring), "--force", home=home)  # ... publishes himself
+    assert '"role": "supervisor"' in ring.read_text()
+    result = cpd("review", "trust", "--import", str(ring), "--yes")
+    assert result.exit_code == 1
+    assert "a keyring cannot vouch for its own publisher" in result.output
+    listed = cpd("review", "trust", "--list").output
+    assert "PC 1234 Jones (staff number 1234, officer)" in listed and "Sgt" not in listed
+
+
+def test_a_keyring_adding_a_second_key_for_a_trusted_officer_says_so(tmp_path):
+    ring, _ = _keyring_from(
+        tmp_path, "force", (SMITH, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    )
+    cpd("review", "trust", JONES, "--name", "PC 1234 Jones", "--staff-number", "1234")
+    shown = cpd("review", "trust", "--import", str(ring), input="n\n")
+    assert shown.exit_code == 1 and f"  add: {SMITH}  PC 1234 Jones" in shown.output
+    assert (
+        f"    note: key {JONES} is already trusted as PC 1234 Jones (staff number 1234, officer)"
+        in shown.output
+    )
+
+
+@pytest.mark.parametrize(
+    "name, staff, status",
+    [
+        ("pc 1234 JONES ", "1234", "valid"),  # case and a trailing space
+        ("PC 1234 Jo\u200bnes", "1234", "valid"),  # a zero-width space: the trusted name is shown
+        ("PC 1234 Zoe\u0308", "1234", "valid"),  # NFD beside the trusted NFC
+        ("PC 1234 J\u043enes", "1234", "identity mismatch"),  # a Cyrillic o
+        ("PC 1234 Jones", "\u0661\u0662\u0663\u0664", "identity mismatch"),  # Arabic-Indic digits
+        ("PC 1234 Jones", "12340", "identity mismatch"),
+    ],
+)
+def test_look_alike_names_and_staff_numbers(tmp_path, name, staff, status):
+    trusted = "PC 1234 Zoë" if "Zo" in name else "PC 1234 Jones"
+    cpd("review", "trust", JONES, "--name", trusted, "--staff-number", "1234")
+    path = write(tmp_path / "log.json", signed_log(seed=1, name=name, staff=staff))
+    result = cpd("review", "verify", str(path))
+    assert result.output.startswith(f"{path}: {status} (signed by key {JONES}, ")
+    summary = cpd("review", "summary", str(path)).output.splitlines()[1]
+    assert summary.startswith(trusted) and status in summary  # never the name in the file

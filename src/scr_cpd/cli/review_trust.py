@@ -118,6 +118,10 @@ def import_keyring(env: Env, path: Path, yes: bool) -> None:
     for change in changes:
         before = f" (was {change.before.who})" if change.kind == "change" and change.before else ""
         typer.echo(visible(f"  {change.kind}: {describe(change.key)}{before}"))
+        for other in change.alike:  # check with the officer that both keys are theirs
+            typer.echo(
+                visible(f"    note: key {other.fingerprint} is already trusted as {other.who}")
+            )
     if not yes and not typer.confirm(
         f"Apply {noun(len(changes), 'this', 'these')} {count(len(changes), 'change')}?",
         default=False,

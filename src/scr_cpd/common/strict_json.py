@@ -11,6 +11,7 @@ import codecs
 import json
 import math
 import re
+import sys
 from json.decoder import scanstring  # type: ignore[attr-defined]
 from typing import Any
 
@@ -43,6 +44,12 @@ def _unique(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> Any:
     raise JSONProblem(f"{name} is not a JSON number")
+
+
+def _whole(text: str) -> int:
+    if len(text) > sys.get_int_max_str_digits():  # more digits than Python turns into a number
+        raise JSONProblem("a number is too large to read")
+    return int(text)
 
 
 def _finite(text: str) -> float:
@@ -122,7 +129,11 @@ def _explain(text: str) -> None:
     """Raise JSONProblem saying exactly why `text` is not strict JSON (the slow, exact path)."""
     try:
         value = json.loads(
-            text, object_pairs_hook=_unique, parse_constant=_no_constant, parse_float=_finite
+            text,
+            object_pairs_hook=_unique,
+            parse_constant=_no_constant,
+            parse_float=_finite,
+            parse_int=_whole,
         )
     except _Duplicate as dup:
         raise JSONProblem(_duplicate_sentence(text, dup.key)) from None

@@ -3,7 +3,10 @@
 A signature proves who signed and that nothing changed since; it cannot prove the figures are
 true, since an officer can edit their own store and sign again. These checks catch the edits that
 leave a trace: answers faster than anyone reads, more time on task than the period holds, answers
-dated after the export, module figures that disagree with the answers they were built from.
+dated after the export or outside the period, the same answer given twice, module figures that
+disagree with the answers they were built from, a module status its best score cannot give, and
+totals (CPD hours, modules completed and passed, answers, reflections) that disagree with the
+records they add up.
 
 They read any value without failing (a summary has only checked the fields it shows), and run on
 every log of a team, so they make one pass over the answers.
@@ -20,6 +23,7 @@ from operator import is_, itemgetter
 from typing import Any
 
 from scr_cpd.common.text import count, noun
+from scr_cpd.progress.figures import cpd_hours, module_status
 
 FASTEST_MEDIAN_SECONDS = 2.0  # nobody reads a question and its options faster
 MIN_ANSWERS_FOR_SPEED = 5
@@ -109,6 +113,8 @@ def flags(doc: dict[str, Any]) -> list[str]:
     found = _speed_flags(by_module)
     found += _time_flags(doc, _moments(stamps))
     found += _module_flags(doc, by_module)
+    found += _totals_flags(doc, by_module)
+    found += _repeat_and_period_flags(doc, attempts if isinstance(attempts, list) else [])
     return found
 
 
@@ -186,4 +192,87 @@ def _module_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[s
                 f"{claimed[2] / 60:.0f} min) but its answers show {answers} "
                 f"({right} right, {seconds / 60:.0f} min)"
             )
+    return found
+
+
+def _status_problem(module: dict[str, Any]) -> str | None:
+    """Why a module's status cannot come from its best score and completions, or None."""
+    best, runs, status = module.get("best_score"), module.get("completions"), module.get("status")
+    score = best if isinstance(best, (int, float)) and not isinstance(best, bool) else None
+    if best is not None and (score is None or not 0 <= score <= 1):
+        return f"a best score of {best!r}"
+    if isinstance(runs, int) and (runs == 0) != (score is None):
+        return f"{count(runs, 'finished run')} but a best score of {best!r}"
+    pass_mark = module.get("pass_mark")
+    if score is not None and not isinstance(pass_mark, (int, float)):
+        return None  # no pass mark to judge the status by
+    expected = module_status(score, _number(pass_mark), active=status != "not started")
+    if status != expected.value:
+        shown = "none" if score is None else f"{score:.0%} (pass mark {_number(pass_mark):.0%})"
+        return f"status {status} but a best score of {shown}"
+    return None
+
+
+def _totals_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[str]:
+    """The totals a summary shows (CPD hours, modules completed and passed, answers,
+    reflections) against the records they were added up from."""
+    found = []
+    modules = [m for m in doc.get("modules") or [] if isinstance(m, dict)]
+    for module in modules:
+        problem = _status_problem(module)
+        if problem:
+            found.append(f"module {module.get('id')} has {problem}")
+    totals = _dict(doc.get("totals"))
+    statuses = [m.get("status") for m in modules]
+    found_reflections = doc.get("reflections")
+    reflections: list[Any] = found_reflections if isinstance(found_reflections, list) else []
+    counted = {
+        "modules_completed": statuses.count("completed") + statuses.count("passed"),
+        "modules_passed": statuses.count("passed"),
+        "questions_answered": sum(len(c.seconds) for c in by_module.values()),
+        "reflections": len(reflections),
+    }
+    for name, shown in counted.items():
+        if name in totals and totals[name] != shown:
+            found.append(
+                f"totals claim {totals[name]!r} {name.replace('_', ' ')} but the log's own records show {shown}"
+            )
+    seconds = _number(totals.get("seconds"))
+    spent: float = sum(sum(c.seconds) for c in by_module.values())
+    spent += sum(_number(_dict(r).get("seconds")) for r in reflections)
+    if seconds > spent + SECONDS_TOLERANCE + 0.01 * len(reflections):
+        found.append(
+            f"totals claim {seconds / 60:.0f} min on task but its answers and reflections "
+            f"show {spent / 60:.0f} min"
+        )
+    hours = totals.get("cpd_hours")
+    if isinstance(hours, (int, float)) and abs(hours - cpd_hours(seconds)) > 0.011:
+        found.append(
+            f"totals claim {_number(hours):.2f} CPD hours but {seconds / 60:.0f} min on task "
+            f"make {cpd_hours(seconds):.2f}"
+        )
+    return found
+
+
+def _repeat_and_period_flags(doc: dict[str, Any], attempts: list[Any]) -> list[str]:
+    """Answers given twice (the same question at the same moment) and answers outside the
+    period the log covers (an export holds only the answers given in it)."""
+    keys = [
+        (str(a.get("module_id")), str(a.get("question_id")), str(a.get("answered_at")))
+        for a in attempts
+        if type(a) is dict
+    ]
+    found = []
+    repeated = len(keys) - len(set(keys))
+    if repeated:
+        found.append(
+            f"{count(repeated, 'answer')} repeating another exactly (the same question at the same moment)"
+        )
+    period = _dict(doc.get("period"))
+    since, until = _moment(period.get("since")), _moment(period.get("until"))
+    moments = [m for m in _moments([k[2] for k in keys]) if m is not None]
+    early = sum(m < since for m in moments) if since else 0
+    late = sum(m >= until + timedelta(days=1) for m in moments) if until else 0
+    if early or late:
+        found.append(f"{count(early + late, 'answer')} dated outside the period of the log")
     return found

@@ -1,6 +1,6 @@
 """Team summary rows remembered by each file's content hash, so a re-run over an unchanged team
-reads no log at all: a file whose size, modification time and inode are unchanged keeps the
-content hash it had, and a hash seen before keeps its row. A file whose state changed (a copied
+reads no log at all: a file whose size, modification and change times and inode are unchanged
+keeps the content hash it had, and a hash seen before keeps its row. A file whose state changed (a copied
 folder, a log saved again from an email) is read and hashed, but not checked again when the
 cache knows its content hash.
 
@@ -30,7 +30,7 @@ from scr_cpd.progress.supervision.team import SummaryRow, file_state
 from scr_cpd.progress.supervision.trust import TrustList
 
 CACHE_FILE = "review-summary.json"
-CACHE_FORMAT = 2
+CACHE_FORMAT = 4  # raised whenever a row is worked out differently (new checks, new fields)
 MAX_CACHE_BYTES = 200 * 1024 * 1024
 _ROW_FIELDS = {f.name for f in fields(SummaryRow)} - {"path"}
 
@@ -68,11 +68,12 @@ class SummaryCache:
             self.rows = rows if isinstance(rows, dict) else {}
 
     def lookup(self, path: Path) -> SummaryRow | None:
-        """The row of a file whose size, modification time and inode are as last seen."""
+        """The row of a file whose size, times and inode are as last seen (see file_state)."""
         entry = self.files.get(os.path.abspath(path))
-        if not isinstance(entry, list) or len(entry) != 4 or entry[:3] != file_state(path):
+        state = file_state(path)
+        if not isinstance(entry, list) or state is None or entry[:-1] != state:
             return None
-        return self.row(entry[3], path)
+        return self.row(entry[-1], path)
 
     def known(self) -> frozenset[str]:
         """The content hashes the cache holds a row for."""
@@ -99,7 +100,7 @@ class SummaryCache:
 
         if not self.changed:
             return
-        kept = {entry[3] for entry in self.files.values()}
+        kept = {entry[-1] for entry in self.files.values()}
         body = {
             **self.stamp,
             "files": self.files,

@@ -49,6 +49,7 @@ _MODULE_OPTIONAL: _Fields = (
     ("seconds", _NUM),
 )
 _REVIEW: _Fields = (("outcome", _STR), ("date", _STR))
+_INTEGRITY = {"algorithm", "public_key", "fingerprint", "digests", "signature"}
 
 
 def _fits(item: Any, required: _Fields, optional: _Fields = ()) -> bool:
@@ -98,6 +99,11 @@ def _review_fits(review: Any) -> bool:
     )
 
 
+def _integrity_fits(block: Any) -> bool:
+    """No key but the signature block's own (verification reads their values itself)."""
+    return block is None or (type(block) is dict and block.keys() <= _INTEGRITY)
+
+
 def plainly_fits(doc: dict[str, Any]) -> bool:
     """True when every field SummaryFields reads is plainly usable; False means "ask pydantic"."""
     modules = doc.get("modules")
@@ -112,4 +118,5 @@ def plainly_fits(doc: dict[str, Any]) -> bool:
         and _activities_fit(doc.get("activities"))
         and type(doc.get("attempts")) is list
         and _review_fits(doc.get("review"))
+        and _integrity_fits(doc.get("integrity"))
     )

@@ -61,6 +61,17 @@ class _Review(_Part):
     date: str
 
 
+class _Integrity(BaseModel):
+    """The signature block exactly (no extra key): the one part of a log nobody signs."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    algorithm: str = "ed25519"
+    public_key: str
+    fingerprint: str
+    digests: dict[str, Any]
+    signature: str
+
+
 class SummaryFields(_Part):
     generated_at: str
     profile: _Person
@@ -71,3 +82,4 @@ class SummaryFields(_Part):
     activities: list[_Activity]
     attempts: list[Any]  # only counted here; the plausibility checks read them defensively
     review: _Review | None = None
+    integrity: _Integrity | None = None

@@ -204,12 +204,14 @@ class RowCache(Protocol):
 
 
 def file_state(path: Path) -> list[int] | None:
-    """Size, modification time and inode: unchanged, they vouch for an unchanged content hash."""
+    """Size, modification and change times and inode: unchanged, they vouch for an unchanged
+    content hash. (The change time too: a file edited in place can be given back its size and
+    modification time, but any write or `touch` sets its change time to the present.)"""
     try:
         info = os.stat(path)
     except OSError:
         return None
-    return [info.st_size, info.st_mtime_ns, info.st_ino]
+    return [info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino]
 
 
 def summary_entry(path: Path, trust: TrustList, known: Collection[str] = ()) -> Entry:
@@ -343,16 +345,33 @@ def _parallel_entries(
 
 
 def merge_copies(rows: list[SummaryRow]) -> tuple[list[SummaryRow], int]:
-    """One row per log: a log and its reviewed copy (`x.json`, `x.reviewed.json`) carry the same
-    officer's signature, and the reviewed one is kept. Returns (rows, how many were merged)."""
-    best: dict[str, SummaryRow] = {}
+    """One row per log: copies of one signed log (the same officer's signature) with the same
+    verdict make one row, and a reviewed copy (`x.reviewed.json`) is kept over the log without a
+    review. A copy whose verdict differs (another review, say) and every edited file keep a row
+    of their own, so no edit hides behind its original. Returns (rows, how many were merged)."""
+
+    def verdict(row: SummaryRow) -> tuple[Any, ...]:
+        return (row.log_id, row.status, row.detail, tuple(row.flags))
+
+    def copy(row: SummaryRow) -> bool:  # an edited file is never taken for a copy
+        return row.log_id is not None and row.status != Status.EDITED
+
+    def review(row: SummaryRow) -> tuple[Any, ...]:
+        return (row.review_status, row.review_outcome, row.review_detail)
+
+    first: dict[tuple[Any, ...], SummaryRow] = {}
+    reviewed = set()
     for row in rows:
-        if row.log_id is None:
-            continue
-        kept = best.get(row.log_id)
-        if kept is None or (row.review_outcome and not kept.review_outcome):
-            best[row.log_id] = row
-    kept_rows = [r for r in rows if r.log_id is None or best[r.log_id] is r]
+        if copy(row):
+            first.setdefault(verdict(row) + review(row), row)
+            if any(review(row)):
+                reviewed.add(verdict(row))
+    kept_rows = [
+        r
+        for r in rows
+        if not copy(r)
+        or (first[verdict(r) + review(r)] is r and (any(review(r)) or verdict(r) not in reviewed))
+    ]
     return kept_rows, len(rows) - len(kept_rows)
 
 

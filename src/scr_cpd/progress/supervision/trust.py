@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any, cast
 
 from scr_cpd.common.files import InputError, make_private_dir, read_bounded, write_private
 from scr_cpd.common.strict_json import JSONProblem, loads
+from scr_cpd.common.text import normalise_answer
 from scr_cpd.progress.log.keys import KeyFileError, normalise_fingerprint, own_fingerprint
 from scr_cpd.progress.log.vocabulary import ROLES, TRUST_FORMAT, Role
 from scr_cpd.progress.supervision import SupervisionError
@@ -50,6 +52,15 @@ class TrustList:
 
     keys: dict[str, TrustedKey] = field(default_factory=dict)
     own: str | None = None
+
+    @cached_property
+    def staff_numbers(self) -> dict[str, list[TrustedKey]]:
+        """{staff number as compared: the keys trusted with it}, built once per list."""
+        found: dict[str, list[TrustedKey]] = {}
+        for key in self.keys.values():
+            if key.staff_number:
+                found.setdefault(normalise_answer(key.staff_number), []).append(key)
+        return found
 
     def names(self) -> dict[str, str]:
         """{fingerprint: the name to show} for every key whose signature is recognised."""
