@@ -27,6 +27,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 SRC = Path(__file__).resolve().parent.parent / "src"
@@ -72,12 +73,25 @@ def build_history(
         for s in range(sessions):
             bank = rng.choice(banks)
             questions = rng.sample(bank.questions, min(per_session, len(bank.questions)))
-            day = f"2026-{1 + s * 10 // sessions:02d}-{1 + s % 28:02d}T10:00:00+00:00"
+            # Each sitting at its own time of day; its answers follow one another, as a person's do.
+            start = datetime(2026, 1 + s * 10 // sessions, 1 + s % 28, 8, tzinfo=timezone.utc)
+            start += timedelta(minutes=s * 37 % 600)
+            times, moment = [], start
+            for _ in questions:
+                moment += timedelta(seconds=rng.randint(20, 90))
+                times.append(moment.isoformat())
             cur = store.db.execute(
                 "INSERT INTO sessions (kind, module_id, bank_version, plan, started_at, ended_at, status) VALUES (?, ?, ?, ?, ?, ?, 'completed')",
-                ("module", bank.id, bank.version, json.dumps([q.key for q in questions]), day, day),
+                (
+                    "module",
+                    bank.id,
+                    bank.version,
+                    json.dumps([q.key for q in questions]),
+                    start.isoformat(),
+                    moment.isoformat(),
+                ),
             )
-            for q in questions:
+            for q, day in zip(questions, times):
                 store.db.execute(
                     "INSERT INTO attempts (session_id, module_id, question_id, revision, content_hash, response, correct, confidence, answered_at, seconds)"
                     " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
