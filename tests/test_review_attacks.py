@@ -276,7 +276,10 @@ def test_a_log_and_its_reviewed_copy_are_one_row_with_file_passed_and_completed(
     ]
     assert header.split()[-1] == "File" and len(rows) == 1
     assert rows[0].split()[4:7] == ["0.69", "1/2", "1"] and rows[0].endswith("reviewed.json")
-    assert "1 file was the same log as a reviewed copy and is shown once." in result.output
+    assert (
+        "1 file was another copy of a log shown (the same signed log, with the same verdict; a reviewed copy is the one shown)."
+        in result.output
+    )
 
 
 # 7. No sign-off lost.
@@ -662,7 +665,7 @@ def test_an_edited_copy_beside_its_original_keeps_its_own_row(tmp_path):
     assert f"{folder / 'c-jones-copy.json'}): edited (changed after signing: totals)" in (
         summary.output
     )
-    assert "1 file was the same log" in summary.output
+    assert "1 file was another copy of a log shown" in summary.output
 
 
 def test_a_sign_off_in_another_supervisors_name_is_an_identity_mismatch(tmp_path):
@@ -689,6 +692,11 @@ def test_a_sign_off_in_another_supervisors_name_is_an_identity_mismatch(tmp_path
     )
     summary = cpd("review", "summary", str(path))
     assert summary.exit_code == 1 and "accepted (identity mismatch)" in summary.output
+    shown = cpd("review", "show", str(path)).output
+    assert "signed off by a supervisor's key trusted under another name than the review gives" in (
+        shown
+    )
+    assert "a key you do not trust as a supervisor" not in shown
     own = sign_review(signed_log(seed=1), new_key(9), SERGEANT, "2026-11-27", "accepted", "ok")
     assert cpd("review", "verify", str(write(tmp_path / "ok.json", own))).exit_code == 0
 

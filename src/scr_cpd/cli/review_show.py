@@ -135,7 +135,11 @@ def _print_review(
             visible(f"(the review's signature is {verdict.review_status}: read it with care)")
         )
     facts = {f.label: f.value for f in review.facts}
-    signer = verdict.reviewer or "a key you do not trust as a supervisor"
+    signer = verdict.reviewer or (
+        "a supervisor's key trusted under another name than the review gives"
+        if verdict.review_status == "identity mismatch"
+        else "a key you do not trust as a supervisor"
+    )
     typer.echo(
         visible(f"Outcome: {review.outcome} · signed off by {signer} · {facts.get('Date', '')}")
     )

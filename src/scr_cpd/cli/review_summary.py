@@ -75,8 +75,8 @@ def print_summary(rows: list[Any], total: int, skipped: int, merged: int, plain:
     )
     if merged:
         typer.echo(
-            f"{count(merged, 'file')} {noun(merged, 'was', 'were')} the same log as a reviewed "
-            f"copy and {noun(merged, 'is', 'are')} shown once."
+            f"{count(merged, 'file')} {noun(merged, 'was', 'were')} another copy of a log shown "
+            "(the same signed log, with the same verdict; a reviewed copy is the one shown)."
         )
     if skipped:
         typer.echo(
