@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from scr_cpd.content.formats.gift_read import parse_gift
 from scr_cpd.content.formats.gift_write import bank_to_gift, gift_export_problems
+from scr_cpd.content.loader import validate_bank_data
 
 # Grades Moodle's "match grades" accepts (legacy help list), as fractions of 100.
 MOODLE_GRADES = {
@@ -195,12 +196,7 @@ def round_trip(bank: dict):
 
 
 def validation_errors(bank: dict, filename: str):
-    try:
-        from scr_cpd.content.loader import validate_bank_data
-    except ImportError:
-        pytest.skip("scr_cpd.content.loader.validate_bank_data does not exist yet")
-    outcome = validate_bank_data(bank, filename)
-    problems = outcome[1] if isinstance(outcome, tuple) else outcome
+    _, problems = validate_bank_data(bank, filename)
     return [p for p in problems if p.severity == "error"]
 
 

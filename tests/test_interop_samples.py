@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from scr_cpd.content.importing import import_bank
+from scr_cpd.content.loader import validate_bank_data
 
 SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "interop-samples"
 # Malformed on purpose (ide_*), or written in a dialect a standard importer must refuse.
@@ -60,10 +61,6 @@ def test_malformed_samples_give_a_line_numbered_problem(sample):
 
 
 def test_well_formed_imports_validate_as_banks(sample):
-    try:
-        from scr_cpd.content.loader import validate_bank_data
-    except ImportError:
-        pytest.skip("scr_cpd.content.loader.validate_bank_data does not exist yet")
     if malformed(sample):
         pytest.skip("malformed on purpose")
     result = imported(sample)
@@ -71,8 +68,7 @@ def test_well_formed_imports_validate_as_banks(sample):
         # Description- or essay-only files: nothing a bank can hold; the importer says so.
         assert any(p.field == "file" and "no question" in p.message for p in result.warnings)
         pytest.skip("no question to validate (a bank needs at least one)")
-    outcome = validate_bank_data(result.bank, sample.name)
-    problems = outcome[1] if isinstance(outcome, tuple) else outcome
+    _, problems = validate_bank_data(result.bank, sample.name)
     assert [p for p in problems if p.severity == "error"] == []
 
 
