@@ -952,3 +952,35 @@ def test_keyring_changes_name_adds_changes_and_revocations(tmp_path):
     assert now[jones].revoked_reason == "left the force" and now[patel].role == "supervisor"
     assert now[patel].added_at == "2026-01-01"  # when this reader first trusted it
     assert keyring.keyring_changes(reader, loaded) == []
+
+
+@pytest.mark.parametrize(
+    "stamp, outside",
+    [
+        ("2026-03-31T23:59:59.999999+00:00", False),  # the period's last day is whole
+        ("2026-04-01T00:00:00+00:00", True),
+        ("2026-04-01T00:30:00+01:00", False),  # 23:30 on the last day, in UTC
+        ("2025-12-31T23:59:59+00:00", True),
+        ("2026-01-01T00:00:00", False),  # no zone: read as UTC
+        ("not a moment", False),  # unreadable stamps are not counted as outside
+    ],
+)
+def test_an_answer_is_outside_the_period_exactly_when_its_moment_is(stamp, outside):
+    from scr_cpd.progress.supervision.plausibility import flags
+
+    doc = make_log()
+    doc["period"] = {"since": "2026-01-01", "until": "2026-03-31"}
+    doc["attempts"][0]["answered_at"] = stamp
+    shown = "1 answer dated outside the period of the log" in flags(doc)
+    assert shown is outside
+
+
+def test_answers_repeated_are_counted_whatever_their_fields_hold():
+    from scr_cpd.progress.supervision.plausibility import flags
+
+    doc = make_log()
+    first = doc["attempts"][0]
+    doc["attempts"] += [dict(first), dict(first, answered_at=None), dict(first, answered_at=None)]
+    assert "2 answers repeating another exactly (the same question at the same moment)" in flags(
+        doc
+    )

@@ -109,28 +109,40 @@ def _count_each(attempts: list[Any]) -> tuple[dict[str, _Counted], list[str]]:
 def flags(doc: dict[str, Any]) -> list[str]:
     """One short sentence per implausible thing in the log's figures (empty when none)."""
     attempts = doc.get("attempts")
-    by_module, stamps = _count(attempts if isinstance(attempts, list) else [])
+    answers = attempts if isinstance(attempts, list) else []
+    by_module, stamps = _count(answers)
+    moments = _moments(stamps)
     found = _speed_flags(by_module)
-    found += _time_flags(doc, _moments(stamps))
+    found += _time_flags(doc, moments)
     found += _module_flags(doc, by_module)
     found += _totals_flags(doc, by_module)
-    found += _repeat_and_period_flags(doc, attempts if isinstance(attempts, list) else [])
+    found += _repeat_flags(answers)
+    found += _period_flags(doc, moments)
     return found
 
 
-def _moments(stamps: list[str]) -> list[datetime | None]:
-    """_moment of each stamp (one loop: a log has hundreds)."""
+def _moments(stamps: list[str]) -> list[datetime]:
+    """_moment of each stamp that gives one (one loop: a log has hundreds)."""
     parse, utc = datetime.fromisoformat, timezone.utc
-    found: list[datetime | None] = []
+    found: list[datetime] = []
     for stamp in stamps:
         try:
             moment = parse(stamp) if stamp else None
         except ValueError:
-            moment = None
-        if moment is not None and moment.tzinfo is None:
-            moment = moment.replace(tzinfo=utc)
-        found.append(moment)
+            continue
+        if moment is not None:
+            found.append(moment if moment.tzinfo else moment.replace(tzinfo=utc))
     return found
+
+
+def _count_after(moments: list[datetime], limit: datetime) -> int:
+    """How many of `moments` are later than `limit` (none, at C speed, in the usual case)."""
+    return sum(m > limit for m in moments) if moments and max(moments) > limit else 0
+
+
+def _count_before(moments: list[datetime], limit: datetime) -> int:
+    """How many of `moments` are earlier than `limit`."""
+    return sum(m < limit for m in moments) if moments and min(moments) < limit else 0
 
 
 def _speed_flags(by_module: dict[str, _Counted]) -> list[str]:
@@ -147,22 +159,22 @@ def _speed_flags(by_module: dict[str, _Counted]) -> list[str]:
     return found
 
 
-def _earliest(doc: dict[str, Any], moments: list[datetime | None]) -> datetime | None:
+def _earliest(doc: dict[str, Any], moments: list[datetime]) -> datetime | None:
     since = _moment(_dict(doc.get("period")).get("since"))
     if since is not None:
         return since
-    found = list(moments)
+    found: list[datetime | None] = list(moments)
     found += [_moment(_dict(x).get("started_at")) for x in doc.get("activities") or []]
     found += [_moment(_dict(r).get("created_at")) for r in doc.get("reflections") or []]
     known = [s for s in found if s is not None]
     return min(known) if known else None
 
 
-def _time_flags(doc: dict[str, Any], moments: list[datetime | None]) -> list[str]:
+def _time_flags(doc: dict[str, Any], moments: list[datetime]) -> list[str]:
     found = []
     generated = _moment(doc.get("generated_at"))
     if generated is not None:
-        late = sum(m is not None and m > generated for m in moments)
+        late = _count_after(moments, generated)
         if late:
             found.append(f"{count(late, 'answer')} dated after the log was generated")
     seconds = _number(_dict(doc.get("totals")).get("seconds"))
@@ -254,25 +266,45 @@ def _totals_flags(doc: dict[str, Any], by_module: dict[str, _Counted]) -> list[s
     return found
 
 
-def _repeat_and_period_flags(doc: dict[str, Any], attempts: list[Any]) -> list[str]:
-    """Answers given twice (the same question at the same moment) and answers outside the
-    period the log covers (an export holds only the answers given in it)."""
-    keys = [
+def _repeat_flags(attempts: list[Any]) -> list[str]:
+    """Answers given twice: the same question at the same moment."""
+    keys = _answer_keys(attempts)
+    repeated = len(keys) - len(set(keys))
+    if not repeated:
+        return []
+    return [
+        f"{count(repeated, 'answer')} repeating another exactly (the same question at the same moment)"
+    ]
+
+
+def _answer_keys(attempts: list[Any]) -> list[tuple[str, str, str]]:
+    """(module, question, moment answered) of each answer, as text. A field at a time when every
+    answer is an object holding the three as text, as the app writes them; otherwise one by one."""
+    if set(map(type, attempts)) == {dict}:
+        try:
+            columns = [list(map(itemgetter(name), attempts)) for name in _KEY_FIELDS]
+        except KeyError:
+            columns = []
+        if columns and all(set(map(type, column)) == {str} for column in columns):
+            return list(zip(*columns))
+    return [
         (str(a.get("module_id")), str(a.get("question_id")), str(a.get("answered_at")))
         for a in attempts
         if type(a) is dict
     ]
-    found = []
-    repeated = len(keys) - len(set(keys))
-    if repeated:
-        found.append(
-            f"{count(repeated, 'answer')} repeating another exactly (the same question at the same moment)"
-        )
+
+
+_KEY_FIELDS = ("module_id", "question_id", "answered_at")
+
+
+def _period_flags(doc: dict[str, Any], moments: list[datetime]) -> list[str]:
+    """Answers outside the period the log covers (an export holds only the answers given in it)."""
     period = _dict(doc.get("period"))
     since, until = _moment(period.get("since")), _moment(period.get("until"))
-    moments = [m for m in _moments([k[2] for k in keys]) if m is not None]
-    early = sum(m < since for m in moments) if since else 0
-    late = sum(m >= until + timedelta(days=1) for m in moments) if until else 0
+    early = _count_before(moments, since) if since else 0
+    # The period's last day is whole: an answer at its end or later is outside it.
+    end = until + timedelta(days=1, microseconds=-1) if until else None
+    late = _count_after(moments, end) if end else 0
     if early or late:
-        found.append(f"{count(early + late, 'answer')} dated outside the period of the log")
-    return found
+        return [f"{count(early + late, 'answer')} dated outside the period of the log"]
+    return []
