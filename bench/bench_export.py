@@ -48,11 +48,14 @@ SENTENCES = [
 ]
 
 # Each run in its own wrapper, so that the peak memory and CPU time reported are that run's
-# alone. CPU time (user + system) moves less than wall time when the machine is busy.
+# alone; the wall time is taken in the wrapper too, from starting the command to its exit, so the
+# wrapper's own start-up is not counted. CPU time (user + system) moves less than wall time when
+# the machine is busy.
 WRAPPER = (
-    "import resource, subprocess, sys; r = subprocess.run(sys.argv[1:], capture_output=True); "
+    "import resource, subprocess, sys, time; t = time.perf_counter(); "
+    "r = subprocess.run(sys.argv[1:], capture_output=True); t = time.perf_counter() - t; "
     "sys.stderr.write(r.stderr.decode()); u = resource.getrusage(resource.RUSAGE_CHILDREN); "
-    "print(r.returncode, u.ru_maxrss, u.ru_utime + u.ru_stime)"
+    "print(r.returncode, u.ru_maxrss, u.ru_utime + u.ru_stime, t)"
 )
 
 
@@ -171,13 +174,11 @@ def run(
         args = [sys.executable, "-m", "scr_cpd", "--home", str(home), "export", "-f", fmt]
         args += ["-o", str(out)]
     command = [sys.executable, "-c", WRAPPER, *args]
-    start = time.perf_counter()
     result = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
-    seconds = time.perf_counter() - start
-    code, peak_kb, cpu = result.stdout.split()
+    code, peak_kb, cpu, seconds = result.stdout.split()
     if code != "0":
         raise SystemExit(f"export --format {fmt} failed: {result.stderr}")
-    return seconds, int(peak_kb) / 1024, float(cpu)
+    return float(seconds), int(peak_kb) / 1024, float(cpu)
 
 
 def older_copy(home: Path, copy: Path, src: Path) -> Path:
