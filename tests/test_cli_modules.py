@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import shutil
@@ -308,6 +309,43 @@ def test_table_is_one_line_per_row_in_plain_mode_and_wraps_to_the_terminal_other
     assert lines[2].startswith("a-module  A title long") and lines[2].endswith(" 12")
     wrapped = [line[len("a-module  ") :].replace(" 12", "").strip() for line in lines[2:]]
     assert " ".join(wrapped) == "A title long enough to need more than one line here"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_rows_long_last_column_folds_beside_it_or_under_it_on_a_terminal(monkeypatch):
+    from scr_cpd.cli.console import echo_row
+
+    flags = "misleading: option 1 was chosen 76 times, the right answer 0 times"
+    monkeypatch.setenv("COLUMNS", "60")
+    for start, expected in [
+        (
+            20,
+            [
+                "q-a      5  60%".ljust(20) + "misleading: option 1 was chosen 76",
+                " " * 20 + "times, the right answer 0 times",
+            ],
+        ),
+        (
+            40,
+            [
+                "q-a      5  60%",
+                "      misleading: option 1 was chosen 76 times, the right",
+                "      answer 0 times",
+            ],
+        ),
+    ]:
+        row = "q-a      5  60%".ljust(start) + flags
+        out = _Terminal()
+        monkeypatch.setattr("sys.stdout", out)
+        echo_row(row, start)
+        assert out.getvalue().splitlines() == expected
+        monkeypatch.setattr("sys.stdout", pipe := io.StringIO())
+        echo_row(row, start)
+        assert pipe.getvalue() == row + "\n"  # into a pipe, the row stays whole
 
 
 def test_plain_mode_prints_without_rich_and_as_rich_would(tmp_path, capsys):

@@ -622,3 +622,23 @@ def test_no_sentence_follows_a_briefing_sentence_closely(module):
     if not (SHARED / "source").is_dir():
         pytest.skip("the shared source folder is not next to this checkout")
     assert sentences_too_close(module) == []
+
+
+def test_a_numeric_answer_reads_with_its_unit_as_a_person_writes_it():
+    from scr_cpd.content.model import with_unit
+
+    assert [with_unit("30", "months"), with_unit("42", "%"), with_unit("7", None)] == [
+        "30 months",
+        "42%",
+        "7",
+    ]
+    units = {
+        q.unit: q
+        for bank in library().ordered()
+        for q in bank.questions
+        if q.type == "numeric" and q.unit
+    }
+    assert set(units) == {"%", "months", "SCRs"}  # a new unit: check it reads well here
+    assert units["months"].correct_response_text().endswith(" months")
+    assert units["SCRs"].describe_response(12) == "12 SCRs"
+    assert units["%"].describe_response(42) == "42%"

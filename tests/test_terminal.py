@@ -654,3 +654,91 @@ def test_ctrl_c_while_the_menu_loads_stops_as_at_the_menu(where):
     assert "Stopped. 0 answers saved; `cpd start tiny` continues where you left off." in screen
     assert t.end() == 0
     assert attempts(where) == []
+
+
+# --- tables at 80 columns: nothing wider than the screen, nothing broken mid-word --------------
+
+
+def printed_lines(t: Terminal) -> list[str]:
+    return [line.rstrip("\r") for line in t.fresh.split("\n")]
+
+
+def assert_fits(t: Terminal, cols: int = 80) -> None:
+    wide = [line for line in printed_lines(t) if len(line) > cols]
+    assert not wide, "printed wider than the screen:\n" + "\n".join(wide)
+
+
+def test_a_team_summary_fits_an_80_column_terminal(where):
+    import json
+
+    from test_signing import signed_log
+
+    team = where / "team"
+    team.mkdir()
+    for seed, name in enumerate(["PCSO 1002 Eilidh Hughes-Montgomery", "PC 7 Al Li", "DC 3 Jo"]):
+        doc = signed_log(seed=seed + 1, name=name, staff=str(1000 + seed))
+        (team / f"officer-number-{seed}.json").write_text(json.dumps(doc), encoding="utf-8")
+    t = open_cpd(where, "review", "summary", "team")
+    t.wait("3 files shown")
+    assert t.end() == 1  # nobody's key is trusted here
+    assert_fits(t)
+    screen = t.text
+    for seed in range(3):  # each file named whole, under its officer's figures
+        assert f"team/officer-number-{seed}.json" in screen
+    rows = re.findall(r"^(\S.*?)\s+\d+\s+\d+\.\d\d\s+\d+/\d+.*(\d{4}-\d\d-\d\d)$", screen, re.M)
+    names = [name for name, _ in rows]
+    assert names[:2] == ["DC 3 Jo", "PC 7 Al Li"]  # a name too long for the room is cut at its end
+    assert names[2].startswith("PCSO 1002 Eilidh Hughes") and names[2].endswith("…")
+    assert "check each officer's\nfingerprint" in screen or "fingerprint with them" in screen
+
+
+def test_the_list_of_reflections_keeps_ids_whole_at_80_columns(where):
+    store = Store.open(where / "home")
+    try:
+        for module in ("information-sharing", "disclosure-and-abe"):
+            uid = rf.create(store, "Think of the last referral or record you wrote " * 3, module)
+            rf.set_tags(store, uid, ["analyse-critically", "integrity"])
+    finally:
+        store.close()
+    t = open_cpd(where, "reflections", "list")
+    t.wait("disclosure-and-abe")
+    assert t.end() == 0
+    assert_fits(t)
+    ids = re.findall(r"^(r-\d{8}-[0-9a-f]{6})\s+\d{4}-\d\d-\d\d\s+(\S+)\s+done$", t.text, re.M)
+    assert [module for _, module in ids] == ["information-sharing", "disclosure-and-abe"]
+    assert "  Think of the last referral" in t.text  # the prompt, on a line of its own
+
+
+def test_bank_stats_folds_a_long_flag_under_its_column_at_80_columns(where):
+    import yaml
+    from helpers import TINY as tiny
+
+    bank = yaml.safe_load(tiny.read_text(encoding="utf-8"))
+    question = next(q for q in bank["questions"] if q["type"] == "single")
+    question["options"][1]["text"] = "A green sky, which is what a long wrong option says " * 2
+    (where / "banks" / "tiny.yaml").write_text(yaml.safe_dump(bank), encoding="utf-8")
+    from scr_cpd.content.loader import load_library
+
+    built = {q.id: q for q in load_library(where / "home").get("tiny").questions}[question["id"]]
+    store = Store.open(where / "home")
+    try:
+        for _ in range(3):
+            session = store.start_session("practice", "tiny", [("tiny", built.id)])
+            store.record_attempt(
+                session.id, "tiny", built.id, built.revision, built.content_hash, 1, False, 9.0
+            )
+    finally:
+        store.close()
+    t = open_cpd(where, "bank", "stats", "tiny", "--min-answers", "1")
+    t.wait("flagged.")
+    assert t.end() == 0
+    assert_fits(t)
+    lines = t.text.splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith(f"  {built.id} "))
+    assert lines[row].split()[1:3] == ["3", "0%"]
+    flags_at = lines[row].index("too hard; misleading: ")
+    folded = lines[row + 1 : row + 3]  # the flags folded at words under where they start
+    assert all(line[:flags_at].isspace() and line[flags_at] != " " for line in folded)
+    flags = " ".join(line.strip() for line in [lines[row][flags_at:], *folded])
+    assert flags.endswith("was chosen 3 times, the right answer 0 times")
+    assert lines[row + 3].strip().startswith("wrong answers: option 2")

@@ -8,6 +8,7 @@ from typing import Any, List, Optional
 
 import typer
 
+from scr_cpd.cli.console import echo_folded, echo_row
 from scr_cpd.cli.env import UserError, get_env
 from scr_cpd.common.text import count
 
@@ -194,57 +195,63 @@ def stats(
     for bank in banks:
         result = module_stats(env.store, bank, min_answers)
         flagged += sum(bool(q.flags) for q in result.questions)
-        typer.echo("\n".join(_stats_lines(result, detailed=bool(module))))
-    typer.echo(
+        for line, tail_from in _stats_lines(result, detailed=bool(module)):
+            echo_row(line, tail_from) if tail_from else echo_folded(line)
+    echo_folded(
         f"Facility is the share of answers that were right, counting only answers to each question's current wording. "
         f"Flags need at least {count(min_answers, 'answer')}: too easy above {TOO_EASY:.0%}, too hard below {TOO_HARD:.0%}, "
         f"misleading when a wrong answer is chosen more often than the right one. {count(flagged, 'question')} flagged."
     )
 
 
-def _stats_lines(result: Any, detailed: bool) -> list[str]:
+def _stats_lines(result: Any, detailed: bool) -> list[tuple[str, int]]:
+    """The module's lines, each with the column its last, long part starts at (flags, wrong
+    answers), or 0 for a line of prose."""
     bank = result.bank
     types = ", ".join(
         f"{n} {kind}" for kind, n in sorted(result.by_type.items(), key=lambda kv: -kv[1])
     )
     served = len(result.served) - len(result.unserved)
-    lines = [
-        f"{bank.id}: {bank.title} (version {bank.version})",
-        f"  {count(len(bank.questions), 'question')}: {types}",
-    ]
     points = f"  Learning points: {served} of {len(result.served)} served by a question"
     if result.unserved:
         points += f"; not served: {', '.join(result.unserved)}"
-    lines.append(points)
+    lines = [
+        (f"{bank.id}: {bank.title} (version {bank.version})", 0),
+        (f"  {count(len(bank.questions), 'question')}: {types}", 0),
+        (points, 0),
+    ]
     uncovered = [q.id for q in bank.questions if not q.learning_points]
     if uncovered:
-        lines.append(f"  Questions with no learning point: {', '.join(uncovered)}")
+        lines.append((f"  Questions with no learning point: {', '.join(uncovered)}", 0))
     earlier = f" (and {result.earlier} to earlier wordings, not counted)" if result.earlier else ""
-    lines.append(f"  Answers in this history: {result.answers}{earlier}")
+    lines.append((f"  Answers in this history: {result.answers}{earlier}", 0))
     answered = [q for q in result.questions if q.answers]
     if not answered:
-        return lines + [""]
+        return lines + [("", 0)]
     width = max(len(q.question.id) for q in answered)
-    lines.append(f"  {'Question':<{width}}  Answers  Facility  Flags")
+    lines.append((f"  {'Question':<{width}}  Answers  Facility  Flags", 0))
     for q in answered:
         if not detailed and not q.flags:
             continue
-        lines.append(
-            f"  {q.question.id:<{width}}  {q.answers:>7}  {q.facility:>8.0%}  {'; '.join(q.flags) or '-'}"
-        )
+        flags = "; ".join(q.flags) or "-"
+        row = f"  {q.question.id:<{width}}  {q.answers:>7}  {q.facility:>8.0%}  {flags}"
+        lines.append((row, width + 23))  # the flags start after the id, Answers and Facility
         if detailed and q.wrong:
             shown = ", ".join(f"{c.label} ×{c.count}" for c in q.wrong[:6])
             more = f", and {len(q.wrong) - 6} more" if len(q.wrong) > 6 else ""
-            lines.append(f"  {'':<{width}}  wrong answers: {shown}{more}")
+            lines.append((f"  {'':<{width}}  wrong answers: {shown}{more}", width + 4))
     unanswered = [q.question.id for q in result.questions if not q.answers]
     if detailed and unanswered:
-        lines.append(f"  Not answered yet: {', '.join(unanswered)}")
+        lines.append((f"  Not answered yet: {', '.join(unanswered)}", 0))
     if not detailed:
         quiet = len(answered) - sum(bool(q.flags) for q in answered)
         lines.append(
-            f"  ({count(quiet, 'other answered question')} not flagged; `cpd bank stats {bank.id}` shows every one)"
+            (
+                f"  ({count(quiet, 'other answered question')} not flagged; `cpd bank stats {bank.id}` shows every one)",
+                0,
+            )
         )
-    return lines + [""]
+    return lines + [("", 0)]
 
 
 IMPORT_WARNINGS_PER_KIND = 5

@@ -139,6 +139,45 @@ class PlainConsole:
         return self._rich
 
 
+def echo_folded(text: str = "") -> None:
+    """A line of text, folded at words to the terminal's width on a terminal (each folded line
+    keeping the first line's indent); whole into a pipe or a file."""
+    if sys.stdout.isatty():
+        text = "\n".join(_wrap_line(line, terminal_width()) for line in text.split("\n"))
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
+TAIL_MIN = 30  # columns the last column of a row needs beside the others, or it goes under them
+TAIL_INDENT = 6
+
+
+def echo_row(line: str, tail_from: int) -> None:
+    """A row of a hand-aligned table whose last column (long text: flags, notes) starts at
+    `tail_from`. On a terminal too narrow for the row, that column is folded at words under
+    where it starts, or, with too little room there, under the row, indented."""
+    width = terminal_width()
+    if not sys.stdout.isatty() or len(line) <= width or tail_from >= len(line):
+        echo_folded(line)
+        return
+    import textwrap
+
+    head, tail = line[:tail_from].rstrip(), line[tail_from:].strip()
+    if width - tail_from >= TAIL_MIN:
+        lines = textwrap.wrap(tail, width - tail_from, break_on_hyphens=False)
+        text = "\n".join(
+            [head.ljust(tail_from) + lines[0], *(" " * tail_from + x for x in lines[1:])]
+        )
+    else:
+        indent = " " * TAIL_INDENT
+        wrapped = textwrap.wrap(
+            tail, width, initial_indent=indent, subsequent_indent=indent, break_on_hyphens=False
+        )
+        text = "\n".join([_wrap_line(head, width), *wrapped])
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
+
+
 def print_indented(console: Any, line: str) -> None:
     """A line whose leading spaces indent every line it wraps to, not only the first (plain
     mode's printer wraps so already; rich is told with a padding)."""
@@ -194,39 +233,82 @@ def safe(text: str) -> str:
 
 
 def print_table(
-    plain: bool, columns: Sequence[str], rows: Sequence[Sequence[Any]], right: Sequence[str] = ()
+    plain: bool,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    right: Sequence[str] = (),
+    below: Sequence[str] = (),
 ) -> None:
     """Columns padded with spaces, wrapped at word boundaries to fit the terminal.
 
     Plain mode draws no rule, and into a pipe or a file gives one line per row (a screen reader
     or a script reads each row as a line). Otherwise the header is
-    bold (when colour is allowed) and underlined. No rich here: importing and laying out a
+    bold (when colour is allowed) and underlined. On a terminal too narrow for a row on one
+    line, the `below` columns go on an indented line of their own under each row, so that the
+    others (ids, dates) need not be broken. No rich here: importing and laying out a
     rich table would double the time `cpd modules` takes.
     """
     import typer
 
     table = [[str(c) for c in columns]] + [[str(c) for c in row] for row in rows]
-    widths = [max(len(line[i]) for line in table) for i in range(len(columns))]
-    if not plain or sys.stdout.isatty():  # a plain table into a pipe: one line per row
-        _fit(widths, [name in right for name in columns])
-    for n, line in enumerate(table):
+    fitting = not plain or sys.stdout.isatty()  # a plain table into a pipe: one line per row
+    room = terminal_width() - 1
+    if below and sys.stdout.isatty() and _row_width(table) > room:
+        top = [i for i, name in enumerate(columns) if name not in below]
+        under = [i for i, name in enumerate(columns) if name in below]
+        upper = _cell_lines([[line[i] for i in top] for line in table], top, columns, right, room)
+        lower = _cell_lines(
+            [[line[i] for i in under] for line in table], under, columns, right, room - 2
+        )
+        blocks = [a + ["  " + text for text in b] for a, b in zip(upper, lower)]
+        widths = [max(map(len, a + ["  " + text for text in b])) for a, b in zip(upper, lower)]
+        rule = max(widths)
+    else:
+        blocks = _cell_lines(table, range(len(columns)), columns, right, room if fitting else 0)
+        rule = max(len(line) for block in blocks for line in block)
+    for n, block in enumerate(blocks):
+        for text in block:
+            typer.echo(f"\x1b[1m{text}\x1b[0m" if n == 0 and not plain and _colour() else text)
+        if n == 0 and not plain:
+            typer.echo("─" * rule)
+
+
+def _row_width(table: list[list[str]]) -> int:
+    widths = [max(len(line[i]) for line in table) for i in range(len(table[0]))]
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def _cell_lines(
+    table: list[list[str]],
+    indexes: Sequence[int],
+    columns: Sequence[str],
+    right: Sequence[str],
+    room: int,
+) -> list[list[str]]:
+    """Each row of `table` (the header first) as its lines, its cells padded and, when `room`
+    is given, the widest left-aligned cells wrapped at words to fit it."""
+    names = [columns[i] for i in indexes]
+    widths = [max(len(line[k]) for line in table) for k in range(len(names))]
+    if room:
+        _fit(widths, [name in right for name in names], room)
+    blocks = []
+    for line in table:
         wrapped = [_wrap(text, width) for text, width in zip(line, widths)]
+        block = []
         for k in range(max(len(parts) for parts in wrapped)):
             cells = [
                 (parts[k] if k < len(parts) else "").rjust(width)
                 if name in right
                 else (parts[k] if k < len(parts) else "").ljust(width)
-                for name, parts, width in zip(columns, wrapped, widths)
+                for name, parts, width in zip(names, wrapped, widths)
             ]
-            text = "  ".join(cells).rstrip()
-            typer.echo(f"\x1b[1m{text}\x1b[0m" if n == 0 and not plain and _colour() else text)
-        if n == 0 and not plain:
-            typer.echo("─" * (sum(widths) + 2 * (len(widths) - 1)))
+            block.append("  ".join(cells).rstrip())
+        blocks.append(block)
+    return blocks
 
 
-def _fit(widths: list[int], right_aligned: list[bool]) -> None:
-    """Narrow the widest left-aligned columns, one after another, until a row fits the terminal."""
-    room = terminal_width() - 1
+def _fit(widths: list[int], right_aligned: list[bool], room: int) -> None:
+    """Narrow the widest left-aligned columns, one after another, until a row fits `room`."""
     candidates = [i for i, r in enumerate(right_aligned) if not r]
     while candidates:
         excess = sum(widths) + 2 * (len(widths) - 1) - room

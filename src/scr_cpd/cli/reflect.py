@@ -344,7 +344,8 @@ def list_reflections(
         )
         for e in entries
     ]
-    print_table(env.plain, ("Id", "Date", "Module", "Prompt", "Answers", "Tags"), rows)
+    columns = ("Id", "Date", "Module", "Prompt", "Answers", "Tags")
+    print_table(env.plain, columns, rows, below=("Prompt", "Tags"))
     if any(e.is_unfinished for e in entries):
         env.console().print("Finish an unfinished one with `cpd reflections edit ID`.")
 

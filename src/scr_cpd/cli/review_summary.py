@@ -4,10 +4,12 @@ printer: no rich layout cost however many rows."""
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import typer
 
+from scr_cpd.cli.console import echo_folded
 from scr_cpd.cli.tables import render_table
 from scr_cpd.common.text import DATE_HINT, count, noun, visible
 
@@ -24,14 +26,21 @@ def _review(row: Any) -> str:
     return row.review_outcome + ("" if row.review_status == "valid" else f" ({row.review_status})")
 
 
-def table_lines(officers: list[Any], plain: bool, width: int | None = None) -> list[str]:
+def table_lines(
+    officers: list[Any], plain: bool, width: int | None = None, terminal: bool = False
+) -> list[str]:
+    """The officers' table. On a `terminal` too narrow for one line an officer, each officer's
+    verification, review and file go on a second line under the figures (a terminal would
+    otherwise break the line anywhere, in the middle of a date or a path); into a pipe or a file
+    it stays one line an officer."""
     from scr_cpd.cli.tables import terminal_width
 
     width = width or terminal_width()
     wide = width >= 120
     reviewed = any(r.review_outcome for r in officers)
     headers = ["Officer", "Staff"] + (["Period"] if wide else [])
-    headers += ["Hours", "Completed", "Passed", "Avg", "Refl.", "Last", "Verification"]
+    headers += ["Hours", "Compl." if terminal and width < 100 else "Completed"]
+    headers += ["Passed", "Avg", "Refl.", "Last", "Verification"]
     headers += (["Review"] if reviewed else []) + ["File"]
     rows = []
     for r in officers:
@@ -47,39 +56,42 @@ def table_lines(officers: list[Any], plain: bool, width: int | None = None) -> l
         ]
         cells += ([_review(r)] if reviewed else []) + [str(r.path)]
         rows.append(cells)
-    right = {"Hours", "Completed", "Passed", "Avg", "Refl."}
-    return render_table(headers, rows, right=right, squeeze="File", width=width, rule=not plain)
+    right = {"Hours", "Completed", "Compl.", "Passed", "Avg", "Refl."}
+    below = {"Verification", "Review", "File"} if terminal else set()
+    return render_table(
+        headers, rows, right=right, squeeze="File", width=width, rule=not plain, below=below
+    )
 
 
 def print_summary(rows: list[Any], total: int, skipped: int, merged: int, plain: bool) -> None:
     officers = [r for r in rows if r.loaded]
     failures = [r for r in rows if not r.loaded]
     if officers:
-        typer.echo("\n".join(table_lines(officers, plain)))
+        echo_folded("\n".join(table_lines(officers, plain, terminal=sys.stdout.isatty())))
         print_problems(officers)
     if failures:
-        typer.echo()
-        typer.echo(f"{count(len(failures), 'file')} could not be read:")
+        echo_folded()
+        echo_folded(f"{count(len(failures), 'file')} could not be read:")
         for r in failures:
-            typer.echo(visible(f"  {r.path}: {r.status} ({r.detail})"))
+            echo_folded(visible(f"  {r.path}: {r.status} ({r.detail})"))
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
     tally = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
     hidden = total - len(rows) - merged
-    typer.echo()
-    typer.echo(
+    echo_folded()
+    echo_folded(
         f"{count(len(rows), 'file')} shown{f' ({hidden} filtered out)' if hidden else ''}"
         + (f": {tally}" if tally else "")
         + "."
     )
     if merged:
-        typer.echo(
+        echo_folded(
             f"{count(merged, 'file')} {noun(merged, 'was', 'were')} another copy of a log shown "
             "(the same signed log, with the same verdict; a reviewed copy is the one shown)."
         )
     if skipped:
-        typer.echo(
+        echo_folded(
             f"{count(skipped, 'file')} in the folders {noun(skipped, 'was', 'were')} not .json "
             f"and {noun(skipped, 'was', 'were')} skipped."
         )
@@ -100,19 +112,19 @@ def print_problems(officers: list[Any]) -> None:
     problems = [r for r in officers if not r.ok and not _only_untrusted(r)]
     unknown = sum(r.status == "unknown signer" for r in officers)
     if problems or unknown:
-        typer.echo()
+        echo_folded()
     for r in problems[:MAX_LISTED]:
-        typer.echo(visible(f"{r.name or r.path} ({r.path}): {r.status} ({r.detail})"))
+        echo_folded(visible(f"{r.name or r.path} ({r.path}): {r.status} ({r.detail})"))
         if r.review_status not in (None, "valid"):
-            typer.echo(visible(f"  review: {r.review_status} ({r.review_detail})"))
+            echo_folded(visible(f"  review: {r.review_status} ({r.review_detail})"))
         for flag in r.flags:
-            typer.echo(visible(f"  flag: {flag}"))
+            echo_folded(visible(f"  flag: {flag}"))
     if len(problems) > MAX_LISTED:
-        typer.echo(
+        echo_folded(
             f"… and {len(problems) - MAX_LISTED} more; run `cpd review verify` on them for every line."
         )
     if unknown:
-        typer.echo(
+        echo_folded(
             f"{count(unknown, 'log')} {noun(unknown, 'has', 'have')} a good signature by a key you do not trust yet: check each officer's "
             "fingerprint with them, then `cpd review trust FINGERPRINT --name ...` (see `cpd review verify`)."
         )

@@ -59,18 +59,25 @@ def render_table(
     squeeze: str | None = None,
     width: int | None = None,
     rule: bool = True,
+    below: Collection[str] = (),
 ) -> list[str]:
     """Lines of an aligned table. Columns named in `right` align right; the `squeeze` column
-    (cut from the left, as for file paths) gives way when the table is wider than `width`."""
+    (cut from the left, as for file paths) gives way when the table is wider than `width`.
+
+    Columns named in `below`, when the table is wider than `width` even so, move to a second,
+    indented line under each row, so that no line is wider than the terminal: a terminal would
+    break it anywhere, a date or a path included."""
+    width = width or terminal_width()
+    if below and _natural_width(headers, rows, squeeze) > width:
+        return _two_line_table(headers, rows, right, squeeze, width, rule, below)
     cells = [[visible(c) for c in row] for row in rows]
     sizes = [[cell_width(c) for c in row] for row in cells]  # each cell measured once
     widths = [max([cell_width(h)] + [row[i] for row in sizes]) for i, h in enumerate(headers)]
-    width = width or terminal_width()
     if squeeze is not None and squeeze in headers:
         over = sum(widths) + 2 * (len(widths) - 1) - width
         index = list(headers).index(squeeze)
         if over > 0:
-            widths[index] = max(14, widths[index] - over)
+            widths[index] = max(SQUEEZED_MIN, widths[index] - over)
 
     aligned = [name in right for name in headers]
     squeezed = [name == squeeze for name in headers]
@@ -90,3 +97,63 @@ def render_table(
     if rule:
         lines.append("-" * min(width, sum(widths) + 2 * (len(widths) - 1)))
     return lines + [line(row, measured) for row, measured in zip(cells, sizes)]
+
+
+SQUEEZED_MIN = 14  # columns a squeezed column keeps, however narrow the terminal
+
+
+def _natural_width(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], squeeze: str | None
+) -> int:
+    """The table's width on one line a row, its squeezed column at its narrowest."""
+    widths = [
+        max([cell_width(h)] + [cell_width(visible(row[i])) for row in rows])
+        for i, h in enumerate(headers)
+    ]
+    if squeeze is not None and squeeze in headers:
+        index = list(headers).index(squeeze)
+        widths[index] = min(widths[index], SQUEEZED_MIN)
+    return sum(widths) + 2 * (len(widths) - 1)
+
+
+def _two_line_table(
+    headers: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    right: Collection[str],
+    squeeze: str | None,
+    width: int,
+    rule: bool,
+    below: Collection[str],
+) -> list[str]:
+    """The table with the `below` columns on an indented line of their own under each row; if
+    the first line is still too wide, its first column (a name) is cut at its end to fit."""
+    first = [i for i, h in enumerate(headers) if h not in below]
+    second = [i for i, h in enumerate(headers) if h in below]
+    top_rows = [[visible(row[i]) for i in first] for row in rows]
+    over = _natural_width([headers[i] for i in first], top_rows, None) - width
+    if over > 0:
+        lead = max([cell_width(headers[first[0]])] + [cell_width(r[0]) for r in top_rows])
+        keep = max(SQUEEZED_MIN, lead - over)
+        top_rows = [[fit(r[0], keep), *r[1:]] for r in top_rows]
+    top = render_table(
+        [headers[i] for i in first],
+        top_rows,
+        right=right,
+        squeeze=squeeze if squeeze in {headers[i] for i in first} else None,
+        width=width,
+        rule=False,
+    )
+    under = render_table(
+        [headers[i] for i in second],
+        [[row[i] for i in second] for row in rows],
+        right=right,
+        squeeze=squeeze if squeeze in below else None,
+        width=width - 2,
+        rule=False,
+    )
+    lines = [top[0], "  " + under[0]]
+    if rule:
+        lines.append("-" * min(width, max(cell_width(line) for line in top + under)))
+    for row_line, under_line in zip(top[1:], under[1:]):
+        lines += [row_line, "  " + under_line]
+    return lines

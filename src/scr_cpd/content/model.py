@@ -124,11 +124,10 @@ class Question:
         if kind == "true_false":
             return "True" if self.answer else "False"
         if kind == "numeric":
-            value = format_number(self.answer)
-            unit = self.unit or ""
+            value = with_unit(format_number(self.answer), self.unit)
             if self.tolerance:
-                return f"{value}{unit} (±{format_number(self.tolerance)})"
-            return f"{value}{unit}"
+                return f"{value} (±{format_number(self.tolerance)})"
+            return value
         if kind == "short_answer":
             return self.answers[0]
         if kind == "matching":
@@ -146,7 +145,7 @@ class Question:
             if kind == "true_false":
                 return "True" if response else "False"
             if kind == "numeric":
-                return f"{format_number(response)}{self.unit or ''}"
+                return with_unit(format_number(response), self.unit)
             if kind == "matching":
                 return "; ".join(
                     f"{p.left} → {self.pairs[r].right}" for p, r in zip(self.pairs, response)
@@ -196,6 +195,13 @@ def format_number(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+def with_unit(number: str, unit: str | None) -> str:
+    """A number with its unit as a person writes them: 45%, but 30 months and 12 SCRs."""
+    if not unit:
+        return number
+    return number + unit if not unit[0].isalnum() else f"{number} {unit}"
 
 
 def bank_from_dict(data: dict[str, Any], path: Path | None = None, origin: str = "bundled") -> Bank:

@@ -11,7 +11,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from scr_cpd.content.model import Bank, Question, format_number
+from scr_cpd.content.model import Bank, Question, format_number, with_unit
 from scr_cpd.progress.store import Store
 
 MIN_ANSWERS = 5  # fewer answers than this say little about a question: no flag
@@ -158,7 +158,7 @@ def _free_label(question: Question, response: Any) -> str:
     if question.type == "true_false":
         return "True" if response else "False"
     if question.type == "numeric" and isinstance(response, (int, float)):
-        return format_number(response) + (question.unit or "")
+        return with_unit(format_number(response), question.unit)
     if question.type == "short_answer" and isinstance(response, str):
         return repr(" ".join(response.split()).casefold())  # group "Abe" with "ABE "
     return str(response)
