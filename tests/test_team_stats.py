@@ -157,3 +157,19 @@ def test_only_the_verified_logs_count(trainer, tmp_path):
     result = cpd("bank", "stats", "tiny", "--logs", str(paths[0].parent))
     assert "from 1 verified log." in result.output
     assert "stranger.json: unknown signer" in result.output
+
+
+def test_on_a_narrow_terminal_each_question_s_figures_go_under_its_id(logs, trainer):
+    from scr_cpd.cli.records import team_stats_lines, team_stats_width
+    from scr_cpd.content.loader import load_library
+    from scr_cpd.progress.warehouse import trusted_names
+
+    report = team_stats([logs], trusted_names(trainer), [load_library(trainer).get("tiny")])
+    wide = team_stats_lines(report, 5)
+    narrow = team_stats_lines(report, 5, narrow=True)
+    row = next(line for line in wide if line.startswith("  q-single "))
+    at = narrow.index("  q-single")
+    assert narrow[at + 1].split() == row.split()[1:7]  # the same figures, under the id
+    assert narrow[at + 1].startswith("    ") and len(narrow[at + 1]) <= 80
+    assert narrow[at + 2] == "    flags: " + row.split("  ")[-1].strip()
+    assert max(len(line) for line in wide if line.startswith("  q-")) > team_stats_width(report)

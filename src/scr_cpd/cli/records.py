@@ -3,11 +3,13 @@ and `cpd bank stats --logs`. Each parses nothing itself: the commands pass their
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any, List, Optional
 
 import typer
 
+from scr_cpd.cli.console import echo_folded, terminal_width
 from scr_cpd.cli.env import UserError, get_env
 from scr_cpd.common.text import count, noun, shorten, slugify, visible
 
@@ -138,8 +140,9 @@ def team_stats_command(
     report = ts.team_stats(logs, trusted_names(env.home), banks, min_answers)
     if not report.used and not report.rejected:
         raise UserError("no .json files found in " + ", ".join(str(p) for p in logs))
-    for line in team_stats_lines(report, min_answers):
-        typer.echo(visible(line))
+    narrow = sys.stdout.isatty() and team_stats_width(report) > terminal_width()
+    for line in team_stats_lines(report, min_answers, narrow):
+        echo_folded(visible(line))
     if csv_file:
         _write(csv_file, ts.render_csv(report))
     if html_file:
@@ -156,7 +159,18 @@ def _r(value: float | None) -> str:
     return "-" if value is None else f"{value:+.2f}"
 
 
-def team_stats_lines(report: Any, min_answers: int) -> list[str]:
+FIGURES = "Officers  Answers  Facility  Discrimination  Sure+wrong  Guess+right"
+
+
+def team_stats_width(report: Any) -> int:
+    """How wide a question's row is with its figures beside its id (flags not counted)."""
+    widest = max((len(t.question.id) for t in report.questions), default=0)
+    return 2 + widest + 2 + len(FIGURES)
+
+
+def team_stats_lines(report: Any, min_answers: int, narrow: bool = False) -> list[str]:
+    """The report as lines. `narrow` (a terminal too narrow for a row): each question's
+    figures go on an indented line under its id, and its flags under them."""
     lines = [f"Question statistics from {count(len(report.used), 'verified log')}."]
     by_module: dict[str, list[Any]] = {}
     for t in report.questions:
@@ -165,18 +179,25 @@ def team_stats_lines(report: Any, min_answers: int) -> list[str]:
         bank = items[0].bank
         width = max(len(t.question.id) for t in items)
         lines += ["", f"{module_id}: {bank.title} (version {bank.version})"]
-        lines.append(
-            f"  {'Question':<{width}}  Officers  Answers  Facility  Discrimination  Sure+wrong  Guess+right  Flags"
-        )
+        if narrow:
+            lines += ["  Question", f"    {FIGURES}"]
+        else:
+            lines.append(f"  {'Question':<{width}}  {FIGURES}  Flags")
         for t in items:
-            lines.append(
-                f"  {t.question.id:<{width}}  {t.officers:>8}  {t.answers:>7}  {_share(t.facility):>8}"
-                f"  {_r(t.discrimination):>14}  {t.sure_wrong:>10}  {t.guess_right:>11}  {'; '.join(t.flags) or '-'}"
+            figures = (
+                f"{t.officers:>8}  {t.answers:>7}  {_share(t.facility):>8}"
+                f"  {_r(t.discrimination):>14}  {t.sure_wrong:>10}  {t.guess_right:>11}"
             )
+            flags = "; ".join(t.flags) or "-"
+            if narrow:
+                lines += [f"  {t.question.id}", f"    {figures}", f"    flags: {flags}"]
+            else:
+                lines.append(f"  {t.question.id:<{width}}  {figures}  {flags}")
             wrong = [b for b in t.bars if not b.right]
             if wrong:
                 shown = ", ".join(f"{shorten(b.label, 48)} ×{b.count}" for b in wrong)
-                lines.append(f"  {'':<{width}}  wrong first answers: {shown}")
+                indent = "    " if narrow else f"  {'':<{width}}  "
+                lines.append(f"{indent}wrong first answers: {shown}")
     if report.older:
         lines += ["", "Answers to older wordings (not counted above):"]
         lines += [
