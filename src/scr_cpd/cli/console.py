@@ -157,12 +157,12 @@ def echo_row(line: str, tail_from: int) -> None:
     `tail_from`. On a terminal too narrow for the row, that column is folded at words under
     where it starts, or, with too little room there, under the row, indented."""
     width = terminal_width()
-    if not sys.stdout.isatty() or len(line) <= width or tail_from >= len(line):
+    head, tail = line[:tail_from].rstrip(), line[tail_from:].strip()
+    if not sys.stdout.isatty() or len(line) <= width or not tail:
         echo_folded(line)
         return
     import textwrap
 
-    head, tail = line[:tail_from].rstrip(), line[tail_from:].strip()
     if width - tail_from >= TAIL_MIN:
         lines = textwrap.wrap(tail, width - tail_from, break_on_hyphens=False)
         text = "\n".join(

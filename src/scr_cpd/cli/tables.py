@@ -52,6 +52,9 @@ def terminal_width() -> int:
         return shutil.get_terminal_size().columns
 
 
+SQUEEZED_MIN = 14  # columns a squeezed column keeps, however narrow the terminal
+
+
 def render_table(
     headers: Sequence[str],
     rows: Sequence[Sequence[object]],
@@ -67,15 +70,50 @@ def render_table(
     Columns named in `below`, when the table is wider than `width` even so, move to a second,
     indented line under each row, so that no line is wider than the terminal: a terminal would
     break it anywhere, a date or a path included."""
-    width = width or terminal_width()
-    if below and _natural_width(headers, rows, squeeze) > width:
-        return _two_line_table(headers, rows, right, squeeze, width, rule, below)
     cells = [[visible(c) for c in row] for row in rows]
     sizes = [[cell_width(c) for c in row] for row in cells]  # each cell measured once
-    widths = [max([cell_width(h)] + [row[i] for row in sizes]) for i, h in enumerate(headers)]
+    width = width or terminal_width()
+    table = Cells(list(headers), cells, sizes)
+    if below and table.natural_width(squeeze) > width:
+        return _two_line_table(table, right, squeeze, width, rule, below)
+    return _aligned(table, right, squeeze, width, rule)
+
+
+class Cells:
+    """A table's headers and its cells, made visible and measured once."""
+
+    def __init__(self, headers: list[str], cells: list[list[str]], sizes: list[list[int]]):
+        self.headers, self.cells, self.sizes = headers, cells, sizes
+
+    def widths(self) -> list[int]:
+        return [
+            max([cell_width(h)] + [row[i] for row in self.sizes])
+            for i, h in enumerate(self.headers)
+        ]
+
+    def natural_width(self, squeeze: str | None) -> int:
+        """The width on one line a row, the squeezed column at its narrowest."""
+        widths = self.widths()
+        if squeeze is not None and squeeze in self.headers:
+            index = self.headers.index(squeeze)
+            widths[index] = min(widths[index], SQUEEZED_MIN)
+        return sum(widths) + 2 * (len(widths) - 1)
+
+    def columns(self, indexes: list[int]) -> Cells:
+        return Cells(
+            [self.headers[i] for i in indexes],
+            [[row[i] for i in indexes] for row in self.cells],
+            [[row[i] for i in indexes] for row in self.sizes],
+        )
+
+
+def _aligned(
+    table: Cells, right: Collection[str], squeeze: str | None, width: int, rule: bool
+) -> list[str]:
+    headers, widths = table.headers, table.widths()
     if squeeze is not None and squeeze in headers:
         over = sum(widths) + 2 * (len(widths) - 1) - width
-        index = list(headers).index(squeeze)
+        index = headers.index(squeeze)
         if over > 0:
             widths[index] = max(SQUEEZED_MIN, widths[index] - over)
 
@@ -93,32 +131,14 @@ def render_table(
             out.append(pad + text if aligned[i] else text + pad)
         return "  ".join(out).rstrip()
 
-    lines = [line(list(headers), [cell_width(h) for h in headers])]
+    lines = [line(headers, [cell_width(h) for h in headers])]
     if rule:
         lines.append("-" * min(width, sum(widths) + 2 * (len(widths) - 1)))
-    return lines + [line(row, measured) for row, measured in zip(cells, sizes)]
-
-
-SQUEEZED_MIN = 14  # columns a squeezed column keeps, however narrow the terminal
-
-
-def _natural_width(
-    headers: Sequence[str], rows: Sequence[Sequence[object]], squeeze: str | None
-) -> int:
-    """The table's width on one line a row, its squeezed column at its narrowest."""
-    widths = [
-        max([cell_width(h)] + [cell_width(visible(row[i])) for row in rows])
-        for i, h in enumerate(headers)
-    ]
-    if squeeze is not None and squeeze in headers:
-        index = list(headers).index(squeeze)
-        widths[index] = min(widths[index], SQUEEZED_MIN)
-    return sum(widths) + 2 * (len(widths) - 1)
+    return lines + [line(row, measured) for row, measured in zip(table.cells, table.sizes)]
 
 
 def _two_line_table(
-    headers: Sequence[str],
-    rows: Sequence[Sequence[object]],
+    table: Cells,
     right: Collection[str],
     squeeze: str | None,
     width: int,
@@ -127,33 +147,20 @@ def _two_line_table(
 ) -> list[str]:
     """The table with the `below` columns on an indented line of their own under each row; if
     the first line is still too wide, its first column (a name) is cut at its end to fit."""
-    first = [i for i, h in enumerate(headers) if h not in below]
-    second = [i for i, h in enumerate(headers) if h in below]
-    top_rows = [[visible(row[i]) for i in first] for row in rows]
-    over = _natural_width([headers[i] for i in first], top_rows, None) - width
+    top = table.columns([i for i, h in enumerate(table.headers) if h not in below])
+    under = table.columns([i for i, h in enumerate(table.headers) if h in below])
+    over = top.natural_width(None) - width
     if over > 0:
-        lead = max([cell_width(headers[first[0]])] + [cell_width(r[0]) for r in top_rows])
-        keep = max(SQUEEZED_MIN, lead - over)
-        top_rows = [[fit(r[0], keep), *r[1:]] for r in top_rows]
-    top = render_table(
-        [headers[i] for i in first],
-        top_rows,
-        right=right,
-        squeeze=squeeze if squeeze in {headers[i] for i in first} else None,
-        width=width,
-        rule=False,
-    )
-    under = render_table(
-        [headers[i] for i in second],
-        [[row[i] for i in second] for row in rows],
-        right=right,
-        squeeze=squeeze if squeeze in below else None,
-        width=width - 2,
-        rule=False,
-    )
-    lines = [top[0], "  " + under[0]]
+        keep = max(SQUEEZED_MIN, top.widths()[0] - over)
+        for row, sizes in zip(top.cells, top.sizes):
+            if sizes[0] > keep:
+                row[0] = fit(row[0], keep)
+                sizes[0] = cell_width(row[0])
+    upper = _aligned(top, right, squeeze if squeeze in top.headers else None, width, False)
+    lower = _aligned(under, right, squeeze if squeeze in under.headers else None, width - 2, False)
+    lines = [upper[0], "  " + lower[0]]
     if rule:
-        lines.append("-" * min(width, max(cell_width(line) for line in top + under)))
-    for row_line, under_line in zip(top[1:], under[1:]):
+        lines.append("-" * min(width, max(top.natural_width(None), 2 + under.natural_width(None))))
+    for row_line, under_line in zip(upper[1:], lower[1:]):
         lines += [row_line, "  " + under_line]
     return lines
