@@ -742,3 +742,24 @@ def test_bank_stats_folds_a_long_flag_under_its_column_at_80_columns(where):
     flags = " ".join(line.strip() for line in [lines[row][flags_at:], *folded])
     assert flags.endswith("was chosen 3 times, the right answer 0 times")
     assert lines[row + 3].strip().startswith("wrong answers: option 2")
+
+
+def test_hostile_text_in_a_log_cannot_repaint_the_narrow_team_summary(where):
+    import json
+
+    from test_review_attacks import hostile_log
+    from test_signing import new_key, sign_log
+
+    team = where / "team"
+    team.mkdir()
+    (team / "jones.json").write_text(json.dumps(sign_log(hostile_log(), new_key(1))), "utf-8")
+    t = open_cpd(where, "review", "summary", "team")
+    t.wait("1 file shown")
+    t.end()
+    raw = t.fresh
+    assert "\x1b[2J" not in raw and "\x07" not in raw and "\u202e" not in raw
+    assert_fits(t)
+    lines = t.text.splitlines()
+    assert lines[0].startswith("Officer") and lines[3].startswith("PC 1234 Jones")
+    assert not any(line.startswith("Verification: valid") for line in lines)
+    assert lines[4].split()[:2] == ["unknown", "signer"]  # its verdict, on the line under it

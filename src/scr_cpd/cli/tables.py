@@ -146,16 +146,11 @@ def _two_line_table(
     below: Collection[str],
 ) -> list[str]:
     """The table with the `below` columns on an indented line of their own under each row; if
-    the first line is still too wide, its first column (a name) is cut at its end to fit."""
+    the first line is still too wide, its widest text columns (a name, say) are cut at their
+    end to fit, one after another."""
     top = table.columns([i for i, h in enumerate(table.headers) if h not in below])
     under = table.columns([i for i, h in enumerate(table.headers) if h in below])
-    over = top.natural_width(None) - width
-    if over > 0:
-        keep = max(SQUEEZED_MIN, top.widths()[0] - over)
-        for row, sizes in zip(top.cells, top.sizes):
-            if sizes[0] > keep:
-                row[0] = fit(row[0], keep)
-                sizes[0] = cell_width(row[0])
+    _cut_to_fit(top, right, width)
     upper = _aligned(top, right, squeeze if squeeze in top.headers else None, width, False)
     lower = _aligned(under, right, squeeze if squeeze in under.headers else None, width - 2, False)
     lines = [upper[0], "  " + lower[0]]
@@ -164,3 +159,19 @@ def _two_line_table(
     for row_line, under_line in zip(upper[1:], lower[1:]):
         lines += [row_line, "  " + under_line]
     return lines
+
+
+def _cut_to_fit(table: Cells, right: Collection[str], width: int) -> None:
+    """Cut the widest left-aligned columns at their end, one after another (none below
+    SQUEEZED_MIN), until a row fits `width`."""
+    widths = table.widths()
+    candidates = [i for i, h in enumerate(table.headers) if h not in right]
+    while candidates and (over := sum(widths) + 2 * (len(widths) - 1) - width) > 0:
+        widest = max(candidates, key=lambda i: widths[i])
+        candidates.remove(widest)
+        keep = max(SQUEEZED_MIN, widths[widest] - over)
+        for row, sizes in zip(table.cells, table.sizes):
+            if sizes[widest] > keep:
+                row[widest] = fit(row[widest], keep)
+                sizes[widest] = cell_width(row[widest])
+        widths = table.widths()
