@@ -149,6 +149,22 @@ def test_yaml_syntax_error_names_its_line(tmp_path):
     assert problem.startswith(f"{path}:4: YAML syntax error:")
 
 
+@pytest.mark.parametrize(
+    "text, line",
+    [
+        ("format: scr-cpd/bank@1\nid: x\ntitle: [unclosed\n", 3),
+        ('format: scr-cpd/bank@1\nid: "x\n\n\n', 2),
+        ("format: scr-cpd/bank@1\ntitle: {a: 1\n", 2),
+    ],
+)
+def test_a_bracket_or_quote_left_open_to_the_end_names_a_line_of_the_file(tmp_path, text, line):
+    path = write(tmp_path, "open.yaml", text)
+    assert problems_of(path) == [
+        f"{path}:{line}: YAML syntax error: the file ends before a [, {{ or quote opened on this "
+        "line or above it is closed"
+    ]
+
+
 def test_tab_indentation_is_named_as_such(tmp_path):
     path = write(
         tmp_path,

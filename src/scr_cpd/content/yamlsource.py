@@ -45,7 +45,13 @@ def read_yaml(text: str, filename: str) -> tuple[Any, dict[Path_, int]]:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         message = exc.problem or "not valid YAML"
-        if _tab_indented(text, mark.line if mark else None):
+        last = text.rstrip().count("\n") + 1  # the last line holding anything
+        if line is not None and line > last:  # YAML saw the end of the file first
+            line = last
+            message = (
+                "the file ends before a [, { or quote opened on this line or above it is closed"
+            )
+        elif _tab_indented(text, mark.line if mark else None):
             message = "a tab character is used for indentation; indent with spaces"
         elif any(
             hint in message
